@@ -1,0 +1,66 @@
+/* Shared inside app/: the kiosk's settings (command line over config file
+ * over defaults) and the entry points of its modes. Not included from outside
+ * app/. Main thread only. */
+#ifndef NK_APP_INTERNAL_H
+#define NK_APP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define APP_MAX_INBOXES 8
+#define APP_MAX_KEYS 8
+#define APP_DEFAULT_CONFIG "/etc/newskiosk/kiosk.conf"
+#define APP_DEFAULT_STATE_DIR "/var/lib/newskiosk"
+
+struct app_config {
+    /* what to show */
+    const char *bundle;       /* --bundle: an archive or unpacked folder, shown without installing */
+    const char *state_dir;    /* --state-dir / state_dir: installed editions live in <dir>/current */
+    const char *inbox[APP_MAX_INBOXES]; /* --inbox (repeatable) / inbox */
+    size_t inbox_count;
+    const char *keys[APP_MAX_KEYS]; /* --key PUBFILE (repeatable) / key: trusted minisign keys */
+    size_t key_count;
+    bool require_signature;   /* --require-signature / require_signature */
+
+    /* the screen */
+    int width, height;        /* --size WxH / size; default 800x480 */
+    int rotate;               /* --rotate 0|90|180|270 / rotate */
+    bool fullscreen;          /* --fullscreen / fullscreen */
+    float font_scale;         /* --font-scale / font_scale; 1.0 */
+    int margin;               /* margin (px); 0 = automatic */
+    int base_px;              /* font_size (px); 0 = automatic */
+    bool ragged;              /* ragged_right */
+
+    /* kiosk behaviour */
+    int idle_timeout_s;       /* idle_timeout: back to the index, then attract loop; 0 = never */
+    int attract_interval_s;   /* attract_interval: seconds per story in the attract loop */
+    bool allow_quit;          /* --allow-quit / allow_quit: Escape on the index or closing the window quits */
+
+    /* modes */
+    const char *config_path;  /* --config FILE; default APP_DEFAULT_CONFIG (missing default is fine) */
+    const char *render_pages; /* --render-pages DIR */
+    const char *dump_layout;  /* --dump-layout FILE */
+    const char *events;       /* --events FILE: scripted input */
+    bool exit_after_first_frame; /* --exit-after-first-frame */
+};
+
+/* Defaults for every field. */
+void app_config_defaults(struct app_config *c);
+
+/* Reads a config file of `key = value` lines (# comments, blank lines);
+ * unknown keys and bad values fail with "FILE:LINE: ..." in e. Strings are
+ * kept in storage owned by the config module for the process's life. */
+bool app_config_load_file(struct app_config *c, const char *path, bool missing_ok, struct err *e);
+
+/* Headless: every page of every screen (index pages, then each article's
+ * pages) to DIR/NNNN.png; returns the exit code. (headless.c) */
+int app_render_pages(const struct app_config *c);
+/* Headless: the typeset pages as JSON to FILE (headless.c). */
+int app_dump_layout(const struct app_config *c);
+/* The interactive kiosk: window (or dummy driver), loader, event loop,
+ * scripted events (loop.c). */
+int app_run(const struct app_config *c);
+
+#endif

@@ -1,0 +1,149 @@
+/* The edition model: manifest.yaml and articles/<name>.md (YAML front matter
+ * + CommonMark body) parsed with libyaml and md4c into plain structs. No I/O
+ * policy and no SDL: callers hand in bytes, or a folder for edition_open_dir.
+ * Everything an edition holds lives in its arena and dies with
+ * edition_destroy. One thread at a time per edition. */
+#ifndef NK_EDITION_H
+#define NK_EDITION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+
+#define EDITION_FORMAT 1
+
+/* Limits on untrusted content; edition_limits_default fills the documented
+ * defaults (docs/bundle-format.md). */
+struct edition_limits {
+    size_t max_manifest_bytes; /* 256 KiB */
+    size_t max_article_bytes;  /* 2 MiB */
+    size_t max_articles;       /* 10,000 */
+    uint32_t max_image_pixels; /* 40 megapixels */
+    size_t max_image_bytes;    /* 16 MiB */
+};
+void edition_limits_default(struct edition_limits *l);
+
+/* Inline text style bits of a span. */
+enum {
+    EDITION_STYLE_EMPH = 1u << 0,
+    EDITION_STYLE_STRONG = 1u << 1,
+    EDITION_STYLE_CODE = 1u << 2,
+    EDITION_STYLE_LINK = 1u << 3, /* link text; the target is not shown */
+};
+
+/* A run of text with one style. text is valid UTF-8, not NUL-terminated
+ * within the paragraph (use len). Soft line breaks of the source become one
+ * space; hard breaks become '\n'. */
+struct edition_span {
+    const char *text;
+    uint32_t len;
+    uint32_t style;
+};
+
+enum edition_block_kind {
+    EDITION_BLOCK_PARAGRAPH,
+    EDITION_BLOCK_SUBHEAD,   /* ## or ###: level 2 or 3 (# is treated as 2) */
+    EDITION_BLOCK_QUOTE,     /* a block quote: set as a pull quote */
+    EDITION_BLOCK_LIST_ITEM, /* one item; nested lists raise depth */
+    EDITION_BLOCK_FIGURE,    /* a paragraph that holds an image */
+};
+
+struct edition_figure {
+    const char *image;   /* bundle-relative path, e.g. "images/harbour.jpg" */
+    const char *caption; /* alt text, "" if none */
+    const char *credit;  /* title, "" if none */
+    uint32_t width, height; /* from the image header; 0 if unknown (not probed) */
+};
+
+struct edition_block {
+    enum edition_block_kind kind;
+    uint8_t level;     /* subhead: 2 or 3 */
+    uint8_t depth;     /* list item: 1 for top level */
+    bool ordered;      /* list item: numbered list */
+    uint32_t number;   /* list item: its number in an ordered list */
+    const struct edition_span *spans;
+    size_t span_count;
+    struct edition_figure figure; /* EDITION_BLOCK_FIGURE only */
+};
+
+struct edition_article {
+    const char *path;     /* "articles/001-harbour.md" */
+    const char *title;    /* required */
+    const char *deck;     /* optional: "" when absent (never NULL) */
+    const char *byline;
+    const char *date;
+    const char *section;  /* "" when absent */
+    const char *language; /* BCP 47; the edition's language when absent */
+    const char *dir;      /* "ltr", "rtl" or "" (auto) */
+    const struct edition_figure *lead; /* the first figure, for thumbnails; NULL if none */
+    uint32_t word_count;  /* words in the body */
+    bool body_loaded;     /* blocks are valid */
+    const struct edition_block *blocks;
+    size_t block_count;
+};
+
+struct edition {
+    struct arena arena; /* owns every string and array below */
+    int format;
+    const char *title;     /* the publication */
+    const char *edition;   /* ISO date, optionally with time, as written */
+    int64_t sequence;
+    const char *language;
+    const char *publisher; /* "" when absent */
+    const char *expires;   /* ISO date or date-time; "" when absent */
+    const char **sections; /* display order from the manifest; may be empty */
+    size_t section_count;
+    struct edition_article *articles; /* in manifest order */
+    size_t article_count;
+    char *root;            /* folder the edition was opened from, or NULL */
+};
+
+/* Creates an empty edition with the given limits (NULL for defaults).
+ * NULL on allocation failure. */
+struct edition *edition_create(const struct edition_limits *limits);
+void edition_destroy(struct edition *ed); /* NULL is fine */
+
+/* Parses manifest.yaml bytes into ed (title, edition, sequence, ..., and one
+ * article entry a listed path, with only path set). name is used in messages.
+ * Validates: UTF-8, format == 1, required keys, types, no YAML anchors or
+ * aliases, article paths of the allowed form, no duplicate paths. */
+bool edition_parse_manifest(struct edition *ed, const char *name, const void *data, size_t len,
+                            struct err *e);
+
+/* Parses one article's bytes (front matter and body) into ed->articles[index].
+ * Messages name the path and the line: "articles/x.md:3: title is required".
+ * The body's figures get width/height 0; edition_open_dir probes them. */
+bool edition_parse_article(struct edition *ed, size_t index, const void *data, size_t len,
+                           struct err *e);
+
+/* Parses only the front matter (title, deck, ...) and finds the lead figure
+ * and word count cheaply, without keeping blocks: for the index. */
+bool edition_parse_article_meta(struct edition *ed, size_t index, const void *data, size_t len,
+                                struct err *e);
+
+/* Opens an unpacked edition folder: manifest and every article's front
+ * matter (bodies lazily, see edition_load_body); probes each figure's image
+ * header for its size; checks every referenced image exists in images/.
+ * Does not check SHA256SUMS (the bundle module does). */
+struct edition *edition_open_dir(const char *dir, const struct edition_limits *limits,
+                                 struct err *e);
+
+/* Parses the body of article index from ed->root if not yet loaded. */
+bool edition_load_body(struct edition *ed, size_t index, struct err *e);
+
+/* Index of the article with this path, or -1. */
+long edition_find_article(const struct edition *ed, const char *path);
+
+/* True when the manifest has expires and now (UTC seconds) is past it. */
+bool edition_is_expired(const struct edition *ed, int64_t now);
+
+/* Path rules shared by the manifest, articles and the archive loader:
+ * "articles/NAME.md", "images/NAME.(jpg|jpeg|png|webp)", NAME of ASCII
+ * letters, digits, '-', '_' and '.', not starting with '.'. */
+bool edition_valid_article_path(const char *path);
+bool edition_valid_image_path(const char *path);
+
+#endif
