@@ -16,33 +16,35 @@
 
 struct app_config {
     /* what to show */
-    const char *bundle;       /* --bundle: an archive or unpacked folder, shown without installing */
-    const char *state_dir;    /* --state-dir / state_dir: installed editions live in <dir>/current */
+    const char *bundle;    /* --bundle: an archive or unpacked folder, shown without installing */
+    const char *state_dir; /* --state-dir / state_dir: installed editions live in <dir>/current */
     const char *inbox[APP_MAX_INBOXES]; /* --inbox (repeatable) / inbox */
     size_t inbox_count;
     const char *keys[APP_MAX_KEYS]; /* --key PUBFILE (repeatable) / key: trusted minisign keys */
     size_t key_count;
-    bool require_signature;   /* --require-signature / require_signature */
+    bool require_signature; /* --require-signature / require_signature */
 
     /* the screen */
-    int width, height;        /* --size WxH / size; default 800x480 */
-    int rotate;               /* --rotate 0|90|180|270 / rotate */
-    bool fullscreen;          /* --fullscreen / fullscreen */
-    float font_scale;         /* --font-scale / font_scale; 1.0 */
-    int margin;               /* margin (px); 0 = automatic */
-    int base_px;              /* font_size (px); 0 = automatic */
-    bool ragged;              /* ragged_right */
+    int width, height; /* --size WxH / size; default 800x480 */
+    int rotate;        /* --rotate 0|90|180|270 / rotate */
+    bool fullscreen;   /* --fullscreen / fullscreen */
+    float font_scale;  /* --font-scale / font_scale; 1.0 */
+    int margin;        /* margin (px); 0 = automatic */
+    int base_px;       /* font_size (px); 0 = automatic */
+    bool ragged;       /* ragged_right */
 
     /* kiosk behaviour */
-    int idle_timeout_s;       /* idle_timeout: back to the index, then attract loop; 0 = never */
-    int attract_interval_s;   /* attract_interval: seconds per story in the attract loop */
-    bool allow_quit;          /* --allow-quit / allow_quit: Escape on the index or closing the window quits */
+    int idle_timeout_s;     /* idle_timeout: back to the index, then attract loop; 0 = never */
+    int attract_interval_s; /* attract_interval: seconds per story in the attract loop */
+    bool
+        allow_quit; /* --allow-quit / allow_quit: Escape on the index or closing the window quits */
 
     /* modes */
-    const char *config_path;  /* --config FILE; default APP_DEFAULT_CONFIG (missing default is fine) */
-    const char *render_pages; /* --render-pages DIR */
-    const char *dump_layout;  /* --dump-layout FILE */
-    const char *events;       /* --events FILE: scripted input */
+    const char
+        *config_path; /* --config FILE; default APP_DEFAULT_CONFIG (missing default is fine) */
+    const char *render_pages;    /* --render-pages DIR */
+    const char *dump_layout;     /* --dump-layout FILE */
+    const char *events;          /* --events FILE: scripted input */
     bool exit_after_first_frame; /* --exit-after-first-frame */
 };
 

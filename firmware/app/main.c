@@ -12,24 +12,25 @@
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "usage: newskiosk [options]\n"
-            "  --bundle PATH          show this bundle archive or unpacked edition (not installed)\n"
-            "  --state-dir DIR        installed editions (default " APP_DEFAULT_STATE_DIR ")\n"
-            "  --inbox DIR            look for new bundles here (repeatable)\n"
-            "  --key PUBFILE          trusted minisign public key (repeatable)\n"
-            "  --require-signature    refuse unsigned bundles\n"
-            "  --config FILE          config file (default " APP_DEFAULT_CONFIG ")\n"
-            "  --size WxH             screen size (default 800x480)\n"
-            "  --rotate DEG           0, 90, 180 or 270 (a panel mounted sideways)\n"
-            "  --fullscreen           fill the display\n"
-            "  --font-scale X         text size factor, 0.75 to 2.0\n"
-            "  --allow-quit           let Escape on the index or closing the window quit\n"
-            "  --render-pages DIR     write every page as DIR/NNNN.png and exit (headless)\n"
-            "  --dump-layout FILE     write the typeset pages as JSON and exit (headless)\n"
-            "  --events FILE          replay scripted input (tap, swipe, key, wait, screenshot, quit)\n"
-            "  --exit-after-first-frame  exit 0 once the first frame is presented\n"
-            "  --version, --help\n");
+    fprintf(
+        out,
+        "usage: newskiosk [options]\n"
+        "  --bundle PATH          show this bundle archive or unpacked edition (not installed)\n"
+        "  --state-dir DIR        installed editions (default " APP_DEFAULT_STATE_DIR ")\n"
+        "  --inbox DIR            look for new bundles here (repeatable)\n"
+        "  --key PUBFILE          trusted minisign public key (repeatable)\n"
+        "  --require-signature    refuse unsigned bundles\n"
+        "  --config FILE          config file (default " APP_DEFAULT_CONFIG ")\n"
+        "  --size WxH             screen size (default 800x480)\n"
+        "  --rotate DEG           0, 90, 180 or 270 (a panel mounted sideways)\n"
+        "  --fullscreen           fill the display\n"
+        "  --font-scale X         text size factor, 0.75 to 2.0\n"
+        "  --allow-quit           let Escape on the index or closing the window quit\n"
+        "  --render-pages DIR     write every page as DIR/NNNN.png and exit (headless)\n"
+        "  --dump-layout FILE     write the typeset pages as JSON and exit (headless)\n"
+        "  --events FILE          replay scripted input (tap, swipe, key, wait, screenshot, quit)\n"
+        "  --exit-after-first-frame  exit 0 once the first frame is presented\n"
+        "  --version, --help\n");
 }
 
 /* Parses "800x480"; false on anything else or outside 320..4096. */
@@ -53,9 +54,23 @@ int
 app_main(int argc, char **argv)
 {
     enum {
-        OPT_BUNDLE = 256, OPT_STATE, OPT_INBOX, OPT_KEY, OPT_REQSIG, OPT_CONFIG, OPT_SIZE,
-        OPT_ROTATE, OPT_FULL, OPT_SCALE, OPT_QUIT, OPT_RENDER, OPT_DUMP, OPT_EVENTS, OPT_FIRST,
-        OPT_VERSION, OPT_HELP
+        OPT_BUNDLE = 256,
+        OPT_STATE,
+        OPT_INBOX,
+        OPT_KEY,
+        OPT_REQSIG,
+        OPT_CONFIG,
+        OPT_SIZE,
+        OPT_ROTATE,
+        OPT_FULL,
+        OPT_SCALE,
+        OPT_QUIT,
+        OPT_RENDER,
+        OPT_DUMP,
+        OPT_EVENTS,
+        OPT_FIRST,
+        OPT_VERSION,
+        OPT_HELP
     };
     static const struct option opts[] = {
         {"bundle", required_argument, NULL, OPT_BUNDLE},
@@ -106,8 +121,12 @@ app_main(int argc, char **argv)
     int ch;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
-        case OPT_BUNDLE: c.bundle = optarg; break;
-        case OPT_STATE: c.state_dir = optarg; break;
+        case OPT_BUNDLE:
+            c.bundle = optarg;
+            break;
+        case OPT_STATE:
+            c.state_dir = optarg;
+            break;
         case OPT_INBOX:
             if (c.inbox_count == APP_MAX_INBOXES) {
                 fprintf(stderr, "newskiosk: at most %d --inbox folders\n", APP_MAX_INBOXES);
@@ -122,8 +141,11 @@ app_main(int argc, char **argv)
             }
             c.keys[c.key_count++] = optarg;
             break;
-        case OPT_REQSIG: c.require_signature = true; break;
-        case OPT_CONFIG: break; /* read above */
+        case OPT_REQSIG:
+            c.require_signature = true;
+            break;
+        case OPT_CONFIG:
+            break; /* read above */
         case OPT_SIZE:
             if (!parse_size(optarg, &c.width, &c.height)) {
                 fprintf(stderr, "newskiosk: --size takes WxH between 240 and 4096, e.g. 800x480\n");
@@ -140,7 +162,9 @@ app_main(int argc, char **argv)
             c.rotate = (int)r;
             break;
         }
-        case OPT_FULL: c.fullscreen = true; break;
+        case OPT_FULL:
+            c.fullscreen = true;
+            break;
         case OPT_SCALE: {
             char *end;
             double s = strtod(optarg, &end);
@@ -151,14 +175,30 @@ app_main(int argc, char **argv)
             c.font_scale = (float)s;
             break;
         }
-        case OPT_QUIT: c.allow_quit = true; break;
-        case OPT_RENDER: c.render_pages = optarg; break;
-        case OPT_DUMP: c.dump_layout = optarg; break;
-        case OPT_EVENTS: c.events = optarg; break;
-        case OPT_FIRST: c.exit_after_first_frame = true; break;
-        case OPT_VERSION: printf("newskiosk %s\n", NK_VERSION); return 0;
-        case OPT_HELP: usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case OPT_QUIT:
+            c.allow_quit = true;
+            break;
+        case OPT_RENDER:
+            c.render_pages = optarg;
+            break;
+        case OPT_DUMP:
+            c.dump_layout = optarg;
+            break;
+        case OPT_EVENTS:
+            c.events = optarg;
+            break;
+        case OPT_FIRST:
+            c.exit_after_first_frame = true;
+            break;
+        case OPT_VERSION:
+            printf("newskiosk %s\n", NK_VERSION);
+            return 0;
+        case OPT_HELP:
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind < argc) {

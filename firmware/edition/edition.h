@@ -52,35 +52,35 @@ enum edition_block_kind {
 };
 
 struct edition_figure {
-    const char *image;   /* bundle-relative path, e.g. "images/harbour.jpg" */
-    const char *caption; /* alt text, "" if none */
-    const char *credit;  /* title, "" if none */
+    const char *image;      /* bundle-relative path, e.g. "images/harbour.jpg" */
+    const char *caption;    /* alt text, "" if none */
+    const char *credit;     /* title, "" if none */
     uint32_t width, height; /* from the image header; 0 if unknown (not probed) */
 };
 
 struct edition_block {
     enum edition_block_kind kind;
-    uint8_t level;     /* subhead: 2 or 3 */
-    uint8_t depth;     /* list item: 1 for top level */
-    bool ordered;      /* list item: numbered list */
-    uint32_t number;   /* list item: its number in an ordered list */
+    uint8_t level;   /* subhead: 2 or 3 */
+    uint8_t depth;   /* list item: 1 for top level */
+    bool ordered;    /* list item: numbered list */
+    uint32_t number; /* list item: its number in an ordered list */
     const struct edition_span *spans;
     size_t span_count;
     struct edition_figure figure; /* EDITION_BLOCK_FIGURE only */
 };
 
 struct edition_article {
-    const char *path;     /* "articles/001-harbour.md" */
-    const char *title;    /* required */
-    const char *deck;     /* optional: "" when absent (never NULL) */
+    const char *path;  /* "articles/001-harbour.md" */
+    const char *title; /* required */
+    const char *deck;  /* optional: "" when absent (never NULL) */
     const char *byline;
     const char *date;
-    const char *section;  /* "" when absent */
-    const char *language; /* BCP 47; the edition's language when absent */
-    const char *dir;      /* "ltr", "rtl" or "" (auto) */
+    const char *section;               /* "" when absent */
+    const char *language;              /* BCP 47; the edition's language when absent */
+    const char *dir;                   /* "ltr", "rtl" or "" (auto) */
     const struct edition_figure *lead; /* the first figure, for thumbnails; NULL if none */
-    uint32_t word_count;  /* words in the body */
-    bool body_loaded;     /* blocks are valid */
+    uint32_t word_count;               /* words in the body */
+    bool body_loaded;                  /* blocks are valid */
     const struct edition_block *blocks;
     size_t block_count;
 };
@@ -88,8 +88,8 @@ struct edition_article {
 struct edition {
     struct arena arena; /* owns every string and array below */
     int format;
-    const char *title;     /* the publication */
-    const char *edition;   /* ISO date, optionally with time, as written */
+    const char *title;   /* the publication */
+    const char *edition; /* ISO date, optionally with time, as written */
     int64_t sequence;
     const char *language;
     const char *publisher; /* "" when absent */
@@ -98,7 +98,7 @@ struct edition {
     size_t section_count;
     struct edition_article *articles; /* in manifest order */
     size_t article_count;
-    char *root;            /* folder the edition was opened from, or NULL */
+    char *root; /* folder the edition was opened from, or NULL */
 };
 
 /* Creates an empty edition with the given limits (NULL for defaults).

@@ -146,7 +146,7 @@ enum layout_page_kind { LAYOUT_PAGE_INDEX, LAYOUT_PAGE_ARTICLE, LAYOUT_PAGE_SCRE
 
 struct layout_page {
     enum layout_page_kind kind;
-    int32_t article; /* index into edition->articles; -1 for index and screen pages */
+    int32_t article;     /* index into edition->articles; -1 for index and screen pages */
     uint32_t number, of; /* 1-based page number within this article or the index */
     int32_t first_block; /* first article block that starts or continues here */
     struct layout_line *lines;

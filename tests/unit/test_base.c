@@ -55,7 +55,8 @@ test_err(void)
     CHECK(!err_set(NULL, ERR_IO, "ignored")); /* NULL is allowed */
 
     char out[64];
-    const char name[] = "a\nb\\c\xff" "d";
+    const char name[] = "a\nb\\c\xff"
+                        "d";
     err_escape(out, sizeof out, name, sizeof name - 1);
     CHECK_STR(out, "a\\x0Ab\\x5Cc\\xFFd");
     err_escape(out, sizeof out, "caf\xc3\xa9", 5); /* valid UTF-8 is kept */
