@@ -1,0 +1,171 @@
+/* The reader's screens and navigation as a state machine over struct
+ * ui_input (never SDL_Event): the app converts events at the edge, passes the
+ * time in with every input (no hidden clock), and draws what ui_get_state
+ * says. ui never draws and never lays out by itself: pages come through the
+ * struct ui_content seam, which the app backs with the typesetter and tests
+ * back with hand-made pages. One thread (the app's main thread).
+ *
+ * Behaviour (documented choices):
+ * - Tap: a press and release that moved less than UI_TAP_SLOP px. A link
+ *   under the finger acts first; otherwise the left/right 15% edges turn the
+ *   page. On the status screen any tap returns to where the reader was.
+ * - Swipe left/right: the page follows the finger (offset in ui_state); on
+ *   release past 25% of the width, or a flick faster than UI_FLICK_PX_PER_MS,
+ *   it animates to the neighbour in UI_SETTLE_MS, else it snaps back. Where
+ *   there is no neighbour the page follows at a third of the finger's speed
+ *   and always snaps back. Swipe down (from the reader) returns to the index.
+ * - Past an article's last page: the next article's first page. Before an
+ *   article's first page: the index page that lists the article (where the
+ *   reader came from); the previous story is the nav bar's job.
+ * - Font scale steps ui_font_scale_step (0.75 .. 2.0); the reader stays on the
+ *   page that holds the block it was showing (layout_page_for_block).
+ * - Operator status: hold a finger UI_LONG_PRESS_MS in the top-left corner
+ *   (UI_CORNER_PX square), or the status key (F1 / 's').
+ * - Kiosk idle: after idle_timeout_ms without input the reader (or status)
+ *   goes back to the index page 1; after another idle_timeout_ms on the index
+ *   the attract loop shows the first page of each of the top UI_ATTRACT_TOP
+ *   stories for attract_interval_ms each, until touched. The touch that ends
+ *   the attract loop only returns to the index; it does not act.
+ * - Quit: only when allow_quit: Escape on the index or closing the window. */
+#ifndef NK_UI_H
+#define NK_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layout.h"
+
+#define UI_TAP_SLOP 12            /* px a finger may move and still tap */
+#define UI_EDGE_PERCENT 15        /* width of the page-turn edge zones */
+#define UI_SWIPE_PERCENT 25       /* release past this share of the width turns */
+#define UI_FLICK_PX_PER_MS 0.6    /* or a flick at least this fast */
+#define UI_SETTLE_MS 150          /* settle / snap-back animation */
+#define UI_FRAME_MS 16            /* animation frame interval */
+#define UI_LONG_PRESS_MS 2000     /* status gesture */
+#define UI_CORNER_PX 80           /* top-left square for the status gesture */
+#define UI_ATTRACT_TOP 5          /* stories shown by the attract loop */
+#define UI_NO_DEADLINE UINT64_MAX /* ui_next_deadline: nothing pending */
+
+enum ui_screen {
+    UI_SCREEN_SPLASH,     /* no edition yet, one installing: progress */
+    UI_SCREEN_NO_EDITION, /* nothing installed, nothing arriving */
+    UI_SCREEN_INDEX,      /* the edition's index, page `page` */
+    UI_SCREEN_ARTICLE,    /* article `article`, page `page` */
+    UI_SCREEN_STATUS,     /* operator status */
+    UI_SCREEN_ATTRACT,    /* attract loop: article `article`, page 0 */
+};
+const char *ui_screen_name(enum ui_screen s); /* "index", "article", ... */
+
+enum ui_key {
+    UI_KEY_NONE,
+    UI_KEY_LEFT,
+    UI_KEY_RIGHT,
+    UI_KEY_PAGEUP,
+    UI_KEY_PAGEDOWN,
+    UI_KEY_SPACE,
+    UI_KEY_HOME,
+    UI_KEY_ESCAPE,
+    UI_KEY_PLUS,
+    UI_KEY_MINUS,
+    UI_KEY_STATUS,
+};
+
+enum ui_input_kind {
+    UI_INPUT_PRESS,   /* finger down at x, y */
+    UI_INPUT_MOVE,    /* finger moved to x, y (ignored when no finger is down) */
+    UI_INPUT_RELEASE, /* finger up at x, y */
+    UI_INPUT_KEY,     /* key */
+    UI_INPUT_PINCH,   /* two fingers: scale = distance now / distance at gesture start */
+    UI_INPUT_TICK,    /* time passes: timers and animations (same as ui_tick) */
+    UI_INPUT_CLOSE,   /* the window manager asks to close */
+};
+
+/* One input in screen coordinates (the logical, rotated screen), with the
+ * time it happened in ms on any monotonic clock. */
+struct ui_input {
+    enum ui_input_kind kind;
+    uint64_t now_ms;
+    int x, y;
+    enum ui_key key;
+    float scale;
+};
+
+/* Where the reader is. page is an index into that screen's pages (0-based). */
+struct ui_view {
+    enum ui_screen screen;
+    int32_t article; /* ARTICLE / ATTRACT: index into the edition's articles, else -1 */
+    size_t page;
+};
+
+/* A snapshot for the app: what to draw and what to render ahead. */
+struct ui_state {
+    struct ui_view view;
+    /* Pages to pre-render: the page a left swipe (next) or a right swipe
+     * (prev) would show; has_* false where there is none. */
+    bool has_next, has_prev;
+    struct ui_view next, prev;
+    /* Horizontal offset of the current page in px while a swipe follows the
+     * finger or settles: negative shows `next` at offset + width, positive
+     * shows `prev` at offset - width. 0 when at rest. */
+    int offset;
+    bool animating;   /* a settle or snap-back is running: draw a frame each UI_FRAME_MS */
+    bool dirty;       /* something changed since ui_clear_dirty */
+    float font_scale; /* the scale pages must be laid out at */
+    float progress;   /* an install in progress: 0..1; < 0 when none */
+    bool quit;        /* the user asked to quit and it is allowed */
+};
+
+/* Pages come from the app through this seam. Returned pointers are owned by
+ * the provider and valid only until the next call into the seam; ui keeps
+ * none of them. NULL means "none" (no edition, or the layout failed). */
+struct ui_content {
+    void *ctx;
+    size_t (*article_count)(void *ctx);
+    const struct layout_pages *(*index_pages)(void *ctx, float font_scale);
+    const struct layout_pages *(*article_pages)(void *ctx, size_t article, float font_scale);
+    /* The section of an article as an index into the edition's sections (the
+     * numbering of layout_link.section), -1 for none. A SECTION link jumps to
+     * the first index page listing an article of that section. */
+    int32_t (*article_section)(void *ctx, size_t article);
+};
+
+struct ui_config {
+    int width, height;            /* the logical screen in px */
+    float font_scale;             /* starting scale, 0.75 .. 2.0 */
+    uint64_t idle_timeout_ms;     /* 0 = never go idle */
+    uint64_t attract_interval_ms; /* per story in the attract loop; 0 = no attract loop */
+    bool allow_quit;
+};
+
+/* The next font scale from scale in direction dir (+1 larger, -1 smaller)
+ * along the steps 0.75, 0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0; scale itself
+ * at either end. */
+float ui_font_scale_step(float scale, int dir);
+
+/* The content seam is copied; the provider must outlive the ui. Starts on
+ * the no-edition screen. NULL on allocation failure. */
+struct ui *ui_create(const struct ui_config *cfg, const struct ui_content *content,
+                     uint64_t now_ms);
+void ui_destroy(struct ui *ui); /* NULL is fine */
+
+/* Feeds one input; returns true when the state changed (then it is dirty). */
+bool ui_handle(struct ui *ui, const struct ui_input *in);
+/* Same as a UI_INPUT_TICK: runs due timers and animation steps. */
+bool ui_tick(struct ui *ui, uint64_t now_ms);
+
+/* The next time (ms, same clock) ui_tick has work: an animation frame, the
+ * long press, the idle timeout or the next attract story; UI_NO_DEADLINE when
+ * nothing is pending. */
+uint64_t ui_next_deadline(const struct ui *ui);
+
+void ui_get_state(const struct ui *ui, struct ui_state *out);
+void ui_clear_dirty(struct ui *ui);
+
+/* The loader's news: whether an edition is open and whether a bundle is
+ * being installed (progress 0..1, < 0 for none). A first edition (or a
+ * switch to a new one, edition_changed true) shows the index page 1. */
+void ui_set_edition(struct ui *ui, bool has_edition, bool edition_changed, uint64_t now_ms);
+void ui_set_progress(struct ui *ui, float progress);
+
+#endif

@@ -1,0 +1,622 @@
+/* Unit tests for ui: the reader's state machine driven with a fake clock and
+ * hand-made pages (no SDL, no fonts): taps on links, page turns, swipes that
+ * follow and settle or snap back, news navigation, font scale keeping the
+ * paragraph, idle -> index -> attract, the status gesture, keys and quitting. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "ui.h"
+
+#define W 800
+#define H 480
+
+/* Fake content: an index of 2 pages and 3 articles. Article 0 has 3 pages
+ * at the normal scale and 5 at larger scales, so re-pagination moves the
+ * paragraph to another page number. */
+struct fake {
+    struct layout_page index[2];
+    struct layout_link index0_links[3], index1_links[2];
+    struct layout_pages index_pages;
+    struct layout_page a0_small[3], a0_large[5], a1[2], a2[1];
+    struct layout_pages a0_small_pages, a0_large_pages, a1_pages, a2_pages;
+    struct layout_link nav[3][5]; /* per article: prev, contents, next, A-, A+ */
+    int calls;
+};
+
+static struct layout_link
+link_at(int x, int y, int w, int h, enum layout_action a, int32_t article, int32_t section)
+{
+    return (struct layout_link){.x = x,
+                                .y = y,
+                                .w = w,
+                                .h = h,
+                                .action = (uint8_t)a,
+                                .enabled = true,
+                                .article = article,
+                                .section = section};
+}
+
+static void
+fill_article(struct fake *f, struct layout_page *pages, size_t n, int32_t article,
+             const int32_t *first_blocks)
+{
+    for (size_t i = 0; i < n; i++) {
+        pages[i] = (struct layout_page){.kind = LAYOUT_PAGE_ARTICLE,
+                                        .article = article,
+                                        .number = (uint32_t)i + 1,
+                                        .of = (uint32_t)n,
+                                        .first_block = first_blocks[i],
+                                        .links = f->nav[article],
+                                        .link_count = 5};
+    }
+}
+
+static void
+fake_init(struct fake *f)
+{
+    *f = (struct fake){0};
+    f->index0_links[0] = link_at(100, 100, 500, 40, LAYOUT_ACTION_OPEN_ARTICLE, 0, -1);
+    f->index0_links[1] = link_at(100, 150, 500, 40, LAYOUT_ACTION_OPEN_ARTICLE, 1, -1);
+    f->index0_links[2] = link_at(100, 300, 200, 30, LAYOUT_ACTION_SECTION, -1, 1);
+    f->index1_links[0] = link_at(100, 50, 200, 30, LAYOUT_ACTION_SECTION, -1, 1);
+    f->index1_links[1] = link_at(100, 100, 500, 40, LAYOUT_ACTION_OPEN_ARTICLE, 2, -1);
+    for (int i = 0; i < 2; i++)
+        f->index[i] = (struct layout_page){.kind = LAYOUT_PAGE_INDEX,
+                                           .article = -1,
+                                           .number = (uint32_t)i + 1,
+                                           .of = 2,
+                                           .first_block = -1};
+    f->index[0].links = f->index0_links;
+    f->index[0].link_count = 3;
+    f->index[1].links = f->index1_links;
+    f->index[1].link_count = 2;
+    f->index_pages = (struct layout_pages){.pages = f->index, .count = 2};
+
+    for (int a = 0; a < 3; a++) {
+        f->nav[a][0] = link_at(130, 440, 100, 40, LAYOUT_ACTION_PREV_STORY, -1, -1);
+        f->nav[a][0].enabled = a > 0;
+        f->nav[a][1] = link_at(250, 440, 100, 40, LAYOUT_ACTION_CONTENTS, -1, -1);
+        f->nav[a][2] = link_at(370, 440, 100, 40, LAYOUT_ACTION_NEXT_STORY, -1, -1);
+        f->nav[a][2].enabled = a < 2;
+        f->nav[a][3] = link_at(490, 440, 70, 40, LAYOUT_ACTION_FONT_SMALLER, -1, -1);
+        f->nav[a][4] = link_at(580, 440, 70, 40, LAYOUT_ACTION_FONT_LARGER, -1, -1);
+    }
+    static const int32_t small[] = {0, 4, 8}, large[] = {0, 2, 4, 6, 8}, a1[] = {0, 3}, a2[] = {0};
+    fill_article(f, f->a0_small, 3, 0, small);
+    fill_article(f, f->a0_large, 5, 0, large);
+    fill_article(f, f->a1, 2, 1, a1);
+    fill_article(f, f->a2, 1, 2, a2);
+    f->a0_small_pages = (struct layout_pages){.pages = f->a0_small, .count = 3};
+    f->a0_large_pages = (struct layout_pages){.pages = f->a0_large, .count = 5};
+    f->a1_pages = (struct layout_pages){.pages = f->a1, .count = 2};
+    f->a2_pages = (struct layout_pages){.pages = f->a2, .count = 1};
+}
+
+static size_t
+fake_article_count(void *ctx)
+{
+    (void)ctx;
+    return 3;
+}
+
+/* Articles 0 and 1 are in section 0, article 2 in section 1. */
+static int32_t
+fake_article_section(void *ctx, size_t article)
+{
+    (void)ctx;
+    return article == 2 ? 1 : 0;
+}
+
+static const struct layout_pages *
+fake_index_pages(void *ctx, float scale)
+{
+    struct fake *f = ctx;
+    (void)scale;
+    f->calls++;
+    return &f->index_pages;
+}
+
+static const struct layout_pages *
+fake_article_pages(void *ctx, size_t article, float scale)
+{
+    struct fake *f = ctx;
+    f->calls++;
+    switch (article) {
+    case 0:
+        return scale < 1.05f ? &f->a0_small_pages : &f->a0_large_pages;
+    case 1:
+        return &f->a1_pages;
+    case 2:
+        return &f->a2_pages;
+    }
+    return NULL;
+}
+
+static struct fake fake;
+static uint64_t now;
+
+static struct ui *
+make(uint64_t idle_ms, uint64_t attract_ms, bool allow_quit)
+{
+    fake_init(&fake);
+    now = 1000;
+    struct ui_config cfg = {.width = W,
+                            .height = H,
+                            .font_scale = 1.0f,
+                            .idle_timeout_ms = idle_ms,
+                            .attract_interval_ms = attract_ms,
+                            .allow_quit = allow_quit};
+    struct ui_content content = {.ctx = &fake,
+                                 .article_count = fake_article_count,
+                                 .index_pages = fake_index_pages,
+                                 .article_pages = fake_article_pages,
+                                 .article_section = fake_article_section};
+    struct ui *ui = ui_create(&cfg, &content, now);
+    CHECK(ui != NULL);
+    ui_set_edition(ui, true, true, now);
+    return ui;
+}
+
+static void
+input(struct ui *ui, enum ui_input_kind kind, int x, int y)
+{
+    ui_handle(ui, &(struct ui_input){.kind = kind, .now_ms = now, .x = x, .y = y});
+}
+
+static void
+tap(struct ui *ui, int x, int y)
+{
+    input(ui, UI_INPUT_PRESS, x, y);
+    now += 80;
+    input(ui, UI_INPUT_RELEASE, x, y);
+    now += 20;
+}
+
+static void
+press_key(struct ui *ui, enum ui_key k)
+{
+    ui_handle(ui, &(struct ui_input){.kind = UI_INPUT_KEY, .now_ms = now, .key = k});
+    now += 20;
+}
+
+/* A drag from x0 to x1 in `steps` moves over `ms`, then release. */
+static void
+drag(struct ui *ui, int x0, int x1, int y, int steps, uint64_t ms)
+{
+    input(ui, UI_INPUT_PRESS, x0, y);
+    for (int i = 1; i <= steps; i++) {
+        now += ms / (uint64_t)steps;
+        input(ui, UI_INPUT_MOVE, x0 + (x1 - x0) * i / steps, y);
+    }
+    input(ui, UI_INPUT_RELEASE, x1, y);
+}
+
+/* Runs ticks until the settle animation ends (bounded). */
+static void
+settle(struct ui *ui)
+{
+    for (int i = 0; i < 100; i++) {
+        struct ui_state s;
+        ui_get_state(ui, &s);
+        if (!s.animating)
+            return;
+        uint64_t d = ui_next_deadline(ui);
+        CHECK(d != UI_NO_DEADLINE && d <= now + UI_FRAME_MS);
+        now = d;
+        ui_tick(ui, now);
+    }
+    CHECK_MSG(false, "animation never ended");
+}
+
+static struct ui_state
+state(struct ui *ui)
+{
+    struct ui_state s;
+    ui_get_state(ui, &s);
+    return s;
+}
+
+#define CHECK_VIEW(ui, scr, art, pg)                                                               \
+    do {                                                                                           \
+        struct ui_state s_ = state(ui);                                                            \
+        CHECK_MSG(s_.view.screen == (scr) && s_.view.article == (art) && s_.view.page == (pg),     \
+                  "view is %s article %d page %zu, expected %s %d %d",                             \
+                  ui_screen_name(s_.view.screen), (int)s_.view.article, s_.view.page,              \
+                  ui_screen_name(scr), (int)(art), (int)(pg));                                     \
+    } while (0)
+
+static void
+test_edition_screens(void)
+{
+    fake_init(&fake);
+    struct ui_config cfg = {.width = W, .height = H, .font_scale = 1.0f};
+    struct ui_content content = {.ctx = &fake,
+                                 .article_count = fake_article_count,
+                                 .index_pages = fake_index_pages,
+                                 .article_pages = fake_article_pages,
+                                 .article_section = fake_article_section};
+    struct ui *ui = ui_create(&cfg, &content, 0);
+    CHECK_VIEW(ui, UI_SCREEN_NO_EDITION, -1, 0);
+    CHECK(state(ui).dirty);
+    ui_clear_dirty(ui);
+    ui_set_progress(ui, 0.25f);
+    CHECK_VIEW(ui, UI_SCREEN_SPLASH, -1, 0);
+    CHECK(state(ui).dirty);
+    CHECK(state(ui).progress > 0.2f);
+    /* taps and keys do nothing without an edition */
+    tap(ui, 150, 120);
+    press_key(ui, UI_KEY_RIGHT);
+    CHECK_VIEW(ui, UI_SCREEN_SPLASH, -1, 0);
+    ui_set_edition(ui, true, true, 10);
+    ui_set_progress(ui, -1);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* an install behind a shown edition keeps the reader where it is */
+    tap(ui, 150, 120);
+    ui_set_progress(ui, 0.5f);
+    ui_set_edition(ui, true, false, 20);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    /* a new edition goes back to the index */
+    ui_set_edition(ui, true, true, 30);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    ui_set_edition(ui, false, true, 40);
+    CHECK_VIEW(ui, UI_SCREEN_SPLASH, -1, 0);
+    ui_set_progress(ui, -1);
+    CHECK_VIEW(ui, UI_SCREEN_NO_EDITION, -1, 0);
+    ui_destroy(ui);
+    ui_destroy(NULL);
+}
+
+static void
+test_tap_and_turns(void)
+{
+    struct ui *ui = make(0, 0, false);
+    tap(ui, 300, 220); /* nothing there */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    tap(ui, 150, 120); /* article 0's entry */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    struct ui_state s = state(ui);
+    CHECK(s.has_next && s.next.article == 0 && s.next.page == 1);
+    CHECK(s.has_prev && s.prev.screen == UI_SCREEN_INDEX && s.prev.page == 0);
+    tap(ui, W - 10, 240); /* right edge */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    tap(ui, W - W * 15 / 100 - 5, 240); /* just inside the edge zone's border: no turn */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    tap(ui, 10, 240); /* left edge */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    tap(ui, W - 5, 240);
+    tap(ui, W - 5, 240);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    s = state(ui);
+    CHECK(s.has_next && s.next.screen == UI_SCREEN_ARTICLE && s.next.article == 1 &&
+          s.next.page == 0);
+    tap(ui, W - 5, 240); /* past the last page: the next article */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+    tap(ui, 5, 240); /* before the first page: the index page listing it */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    tap(ui, W - 5, 240); /* index pages turn too */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    tap(ui, W - 5, 240); /* no page after the last index page */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    tap(ui, 150, 120); /* article 2 is listed on index page 2 */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 2, 0);
+    CHECK(!state(ui).has_next); /* the last page of the last article */
+    tap(ui, W - 5, 240);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 2, 0);
+    press_key(ui, UI_KEY_LEFT);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    ui_destroy(ui);
+}
+
+static void
+test_swipes(void)
+{
+    struct ui *ui = make(0, 0, false);
+    tap(ui, 150, 120);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+
+    /* follow the finger, then snap back: a slow 100 px drag */
+    input(ui, UI_INPUT_PRESS, 600, 240);
+    now += 300;
+    input(ui, UI_INPUT_MOVE, 550, 240);
+    now += 300;
+    input(ui, UI_INPUT_MOVE, 500, 240);
+    struct ui_state s = state(ui);
+    CHECK_INT(s.offset, -100);
+    CHECK(!s.animating);
+    now += 300;
+    input(ui, UI_INPUT_RELEASE, 500, 240);
+    s = state(ui);
+    CHECK(s.animating);
+    now += UI_SETTLE_MS / 2;
+    ui_tick(ui, now);
+    s = state(ui);
+    CHECK_MSG(s.offset > -100 && s.offset < 0, "offset %d mid snap-back", s.offset);
+    settle(ui);
+    s = state(ui);
+    CHECK_INT(s.offset, 0);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+
+    /* a slow drag past a quarter of the width turns and settles */
+    drag(ui, 700, 300, 240, 8, 1600);
+    s = state(ui);
+    CHECK(s.animating);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0); /* committed at the end of the settle */
+    now += UI_SETTLE_MS / 2;
+    ui_tick(ui, now);
+    s = state(ui);
+    CHECK_MSG(s.offset < -400 && s.offset > -W, "offset %d mid settle", s.offset);
+    settle(ui);
+    CHECK_INT(state(ui).offset, 0);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+
+    /* a short fast flick turns too */
+    drag(ui, 500, 420, 240, 4, 40);
+    settle(ui);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+
+    /* swipe right goes back */
+    drag(ui, 200, 600, 240, 8, 800);
+    settle(ui);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+
+    /* a new press during a settle finishes it at once */
+    drag(ui, 700, 300, 240, 8, 800);
+    CHECK(state(ui).animating);
+    input(ui, UI_INPUT_PRESS, 400, 200);
+    CHECK(!state(ui).animating);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    input(ui, UI_INPUT_RELEASE, 400, 200);
+
+    /* swipe past the end opens the next article */
+    drag(ui, 700, 300, 240, 8, 800);
+    settle(ui);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+
+    /* swipe down returns to the index; a small vertical move is a tap (nothing) */
+    input(ui, UI_INPUT_PRESS, 400, 100);
+    now += 100;
+    input(ui, UI_INPUT_MOVE, 405, 200);
+    now += 100;
+    input(ui, UI_INPUT_RELEASE, 405, 300);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+
+    /* no previous index page: the page follows at a third and snaps back */
+    input(ui, UI_INPUT_PRESS, 300, 240);
+    now += 500;
+    input(ui, UI_INPUT_MOVE, 600, 240);
+    CHECK_INT(state(ui).offset, 100);
+    now += 500;
+    input(ui, UI_INPUT_RELEASE, 600, 240);
+    settle(ui);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    CHECK_INT(state(ui).offset, 0);
+    ui_destroy(ui);
+}
+
+static void
+test_nav_bar(void)
+{
+    struct ui *ui = make(0, 0, false);
+    tap(ui, 150, 120);
+    tap(ui, 180, 460); /* previous story: disabled on the first article */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    tap(ui, W - 5, 240);
+    tap(ui, 420, 460); /* next story from page 2 */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+    tap(ui, W - 5, 240);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 1);
+    tap(ui, 420, 460); /* next story from the last page */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 2, 0);
+    tap(ui, 420, 460); /* disabled on the last article */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 2, 0);
+    tap(ui, 180, 460); /* previous story: its first page */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+    tap(ui, 300, 460); /* contents: the index page listing article 1 */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    tap(ui, 150, 310); /* the section table entry jumps to where section 1 starts */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    tap(ui, 150, 60); /* the section's own label: already there */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    fake.index1_links[0].section = 0; /* a label of section 0 on page 2 jumps to page 1 */
+    tap(ui, 150, 60);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    press_key(ui, UI_KEY_PAGEDOWN);
+    tap(ui, 150, 120);
+    tap(ui, 300, 460); /* contents from article 2: index page 2 */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    ui_destroy(ui);
+}
+
+static void
+test_font_scale(void)
+{
+    CHECK(ui_font_scale_step(1.0f, +1) > 1.14f && ui_font_scale_step(1.0f, +1) < 1.16f);
+    CHECK(ui_font_scale_step(1.0f, -1) > 0.84f && ui_font_scale_step(1.0f, -1) < 0.86f);
+    CHECK(ui_font_scale_step(2.0f, +1) == 2.0f);
+    CHECK(ui_font_scale_step(0.75f, -1) == 0.75f);
+    CHECK(ui_font_scale_step(1.2f, +1) > 1.29f && ui_font_scale_step(1.2f, +1) < 1.31f);
+    CHECK(ui_font_scale_step(1.2f, -1) > 1.14f && ui_font_scale_step(1.2f, -1) < 1.16f);
+
+    struct ui *ui = make(0, 0, false);
+    tap(ui, 150, 120);
+    tap(ui, W - 5, 240); /* page 2 starts with block 4 */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    tap(ui, 610, 460); /* A+: five pages now; block 4 is on page 3 */
+    struct ui_state s = state(ui);
+    CHECK(s.font_scale > 1.14f && s.font_scale < 1.16f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    press_key(ui, UI_KEY_PAGEDOWN);
+    press_key(ui, UI_KEY_PAGEDOWN);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 4); /* block 8 */
+    tap(ui, 520, 460);                       /* A-: back to three pages; block 8 is on page 3 */
+    CHECK(state(ui).font_scale == 1.0f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    press_key(ui, UI_KEY_PLUS);
+    press_key(ui, UI_KEY_PLUS);
+    CHECK(state(ui).font_scale > 1.29f && state(ui).font_scale < 1.31f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 4);
+    press_key(ui, UI_KEY_MINUS);
+    press_key(ui, UI_KEY_MINUS);
+    press_key(ui, UI_KEY_MINUS);
+    CHECK(state(ui).font_scale > 0.84f && state(ui).font_scale < 0.86f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    /* pinch: spread fingers larger, pinch smaller; the fingers' release is no tap */
+    input(ui, UI_INPUT_PRESS, W - 5, 240);
+    ui_handle(ui, &(struct ui_input){.kind = UI_INPUT_PINCH, .now_ms = now, .scale = 1.3f});
+    CHECK(state(ui).font_scale == 1.0f);
+    input(ui, UI_INPUT_RELEASE, W - 5, 240);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    ui_handle(ui, &(struct ui_input){.kind = UI_INPUT_PINCH, .now_ms = now, .scale = 0.8f});
+    CHECK(state(ui).font_scale > 0.84f && state(ui).font_scale < 0.86f);
+    ui_handle(ui, &(struct ui_input){.kind = UI_INPUT_PINCH, .now_ms = now, .scale = 1.02f});
+    CHECK(state(ui).font_scale > 0.84f && state(ui).font_scale < 0.86f);
+    ui_destroy(ui);
+}
+
+static void
+test_idle_and_attract(void)
+{
+    struct ui *ui = make(1000, 1000, false);
+    tap(ui, 150, 120);
+    tap(ui, W - 5, 240);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    uint64_t last = now - 20; /* the release */
+    CHECK_INT(ui_next_deadline(ui), last + 1000);
+    ui_tick(ui, last + 999);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    now = last + 1000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0); /* idle: back to the index */
+    CHECK_INT(ui_next_deadline(ui), now + 1000);
+    now += 1000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_ATTRACT, 0, 0); /* then the attract loop */
+    for (int i = 1; i <= 4; i++) {
+        CHECK_INT(ui_next_deadline(ui), now + 1000);
+        now += 1000;
+        ui_tick(ui, now);
+        CHECK_VIEW(ui, UI_SCREEN_ATTRACT, i % 3, 0); /* cycles the 3 stories */
+    }
+    /* a touch returns to the index without acting on it (this is article 0's entry) */
+    input(ui, UI_INPUT_PRESS, 150, 120);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    now += 80;
+    input(ui, UI_INPUT_RELEASE, 150, 120);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* a key also ends it */
+    now += 2000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_ATTRACT, 0, 0);
+    press_key(ui, UI_KEY_RIGHT);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* a finger held down is not idle */
+    input(ui, UI_INPUT_PRESS, 400, 240);
+    now += 5000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    input(ui, UI_INPUT_RELEASE, 400, 240);
+    ui_destroy(ui);
+
+    /* idle_timeout 0: never */
+    ui = make(0, 1000, false);
+    CHECK_INT(ui_next_deadline(ui), UI_NO_DEADLINE);
+    ui_tick(ui, now + 1000000);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    ui_destroy(ui);
+}
+
+static void
+test_status(void)
+{
+    struct ui *ui = make(0, 0, false);
+    tap(ui, 150, 120);
+    /* a long press in the top-left corner */
+    input(ui, UI_INPUT_PRESS, 20, 20);
+    CHECK_INT(ui_next_deadline(ui), now + UI_LONG_PRESS_MS);
+    ui_tick(ui, now + UI_LONG_PRESS_MS - 1);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    now += UI_LONG_PRESS_MS;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    now += 100;
+    input(ui, UI_INPUT_RELEASE, 20, 20); /* the release does not leave it */
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    tap(ui, 400, 240); /* a tap returns where the reader was */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    /* a short press in the corner is just a tap (left edge: index) */
+    tap(ui, 20, 20);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* a long press elsewhere does nothing special */
+    input(ui, UI_INPUT_PRESS, 400, 240);
+    CHECK_INT(ui_next_deadline(ui), UI_NO_DEADLINE);
+    now += 3000;
+    ui_tick(ui, now);
+    input(ui, UI_INPUT_RELEASE, 400, 240);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* the status key, and Escape back */
+    press_key(ui, UI_KEY_STATUS);
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    press_key(ui, UI_KEY_ESCAPE);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    press_key(ui, UI_KEY_STATUS);
+    press_key(ui, UI_KEY_STATUS);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    ui_destroy(ui);
+}
+
+static void
+test_keys_and_quit(void)
+{
+    struct ui *ui = make(0, 0, false);
+    press_key(ui, UI_KEY_PAGEDOWN);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    press_key(ui, UI_KEY_HOME);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    tap(ui, 150, 120);
+    press_key(ui, UI_KEY_SPACE);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    press_key(ui, UI_KEY_RIGHT);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    press_key(ui, UI_KEY_PAGEUP);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    press_key(ui, UI_KEY_LEFT);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    press_key(ui, UI_KEY_HOME);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    tap(ui, 150, 170);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+    press_key(ui, UI_KEY_ESCAPE);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* nothing quits without allow_quit */
+    press_key(ui, UI_KEY_ESCAPE);
+    input(ui, UI_INPUT_CLOSE, 0, 0);
+    CHECK(!state(ui).quit);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    ui_destroy(ui);
+
+    ui = make(0, 0, true);
+    tap(ui, 150, 120);
+    press_key(ui, UI_KEY_ESCAPE); /* the reader: back to the index first */
+    CHECK(!state(ui).quit);
+    press_key(ui, UI_KEY_ESCAPE);
+    CHECK(state(ui).quit);
+    ui_destroy(ui);
+    ui = make(0, 0, true);
+    input(ui, UI_INPUT_CLOSE, 0, 0);
+    CHECK(state(ui).quit);
+    ui_destroy(ui);
+}
+
+int
+main(void)
+{
+    test_edition_screens();
+    test_tap_and_turns();
+    test_swipes();
+    test_nav_bar();
+    test_font_scale();
+    test_idle_and_attract();
+    test_status();
+    test_keys_and_quit();
+    return check_summary("ui");
+}
