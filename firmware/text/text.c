@@ -1,0 +1,341 @@
+/* Fonts on demand (bounded LRU of TTF_Font by face and size) and the
+ * measuring seam with a per-font cache of shaped word widths. */
+#include "text.h"
+
+#include <hb.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#define TEXT_MAX_FONTS 32
+#define TEXT_WIDTH_SLOTS 4096 /* per font; a power of two */
+#define TEXT_WIDTH_KEY_MAX 48 /* longer strings are measured every time */
+#define TEXT_MIN_PX 4
+#define TEXT_MAX_PX 400
+
+/* One cached width: the shaped string with the props that change shaping. */
+struct text_width {
+    uint32_t hash; /* 0 = empty slot */
+    uint32_t script;
+    int32_t width;
+    uint8_t dir;
+    uint8_t len;
+    char key[TEXT_WIDTH_KEY_MAX];
+};
+
+struct text_font_slot {
+    TTF_Font *font;
+    struct layout_font id;
+    uint64_t last_use;
+    uint32_t script;           /* as last set on font; 0 = never set */
+    int dir;                   /* as last set on font; -1 = never set */
+    struct text_width *widths; /* TEXT_WIDTH_SLOTS entries, allocated on first measure */
+    size_t width_count;
+};
+
+struct text {
+    char *path[LAYOUT_FACE_COUNT];
+    struct text_font_slot slots[TEXT_MAX_FONTS];
+    uint64_t clock;
+    bool ttf_owned; /* we called TTF_Init and must call TTF_Quit */
+    struct layout_metrics metrics;
+};
+
+void
+text_fonts_default(struct text_fonts *f)
+{
+    f->path[LAYOUT_FACE_SERIF] = NK_FONT_SERIF;
+    f->path[LAYOUT_FACE_SERIF_ITALIC] = NK_FONT_SERIF_ITALIC;
+    f->path[LAYOUT_FACE_SERIF_BOLD] = NK_FONT_SERIF_BOLD;
+    f->path[LAYOUT_FACE_SERIF_BOLD_ITALIC] = NK_FONT_SERIF_BOLD_ITALIC;
+    f->path[LAYOUT_FACE_SANS] = NK_FONT_SANS;
+    f->path[LAYOUT_FACE_SANS_BOLD] = NK_FONT_SANS_BOLD;
+}
+
+static void
+slot_clear(struct text_font_slot *s)
+{
+    if (s->font)
+        TTF_CloseFont(s->font);
+    free(s->widths);
+    *s = (struct text_font_slot){.dir = -1};
+}
+
+static TTF_Font *
+open_font(const struct text *t, struct layout_font f)
+{
+    int px = f.px < TEXT_MIN_PX ? TEXT_MIN_PX : f.px > TEXT_MAX_PX ? TEXT_MAX_PX : f.px;
+    TTF_Font *font = TTF_OpenFont(t->path[f.face], px);
+    if (!font)
+        return NULL;
+    /* Measuring and drawing must agree: one hinting mode, kerning on. */
+    TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+    TTF_SetFontKerning(font, 1);
+    return font;
+}
+
+/* The slot holding f, opening the font (evicting the least recently used
+ * slot) if needed; NULL if the font cannot be opened. */
+static struct text_font_slot *
+get_slot(struct text *t, struct layout_font f)
+{
+    if (f.face >= LAYOUT_FACE_COUNT)
+        f.face = LAYOUT_FACE_SERIF;
+    struct text_font_slot *victim = &t->slots[0];
+    for (size_t i = 0; i < TEXT_MAX_FONTS; i++) {
+        struct text_font_slot *s = &t->slots[i];
+        if (s->font && s->id.face == f.face && s->id.px == f.px) {
+            s->last_use = ++t->clock;
+            return s;
+        }
+        if (!s->font) {
+            if (victim->font)
+                victim = s;
+        } else if (victim->font && s->last_use < victim->last_use) {
+            victim = s;
+        }
+    }
+    slot_clear(victim);
+    victim->font = open_font(t, f);
+    if (!victim->font)
+        return NULL;
+    victim->id = f;
+    victim->last_use = ++t->clock;
+    return victim;
+}
+
+/* The script of the first character that has one; Latin when none does. */
+static uint32_t
+guess_script(const char *s, size_t len)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    size_t i = 0;
+    while (i < len) {
+        ucs4_t c;
+        int n = u8_mbtouc(&c, (const uint8_t *)s + i, len - i);
+        if (n <= 0)
+            break;
+        i += (size_t)n;
+        hb_script_t sc = hb_unicode_script(uf, c);
+        if (sc != HB_SCRIPT_COMMON && sc != HB_SCRIPT_INHERITED && sc != HB_SCRIPT_UNKNOWN)
+            return (uint32_t)hb_script_to_iso15924_tag(sc);
+    }
+    return HB_TAG('L', 'a', 't', 'n');
+}
+
+static void
+apply_props(struct text_font_slot *s, uint32_t script, int dir)
+{
+    if (script != s->script) {
+        char name[5] = {(char)(script >> 24), (char)(script >> 16), (char)(script >> 8),
+                        (char)script, 0};
+        /* An unknown tag keeps the previous script; harmless for measuring
+         * since draw and measure both come through here. */
+        TTF_SetFontScriptName(s->font, name);
+        s->script = script;
+    }
+    if (dir != s->dir) {
+        TTF_SetFontDirection(s->font,
+                             dir == LAYOUT_DIR_RTL ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+        s->dir = dir;
+    }
+}
+
+static uint32_t
+props_script(const struct layout_run_props *props, const char *text, size_t len)
+{
+    if (props && props->script)
+        return props->script;
+    return guess_script(text, len);
+}
+
+TTF_Font *
+text_font(struct text *t, struct layout_font f, const struct layout_run_props *props)
+{
+    struct text_font_slot *s = get_slot(t, f);
+    if (!s)
+        return NULL;
+    uint32_t script = props && props->script ? props->script : HB_TAG('L', 'a', 't', 'n');
+    apply_props(s, script, props ? props->dir : LAYOUT_DIR_LTR);
+    return s->font;
+}
+
+TTF_Font *
+text_font_for(struct text *t, struct layout_font f, const struct layout_run_props *props,
+              const char *text, size_t len)
+{
+    struct text_font_slot *s = get_slot(t, f);
+    if (!s)
+        return NULL;
+    apply_props(s, props_script(props, text, len), props ? props->dir : LAYOUT_DIR_LTR);
+    return s->font;
+}
+
+/* FNV-1a over the bytes, mixed with the props; never 0. */
+static uint32_t
+width_hash(const char *s, size_t len, uint32_t script, int dir)
+{
+    uint32_t h = 2166136261u ^ script ^ ((uint32_t)dir << 31);
+    for (size_t i = 0; i < len; i++) {
+        h ^= (uint8_t)s[i];
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+static int
+measure_uncached(TTF_Font *font, const char *text, size_t len)
+{
+    char small[256];
+    char *buf = len < sizeof small ? small : malloc(len + 1);
+    if (!buf)
+        return 0;
+    memcpy(buf, text, len);
+    buf[len] = 0;
+    int w = 0, h = 0;
+    if (TTF_SizeUTF8(font, buf, &w, &h) != 0)
+        w = 0;
+    if (buf != small)
+        free(buf);
+    return w;
+}
+
+static int
+text_measure(void *ctx, struct layout_font f, const struct layout_run_props *props,
+             const char *text, size_t len)
+{
+    struct text *t = ctx;
+    if (len == 0)
+        return 0;
+    struct text_font_slot *s = get_slot(t, f);
+    if (!s)
+        return 0;
+    uint32_t script = props_script(props, text, len);
+    int dir = props ? props->dir : LAYOUT_DIR_LTR;
+    if (len > TEXT_WIDTH_KEY_MAX) {
+        apply_props(s, script, dir);
+        return measure_uncached(s->font, text, len);
+    }
+    if (!s->widths) {
+        s->widths = calloc(TEXT_WIDTH_SLOTS, sizeof *s->widths);
+        if (!s->widths) {
+            apply_props(s, script, dir);
+            return measure_uncached(s->font, text, len);
+        }
+    }
+    uint32_t h = width_hash(text, len, script, dir);
+    size_t mask = TEXT_WIDTH_SLOTS - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        struct text_width *w = &s->widths[i];
+        if (w->hash == 0)
+            break;
+        if (w->hash == h && w->len == len && w->script == script && w->dir == dir &&
+            memcmp(w->key, text, len) == 0)
+            return w->width;
+    }
+    apply_props(s, script, dir);
+    int width = measure_uncached(s->font, text, len);
+    /* Bounded: when three quarters full, start over rather than probe long. */
+    if (s->width_count >= TEXT_WIDTH_SLOTS / 4 * 3) {
+        memset(s->widths, 0, TEXT_WIDTH_SLOTS * sizeof *s->widths);
+        s->width_count = 0;
+    }
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        struct text_width *w = &s->widths[i];
+        if (w->hash == 0) {
+            *w = (struct text_width){.hash = h,
+                                     .script = script,
+                                     .width = width,
+                                     .dir = (uint8_t)dir,
+                                     .len = (uint8_t)len};
+            memcpy(w->key, text, len);
+            s->width_count++;
+            break;
+        }
+    }
+    return width;
+}
+
+static void
+text_font_metrics(void *ctx, struct layout_font f, int *ascent, int *descent, int *line_height)
+{
+    struct text *t = ctx;
+    struct text_font_slot *s = get_slot(t, f);
+    if (!s) {
+        *ascent = f.px;
+        *descent = f.px / 4;
+        *line_height = *ascent + *descent;
+        return;
+    }
+    *ascent = TTF_FontAscent(s->font);
+    *descent = -TTF_FontDescent(s->font);
+    if (*descent < 0)
+        *descent = 0;
+    *line_height = TTF_FontLineSkip(s->font);
+}
+
+struct text *
+text_create(const struct text_fonts *fonts, struct err *e)
+{
+    struct text *t = calloc(1, sizeof *t);
+    if (!t) {
+        err_set(e, ERR_NOMEM, "text: out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < TEXT_MAX_FONTS; i++)
+        t->slots[i].dir = -1;
+    if (!TTF_WasInit()) {
+        if (TTF_Init() != 0) {
+            err_set(e, ERR_IO, "text: cannot initialise SDL2_ttf: %s", TTF_GetError());
+            free(t);
+            return NULL;
+        }
+        t->ttf_owned = true;
+    }
+    for (size_t i = 0; i < LAYOUT_FACE_COUNT; i++) {
+        const char *p = fonts && fonts->path[i] ? fonts->path[i] : NULL;
+        if (!p) {
+            err_set(e, ERR_INVALID, "text: no font file given for face %zu", i);
+            text_destroy(t);
+            return NULL;
+        }
+        t->path[i] = strdup(p);
+        if (!t->path[i]) {
+            err_set(e, ERR_NOMEM, "text: out of memory");
+            text_destroy(t);
+            return NULL;
+        }
+        TTF_Font *probe = TTF_OpenFont(p, 12);
+        if (!probe) {
+            err_set(e, ERR_IO, "%s: cannot open font: %s (install fonts-noto-core)", p,
+                    TTF_GetError());
+            text_destroy(t);
+            return NULL;
+        }
+        TTF_CloseFont(probe);
+    }
+    t->metrics = (struct layout_metrics){
+        .ctx = t, .measure = text_measure, .font_metrics = text_font_metrics};
+    return t;
+}
+
+void
+text_destroy(struct text *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < TEXT_MAX_FONTS; i++)
+        slot_clear(&t->slots[i]);
+    for (size_t i = 0; i < LAYOUT_FACE_COUNT; i++)
+        free(t->path[i]);
+    if (t->ttf_owned)
+        TTF_Quit();
+    free(t);
+}
+
+const struct layout_metrics *
+text_metrics(struct text *t)
+{
+    return &t->metrics;
+}

@@ -1,0 +1,184 @@
+/* text: real Noto fonts through SDL2_ttf; the width cache agrees with
+ * TTF_SizeUTF8; bidi ordering of a mixed Hebrew/Latin line. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "text.h"
+
+static const struct layout_run_props latin = {.script = 0, .dir = LAYOUT_DIR_LTR, .lang = "en"};
+
+static int
+measure(struct text *t, int face, int px, const char *s)
+{
+    const struct layout_metrics *m = text_metrics(t);
+    return m->measure(m->ctx, (struct layout_font){(uint8_t)face, (uint16_t)px}, &latin, s,
+                      strlen(s));
+}
+
+static void
+test_measure(struct text *t)
+{
+    const char *sentence = "The harbour ferry kept its timetable despite the fog.";
+    struct layout_font f = {LAYOUT_FACE_SERIF, 20};
+    TTF_Font *font = text_font_for(t, f, &latin, sentence, strlen(sentence));
+    CHECK(font != NULL);
+    int tw = 0, th = 0;
+    CHECK_INT(TTF_SizeUTF8(font, sentence, &tw, &th), 0);
+    int first = measure(t, LAYOUT_FACE_SERIF, 20, sentence);
+    CHECK(first > 200);
+    CHECK_INT(first, tw);
+
+    /* Cached (short words) equal uncached measurements, repeatedly. */
+    const char *words[] = {"harbour", "ferry", "Timetable", "fog.", "AVAWAY", "ffi", "quay"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        int a = measure(t, LAYOUT_FACE_SERIF, 20, words[i]);
+        int b = measure(t, LAYOUT_FACE_SERIF, 20, words[i]);
+        TTF_Font *ff = text_font_for(t, f, &latin, words[i], strlen(words[i]));
+        int w = -1;
+        CHECK_INT(TTF_SizeUTF8(ff, words[i], &w, NULL), 0);
+        CHECK(a > 0);
+        CHECK_INT(a, b);
+        CHECK_INT(a, w);
+    }
+    /* A prefix is measured as its own bytes (len), not to the NUL. */
+    const struct layout_metrics *m = text_metrics(t);
+    CHECK_INT(m->measure(m->ctx, f, &latin, "ferryboat", 5),
+              measure(t, LAYOUT_FACE_SERIF, 20, "ferry"));
+
+    /* Widths grow with size; bold is wider than regular. */
+    int prev = 0;
+    for (int px = 10; px <= 60; px += 10) {
+        int w = measure(t, LAYOUT_FACE_SERIF, px, "newspaper");
+        CHECK_MSG(w > prev, "width %d at %d px not above %d", w, px, prev);
+        prev = w;
+    }
+    CHECK(measure(t, LAYOUT_FACE_SERIF_BOLD, 30, "newspaper") >
+          measure(t, LAYOUT_FACE_SERIF, 30, "newspaper"));
+
+    /* Cyrillic and Greek have glyphs in Noto (no tofu: wider than one box). */
+    int ru = measure(t, LAYOUT_FACE_SERIF, 20, "Новости гавани");
+    int el = measure(t, LAYOUT_FACE_SANS, 20, "Ειδήσεις λιμανιού");
+    CHECK(ru > 60);
+    CHECK(el > 60);
+
+    int asc = 0, desc = 0, lh = 0;
+    m->font_metrics(m->ctx, f, &asc, &desc, &lh);
+    CHECK(asc > 10 && asc < 30);
+    CHECK(desc > 0 && desc < 15);
+    CHECK(lh >= asc + desc);
+    CHECK_INT(asc, TTF_FontAscent(font));
+}
+
+/* More sizes than the font cache holds: evicted fonts reopen, and
+ * measurements stay the same. */
+static void
+test_eviction(struct text *t)
+{
+    int before = measure(t, LAYOUT_FACE_SANS, 17, "evicted");
+    for (int px = 8; px < 8 + 40; px++)
+        CHECK(measure(t, LAYOUT_FACE_SANS_BOLD, px, "x") > 0);
+    CHECK_INT(measure(t, LAYOUT_FACE_SANS, 17, "evicted"), before);
+    /* A long string (past the cached key length) is measured too. */
+    const char *lng = "a sentence well past the forty-eight bytes of a cached key, measured";
+    TTF_Font *ff =
+        text_font_for(t, (struct layout_font){LAYOUT_FACE_SANS, 17}, &latin, lng, strlen(lng));
+    int w = 0;
+    TTF_SizeUTF8(ff, lng, &w, NULL);
+    CHECK_INT(measure(t, LAYOUT_FACE_SANS, 17, lng), w);
+}
+
+static void
+test_bidi(void)
+{
+    /* "News שלום עולם today": the Hebrew words are drawn right to left, so
+     * the visual runs are: "News ", the Hebrew, " today". */
+    const char *s = "News \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa2\xd7\x95\xd7\x9c\xd7\x9d today";
+    struct text_bidi_run runs[8];
+    struct err e = {0};
+    size_t n = text_bidi_runs(s, strlen(s), LAYOUT_DIR_LTR, runs, 8, &e);
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_INT(runs[0].dir, LAYOUT_DIR_LTR);
+        CHECK_INT(runs[0].start, 0);
+        CHECK_INT(runs[1].dir, LAYOUT_DIR_RTL);
+        CHECK_INT(runs[1].start, 5);
+        CHECK_INT(runs[1].len, 17); /* 8 letters of 2 bytes and the inner space */
+        CHECK_INT(runs[2].dir, LAYOUT_DIR_LTR);
+        CHECK_INT(runs[2].start, 22);
+        CHECK_INT(runs[2].start + runs[2].len, strlen(s));
+    }
+    /* In an RTL paragraph the Latin words go to the right, in logical order. */
+    n = text_bidi_runs(s, strlen(s), LAYOUT_DIR_RTL, runs, 8, &e);
+    CHECK(n >= 3);
+    if (n >= 3) {
+        CHECK_INT(runs[n - 1].start, 0); /* "News" rightmost */
+        CHECK_INT(runs[n - 1].dir, LAYOUT_DIR_LTR);
+    }
+    /* LTR only: one run, the whole line. */
+    n = text_bidi_runs("plain text", 10, LAYOUT_DIR_LTR, runs, 8, &e);
+    CHECK_INT(n, 1);
+    CHECK_INT(runs[0].len, 10);
+    /* Bad input fails with a message, no crash. */
+    n = text_bidi_runs("bad \xff byte", 10, LAYOUT_DIR_LTR, runs, 8, &e);
+    CHECK_INT(n, 0);
+    CHECK_INT(e.code, ERR_INVALID);
+    CHECK_CONTAINS(e.msg, "UTF-8");
+    /* Too many runs for out. */
+    n = text_bidi_runs(s, strlen(s), LAYOUT_DIR_LTR, runs, 2, &e);
+    CHECK_INT(n, 0);
+    CHECK_INT(e.code, ERR_LIMIT);
+
+    /* Ordering layout runs: LTR, RTL, RTL, LTR -> the two RTL runs swap. */
+    struct layout_run lr[4] = {0};
+    for (size_t i = 0; i < 4; i++)
+        lr[i].props = latin;
+    lr[1].props.dir = lr[2].props.dir = LAYOUT_DIR_RTL;
+    size_t order[4];
+    text_bidi_order(lr, 4, LAYOUT_DIR_LTR, order);
+    CHECK_INT(order[0], 0);
+    CHECK_INT(order[1], 2);
+    CHECK_INT(order[2], 1);
+    CHECK_INT(order[3], 3);
+    /* All LTR: identity. */
+    lr[1].props.dir = lr[2].props.dir = LAYOUT_DIR_LTR;
+    text_bidi_order(lr, 4, LAYOUT_DIR_LTR, order);
+    for (size_t i = 0; i < 4; i++)
+        CHECK_INT(order[i], i);
+    /* RTL paragraph of LTR runs: the runs go right to left, each LTR inside. */
+    text_bidi_order(lr, 4, LAYOUT_DIR_RTL, order);
+    CHECK_INT(order[0], 0); /* one level-2 sequence: kept in logical order */
+    CHECK_INT(order[3], 3);
+}
+
+static void
+test_bad_font(void)
+{
+    struct text_fonts f;
+    text_fonts_default(&f);
+    f.path[LAYOUT_FACE_SANS] = "/nonexistent/NoSuchFont.ttf";
+    struct err e = {0};
+    struct text *t = text_create(&f, &e);
+    CHECK(t == NULL);
+    CHECK_INT(e.code, ERR_IO);
+    CHECK_CONTAINS(e.msg, "/nonexistent/NoSuchFont.ttf");
+    text_destroy(NULL);
+}
+
+int
+main(void)
+{
+    struct text_fonts fonts;
+    text_fonts_default(&fonts);
+    struct err e = {0};
+    struct text *t = text_create(&fonts, &e);
+    CHECK_MSG(t != NULL, "%s", e.msg);
+    if (!t)
+        return check_summary("text");
+    test_measure(t);
+    test_eviction(t);
+    test_bidi();
+    test_bad_font();
+    text_destroy(t);
+    return check_summary("text");
+}
