@@ -55,6 +55,8 @@ void app_config_defaults(struct app_config *c);
  * unknown keys and bad values fail with "FILE:LINE: ..." in e. Strings are
  * kept in storage owned by the config module for the process's life. */
 bool app_config_load_file(struct app_config *c, const char *path, bool missing_ok, struct err *e);
+/* Parses "800x480" (each side 240..4096) for --size and size =. */
+bool app_config_parse_size(const char *s, int *w, int *h);
 
 /* Headless: every page of every screen (index pages, then each article's
  * pages) to DIR/NNNN.png; returns the exit code. (headless.c) */

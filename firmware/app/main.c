@@ -33,23 +33,6 @@ usage(FILE *out)
         "  --version, --help\n");
 }
 
-/* Parses "800x480"; false on anything else or outside 320..4096. */
-static bool
-parse_size(const char *s, int *w, int *h)
-{
-    char *end;
-    long a = strtol(s, &end, 10);
-    if (end == s || (*end != 'x' && *end != 'X'))
-        return false;
-    const char *t = end + 1;
-    long b = strtol(t, &end, 10);
-    if (end == t || *end || a < 240 || b < 240 || a > 4096 || b > 4096)
-        return false;
-    *w = (int)a;
-    *h = (int)b;
-    return true;
-}
-
 int
 app_main(int argc, char **argv)
 {
@@ -147,7 +130,7 @@ app_main(int argc, char **argv)
         case OPT_CONFIG:
             break; /* read above */
         case OPT_SIZE:
-            if (!parse_size(optarg, &c.width, &c.height)) {
+            if (!app_config_parse_size(optarg, &c.width, &c.height)) {
                 fprintf(stderr, "newskiosk: --size takes WxH between 240 and 4096, e.g. 800x480\n");
                 return 2;
             }

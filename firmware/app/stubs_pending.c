@@ -4,20 +4,6 @@
 
 #include "app_internal.h"
 
-void
-app_config_defaults(struct app_config *c)
-{
-    *c = (struct app_config){.state_dir = APP_DEFAULT_STATE_DIR, .width = 800, .height = 480,
-                             .font_scale = 1.0f, .idle_timeout_s = 120, .attract_interval_s = 6};
-}
-
-bool
-app_config_load_file(struct app_config *c, const char *path, bool missing_ok, struct err *e)
-{
-    (void)c, (void)path, (void)missing_ok, (void)e;
-    return true;
-}
-
 int
 app_render_pages(const struct app_config *c)
 {
