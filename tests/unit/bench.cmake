@@ -1,0 +1,18 @@
+# Benchmark drivers (tests/bench) and the bench's smoke run. The drivers are
+# built on demand by scripts/bench (EXCLUDE_FROM_ALL), so a module still being
+# written cannot break everyone's build through them. The smoke test runs
+# `scripts/bench --quick --no-write` on a 10-article edition with this build's
+# binaries and checks that every row prints a figure or says why it could
+# not; it never checks speed.
+foreach(driver layout turn)
+  add_executable(bench_${driver} EXCLUDE_FROM_ALL ${NK_TEST_DIR}/bench/bench_${driver}.c)
+  target_include_directories(bench_${driver} PRIVATE ${NK_TEST_DIR}/bench)
+  target_compile_definitions(bench_${driver} PRIVATE NK_HYPHEN_DIR="${NK_HYPHEN_DIR}")
+endforeach()
+target_link_libraries(bench_layout PRIVATE nk_text nk_layout nk_edition)
+target_link_libraries(bench_turn PRIVATE nk_render nk_text nk_layout nk_edition)
+
+add_test(NAME bench.smoke
+         COMMAND bash ${NK_TEST_DIR}/bench/smoke.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+set_tests_properties(bench.smoke PROPERTIES TIMEOUT 240 RUN_SERIAL TRUE
+                     ENVIRONMENT "${NK_TEST_ENV};NK_BENCH_DIR=${CMAKE_BINARY_DIR}/bench")
