@@ -28,6 +28,25 @@ void render_set_root(struct render *rd, const char *root);
  * A photo that fails to decode is drawn as a neutral placeholder. */
 void render_page(struct render *rd, const struct layout_page *page, int dx, int dy);
 
+/* The page drawn into a w x h target texture (XRGB8888), for pages rendered
+ * ahead: a page turn is then one SDL_RenderCopy. Kept in a small LRU
+ * (RENDER_PAGE_TEXTURES entries) keyed by the page's address and size; the
+ * texture is owned by rd and valid until it is evicted (after
+ * RENDER_PAGE_TEXTURES other pages), render_forget_pages, render_set_root or
+ * render_destroy. Call render_forget_pages whenever the pages behind those
+ * addresses change (re-layout). NULL with e set when the renderer has no
+ * target textures or memory runs out. */
+#define RENDER_PAGE_TEXTURES 4
+SDL_Texture *render_page_texture(struct render *rd, const struct layout_page *page, int w, int h,
+                                 struct err *e);
+void render_forget_pages(struct render *rd);
+
+/* Drops the decoded photos (e.g. when the edition changes under the same root). */
+void render_forget_images(struct render *rd);
+
+/* Budget of the decoded-photo cache, in bytes of texture pixels. */
+#define RENDER_IMAGE_BUDGET (24u * 1024u * 1024u)
+
 /* Writes the renderer's current target (w x h px) as a PNG. */
 bool render_save_png(SDL_Renderer *r, int w, int h, const char *path, struct err *e);
 

@@ -1,0 +1,459 @@
+/* Display lists to pixels: paper, rules, photos (decoded once at display
+ * size into a bounded LRU of textures) and text runs (SDL2_ttf, blended). */
+#include "render.h"
+
+#include <SDL_image.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+
+#define RENDER_MAX_IMAGES 64
+#define RENDER_MAX_IMAGE_FILE (16u * 1024u * 1024u) /* as edition_limits' default */
+#define RENDER_MAX_LINE_RUNS 64
+
+struct render_image {
+    char *path;       /* bundle-relative; NULL = empty slot */
+    int w, h;         /* the box it was decoded for */
+    SDL_Texture *tex; /* NULL when the photo failed: draw the placeholder */
+    size_t bytes;
+    uint64_t last_use;
+};
+
+struct render_page_tex {
+    const struct layout_page *page; /* NULL = empty slot */
+    int w, h;
+    SDL_Texture *tex;
+    uint64_t last_use;
+};
+
+struct render {
+    SDL_Renderer *r;
+    struct text *t;
+    char *root;
+    struct render_image images[RENDER_MAX_IMAGES];
+    size_t image_bytes;
+    struct render_page_tex pages[RENDER_PAGE_TEXTURES];
+    uint64_t clock;
+};
+
+static const SDL_Color render_colors[LAYOUT_COLOR_COUNT] = {
+    [LAYOUT_COLOR_TEXT] = {0x1A, 0x1A, 0x1A, 0xFF},
+    [LAYOUT_COLOR_MUTED] = {0x6B, 0x6B, 0x6B, 0xFF},
+    [LAYOUT_COLOR_ACCENT] = {0x9E, 0x1B, 0x22, 0xFF}, /* deep newspaper red */
+    [LAYOUT_COLOR_RULE] = {0xCC, 0xCC, 0xCC, 0xFF},
+    [LAYOUT_COLOR_PAPER] = {0xFB, 0xFA, 0xF6, 0xFF},
+};
+/* The photo placeholder: a neutral box with a darker mountain-and-sun glyph. */
+static const SDL_Color render_placeholder_bg = {0xDD, 0xDB, 0xD5, 0xFF};
+static const SDL_Color render_placeholder_fg = {0xA8, 0xA5, 0x9E, 0xFF};
+
+static SDL_Color
+color_of(uint8_t c)
+{
+    return c < LAYOUT_COLOR_COUNT ? render_colors[c] : render_colors[LAYOUT_COLOR_TEXT];
+}
+
+static void
+set_color(SDL_Renderer *r, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+}
+
+struct render *
+render_create(SDL_Renderer *r, struct text *t, struct err *e)
+{
+    struct render *rd = calloc(1, sizeof *rd);
+    if (!rd) {
+        err_set(e, ERR_NOMEM, "render: out of memory");
+        return NULL;
+    }
+    rd->r = r;
+    rd->t = t;
+    return rd;
+}
+
+void
+render_forget_images(struct render *rd)
+{
+    for (size_t i = 0; i < RENDER_MAX_IMAGES; i++) {
+        struct render_image *im = &rd->images[i];
+        if (im->tex)
+            SDL_DestroyTexture(im->tex);
+        free(im->path);
+        *im = (struct render_image){0};
+    }
+    rd->image_bytes = 0;
+}
+
+void
+render_forget_pages(struct render *rd)
+{
+    for (size_t i = 0; i < RENDER_PAGE_TEXTURES; i++) {
+        if (rd->pages[i].tex)
+            SDL_DestroyTexture(rd->pages[i].tex);
+        rd->pages[i] = (struct render_page_tex){0};
+    }
+}
+
+void
+render_destroy(struct render *rd)
+{
+    if (!rd)
+        return;
+    render_forget_images(rd);
+    render_forget_pages(rd);
+    free(rd->root);
+    free(rd);
+}
+
+void
+render_set_root(struct render *rd, const char *root)
+{
+    render_forget_images(rd);
+    render_forget_pages(rd);
+    free(rd->root);
+    rd->root = root ? strdup(root) : NULL;
+}
+
+/* Reads root/path whole, at most RENDER_MAX_IMAGE_FILE bytes; NULL on any
+ * failure (the caller draws the placeholder). */
+static void *
+read_photo(const char *root, const char *path, size_t *len)
+{
+    /* edition_open_dir has checked the path's form; still never leave root */
+    if (!root || path[0] == '/' || strstr(path, ".."))
+        return NULL;
+    size_t n = strlen(root) + strlen(path) + 2;
+    char *full = malloc(n);
+    if (!full)
+        return NULL;
+    snprintf(full, n, "%s/%s", root, path);
+    FILE *f = fopen(full, "rb");
+    free(full);
+    if (!f)
+        return NULL;
+    void *data = NULL;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long size = ftell(f);
+        if (size > 0 && (unsigned long)size <= RENDER_MAX_IMAGE_FILE &&
+            fseek(f, 0, SEEK_SET) == 0) {
+            data = malloc((size_t)size);
+            if (data && fread(data, 1, (size_t)size, f) != (size_t)size) {
+                free(data);
+                data = NULL;
+            }
+            *len = (size_t)size;
+        }
+    }
+    fclose(f);
+    return data;
+}
+
+static SDL_Texture *
+decode_photo(struct render *rd, const char *path, int w, int h)
+{
+    size_t len = 0;
+    void *data = read_photo(rd->root, path, &len);
+    if (!data)
+        return NULL;
+    struct image_pixels px = {0};
+    bool ok =
+        image_decode(data, len, IMAGE_MAX_PIXELS_DEFAULT, (uint32_t)w, (uint32_t)h, &px, NULL);
+    free(data);
+    if (!ok)
+        return NULL;
+    SDL_Texture *tex = NULL;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(px.rgba, (int)px.width, (int)px.height, 32,
+                                                        (int)px.stride, SDL_PIXELFORMAT_RGBA32);
+    if (s) {
+        tex = SDL_CreateTextureFromSurface(rd->r, s);
+        SDL_FreeSurface(s);
+    }
+    image_pixels_free(&px);
+    if (tex) {
+        /* Photos are opaque; a smaller decode (never upscaled) is stretched
+         * smoothly to its box. */
+        SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
+        SDL_SetTextureScaleMode(tex, SDL_ScaleModeLinear);
+    }
+    return tex;
+}
+
+static void
+evict_image(struct render *rd, struct render_image *im)
+{
+    if (im->tex)
+        SDL_DestroyTexture(im->tex);
+    free(im->path);
+    rd->image_bytes -= im->bytes;
+    *im = (struct render_image){0};
+}
+
+/* The cached photo for (path, w, h), decoding it on first use; *failed when
+ * it cannot be shown. */
+static SDL_Texture *
+get_photo(struct render *rd, const char *path, int w, int h, bool *failed)
+{
+    *failed = false;
+    struct render_image *free_slot = NULL, *oldest = NULL;
+    for (size_t i = 0; i < RENDER_MAX_IMAGES; i++) {
+        struct render_image *im = &rd->images[i];
+        if (!im->path) {
+            if (!free_slot)
+                free_slot = im;
+            continue;
+        }
+        if (im->w == w && im->h == h && strcmp(im->path, path) == 0) {
+            im->last_use = ++rd->clock;
+            *failed = im->tex == NULL;
+            return im->tex;
+        }
+        if (!oldest || im->last_use < oldest->last_use)
+            oldest = im;
+    }
+    size_t bytes = (size_t)w * (size_t)h * 4;
+    /* Keep within the pixel budget and the slot count: oldest go first. */
+    while (rd->image_bytes + bytes > RENDER_IMAGE_BUDGET || !free_slot) {
+        oldest = NULL;
+        for (size_t i = 0; i < RENDER_MAX_IMAGES; i++) {
+            struct render_image *im = &rd->images[i];
+            if (im->path && (!oldest || im->last_use < oldest->last_use))
+                oldest = im;
+        }
+        if (!oldest)
+            break;
+        evict_image(rd, oldest);
+        if (!free_slot)
+            free_slot = oldest;
+    }
+    SDL_Texture *tex = decode_photo(rd, path, w, h);
+    char *copy = strdup(path);
+    if (!copy) {
+        if (tex)
+            SDL_DestroyTexture(tex);
+        *failed = true;
+        return NULL;
+    }
+    *free_slot = (struct render_image){.path = copy,
+                                       .w = w,
+                                       .h = h,
+                                       .tex = tex,
+                                       .bytes = tex ? bytes : 0,
+                                       .last_use = ++rd->clock};
+    rd->image_bytes += free_slot->bytes;
+    *failed = tex == NULL;
+    return tex;
+}
+
+static void
+fill(SDL_Renderer *r, int x, int y, int w, int h)
+{
+    if (w <= 0 || h <= 0)
+        return;
+    SDL_Rect rc = {x, y, w, h};
+    SDL_RenderFillRect(r, &rc);
+}
+
+/* A neutral box with a simple photo glyph: a sun and two mountains. */
+static void
+draw_placeholder(SDL_Renderer *r, int x, int y, int w, int h)
+{
+    set_color(r, render_placeholder_bg);
+    fill(r, x, y, w, h);
+    int s = (w < h ? w : h) / 3;
+    if (s < 6)
+        return;
+    SDL_Color fg = render_placeholder_fg;
+    int cx = x + w / 2, cy = y + h / 2;
+    /* mountains: two triangles on a common base */
+    SDL_Vertex v[6];
+    float base = (float)(cy + s / 2), left = (float)(cx - s), right = (float)(cx + s);
+    float pts[6][2] = {{left, base},
+                       {(float)(cx - s / 3), (float)(cy - s / 2)},
+                       {(float)(cx + s / 3), base},
+                       {(float)(cx - s / 3), base},
+                       {(float)(cx + s / 2), (float)(cy - s / 4)},
+                       {right, base}};
+    for (size_t i = 0; i < 6; i++)
+        v[i] = (SDL_Vertex){{pts[i][0], pts[i][1]}, fg, {0, 0}};
+    SDL_RenderGeometry(r, NULL, v, 6, NULL, 0);
+    /* sun: a filled disc drawn row by row */
+    set_color(r, fg);
+    int rad = s / 5, sx = cx + s / 2, sy = cy - s / 2 - rad / 2;
+    for (int dy = -rad; dy <= rad; dy++) {
+        int dx = 0;
+        while ((dx + 1) * (dx + 1) + dy * dy <= rad * rad)
+            dx++;
+        fill(r, sx - dx, sy + dy, 2 * dx + 1, 1);
+    }
+}
+
+static void
+draw_run(struct render *rd, const struct layout_run *run, int x, int y)
+{
+    if (run->len == 0 || !run->text)
+        return;
+    TTF_Font *font = text_font_for(rd->t, run->font, &run->props, run->text, run->len);
+    if (!font)
+        return;
+    char small[256];
+    char *buf = run->len < sizeof small ? small : malloc(run->len + 1);
+    if (!buf)
+        return;
+    memcpy(buf, run->text, run->len);
+    buf[run->len] = 0;
+    SDL_Surface *s = TTF_RenderUTF8_Blended(font, buf, color_of(run->color));
+    if (buf != small)
+        free(buf);
+    if (!s)
+        return;
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(rd->r, s);
+    if (tex) {
+        SDL_Rect dst = {x, y, s->w, s->h};
+        SDL_RenderCopy(rd->r, tex, NULL, &dst);
+        SDL_DestroyTexture(tex);
+    }
+    SDL_FreeSurface(s);
+}
+
+/* The size of the current target: the texture, or the renderer's output. */
+static void
+target_size(SDL_Renderer *r, int *w, int *h)
+{
+    SDL_Texture *target = SDL_GetRenderTarget(r);
+    if (!target || SDL_QueryTexture(target, NULL, NULL, w, h) != 0)
+        SDL_GetRendererOutputSize(r, w, h);
+}
+
+/* x of each run, moved into visual order for lines that mix directions:
+ * layout sets lines in logical order; here runs are laid left to right in
+ * the order fribidi gives, from the line's leftmost run. */
+static void
+bidi_positions(struct render *rd, const struct layout_page *page, int *xs)
+{
+    (void)rd;
+    for (size_t i = 0; i < page->run_count; i++)
+        xs[i] = page->runs[i].x;
+    for (size_t l = 0; l < page->line_count; l++) {
+        const struct layout_line *line = &page->lines[l];
+        size_t first = line->first_run, n = line->run_count;
+        if (n < 2 || n > RENDER_MAX_LINE_RUNS || first + n > page->run_count)
+            continue;
+        bool rtl = false;
+        for (size_t i = 0; i < n; i++)
+            rtl |= page->runs[first + i].props.dir == LAYOUT_DIR_RTL;
+        if (!rtl)
+            continue;
+        size_t order[RENDER_MAX_LINE_RUNS];
+        text_bidi_order(page->runs + first, n, LAYOUT_DIR_LTR, order);
+        int x = page->runs[first].x;
+        for (size_t i = 0; i < n; i++)
+            if (page->runs[first + i].x < x)
+                x = page->runs[first + i].x;
+        for (size_t i = 0; i < n; i++) {
+            size_t k = first + order[i];
+            /* keep the gap layout left before this run in logical order */
+            xs[k] = x;
+            x += page->runs[k].w;
+            if (order[i] + 1 < n)
+                x += page->runs[k + 1].x - (page->runs[k].x + page->runs[k].w);
+        }
+    }
+}
+
+void
+render_page(struct render *rd, const struct layout_page *page, int dx, int dy)
+{
+    SDL_Renderer *r = rd->r;
+    int tw = 0, th = 0;
+    target_size(r, &tw, &th);
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    set_color(r, render_colors[LAYOUT_COLOR_PAPER]);
+    fill(r, dx, dy, tw, th);
+
+    for (size_t i = 0; i < page->rect_count; i++) {
+        const struct layout_rect *rc = &page->rects[i];
+        set_color(r, color_of(rc->color));
+        fill(r, dx + rc->x, dy + rc->y, rc->w, rc->h);
+    }
+    for (size_t i = 0; i < page->figure_count; i++) {
+        const struct layout_figure *f = &page->figures[i];
+        if (f->w <= 0 || f->h <= 0)
+            continue;
+        bool failed = true;
+        SDL_Texture *tex = f->image ? get_photo(rd, f->image, f->w, f->h, &failed) : NULL;
+        if (tex && !failed) {
+            SDL_Rect dst = {dx + f->x, dy + f->y, f->w, f->h};
+            SDL_RenderCopy(r, tex, NULL, &dst);
+        } else {
+            draw_placeholder(r, dx + f->x, dy + f->y, f->w, f->h);
+        }
+    }
+    if (page->run_count == 0)
+        return;
+    int small[256];
+    int *xs = page->run_count <= 256 ? small : malloc(page->run_count * sizeof *xs);
+    if (xs)
+        bidi_positions(rd, page, xs);
+    for (size_t i = 0; i < page->run_count; i++) {
+        const struct layout_run *run = &page->runs[i];
+        draw_run(rd, run, dx + (xs ? xs[i] : run->x), dy + run->y);
+    }
+    if (xs != small)
+        free(xs);
+}
+
+SDL_Texture *
+render_page_texture(struct render *rd, const struct layout_page *page, int w, int h, struct err *e)
+{
+    struct render_page_tex *slot = NULL;
+    for (size_t i = 0; i < RENDER_PAGE_TEXTURES; i++) {
+        struct render_page_tex *p = &rd->pages[i];
+        if (p->tex && p->page == page && p->w == w && p->h == h) {
+            p->last_use = ++rd->clock;
+            return p->tex;
+        }
+        /* an empty slot, else the least recently used */
+        if (!slot || (slot->tex && (!p->tex || p->last_use < slot->last_use)))
+            slot = p;
+    }
+    if (slot->tex)
+        SDL_DestroyTexture(slot->tex);
+    *slot = (struct render_page_tex){0};
+    SDL_Texture *tex =
+        SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w, h);
+    if (!tex) {
+        err_set(e, ERR_NOMEM, "render: cannot create a %dx%d page texture: %s", w, h,
+                SDL_GetError());
+        return NULL;
+    }
+    SDL_Texture *old = SDL_GetRenderTarget(rd->r);
+    if (SDL_SetRenderTarget(rd->r, tex) != 0) {
+        err_set(e, ERR_IO, "render: the renderer cannot draw into textures: %s", SDL_GetError());
+        SDL_DestroyTexture(tex);
+        return NULL;
+    }
+    render_page(rd, page, 0, 0);
+    SDL_SetRenderTarget(rd->r, old);
+    *slot =
+        (struct render_page_tex){.page = page, .w = w, .h = h, .tex = tex, .last_use = ++rd->clock};
+    return tex;
+}
+
+bool
+render_save_png(SDL_Renderer *r, int w, int h, const char *path, struct err *e)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_RGB24);
+    if (!s)
+        return err_set(e, ERR_NOMEM, "%s: cannot allocate a %dx%d image: %s", path, w, h,
+                       SDL_GetError());
+    bool ok = true;
+    if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch) != 0)
+        ok = err_set(e, ERR_IO, "%s: cannot read the screen's pixels: %s", path, SDL_GetError());
+    else if (IMG_SavePNG(s, path) != 0)
+        ok = err_set(e, ERR_IO, "%s: cannot write the PNG: %s", path, IMG_GetError());
+    SDL_FreeSurface(s);
+    return ok;
+}

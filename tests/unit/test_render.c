@@ -1,0 +1,327 @@
+/* render: a hand-made page drawn by the software renderer on an XRGB8888
+ * surface, checked pixel by pixel: paper where nothing is drawn, dark text
+ * inside run boxes, the rule's colour, the photo, the placeholder for a
+ * missing or corrupt photo; page textures equal direct drawing; PNG output
+ * reads back equal. A failing case writes <case>_err.png. */
+#include <SDL_image.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "render.h"
+
+#define W 400
+#define H 240
+
+struct canvas {
+    SDL_Surface *surface;
+    SDL_Renderer *r;
+    uint32_t px[W * H]; /* RGB888 read back */
+};
+
+static uint32_t
+at(const struct canvas *c, int x, int y)
+{
+    return c->px[y * W + x] & 0xFFFFFF;
+}
+
+static void
+read_back(struct canvas *c)
+{
+    SDL_RenderReadPixels(c->r, NULL, SDL_PIXELFORMAT_RGB888, c->px, W * 4);
+}
+
+static void
+save_err(struct canvas *c, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s_err.png", name);
+    render_save_png(c->r, W, H, path, NULL);
+    fprintf(stderr, "wrote %s\n", path);
+}
+
+static int
+luminance(uint32_t p)
+{
+    return (int)(((p >> 16) & 0xFF) * 3 + ((p >> 8) & 0xFF) * 6 + (p & 0xFF)) / 10;
+}
+
+static bool
+inside(int x, int y, int bx, int by, int bw, int bh, int slack)
+{
+    return x >= bx - slack && x < bx + bw + slack && y >= by - slack && y < by + bh + slack;
+}
+
+/* Writes a 40x30 PNG: red with a blue right half. */
+static bool
+write_photo(const char *path)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 40, 30, 32, SDL_PIXELFORMAT_RGB888);
+    if (!s)
+        return false;
+    SDL_Rect left = {0, 0, 20, 30}, right = {20, 0, 20, 30};
+    SDL_FillRect(s, &left, SDL_MapRGB(s->format, 200, 30, 30));
+    SDL_FillRect(s, &right, SDL_MapRGB(s->format, 30, 30, 200));
+    bool ok = IMG_SavePNG(s, path) == 0;
+    SDL_FreeSurface(s);
+    return ok;
+}
+
+static void
+write_bytes(const char *path, const char *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(bytes, 1, n, f);
+        fclose(f);
+    }
+}
+
+static const struct layout_run_props en = {.script = 0, .dir = LAYOUT_DIR_LTR, .lang = "en"};
+
+int
+main(void)
+{
+    char root[] = "/tmp/nk-test-render-XXXXXX";
+    CHECK(mkdtemp(root) != NULL);
+    char images[300], good[320], bad[320];
+    snprintf(images, sizeof images, "%s/images", root);
+    mkdir(images, 0700);
+    snprintf(good, sizeof good, "%s/images/good.png", root);
+    snprintf(bad, sizeof bad, "%s/images/bad.png", root);
+    CHECK(write_photo(good));
+    write_bytes(bad, "\x89PNG\r\n\x1a\nthis is not a png at all", 32);
+
+    struct text_fonts fonts;
+    text_fonts_default(&fonts);
+    struct err e = {0};
+    struct text *t = text_create(&fonts, &e);
+    CHECK_MSG(t != NULL, "%s", e.msg);
+    static struct canvas c;
+    c.surface = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_RGB888);
+    c.r = c.surface ? SDL_CreateSoftwareRenderer(c.surface) : NULL;
+    CHECK(c.r != NULL);
+    struct render *rd = t && c.r ? render_create(c.r, t, &e) : NULL;
+    CHECK(rd != NULL);
+    if (!rd)
+        return check_summary("render");
+    render_set_root(rd, root);
+
+    /* The page: a headline run, a muted run, a hairline, a photo, a missing
+     * photo and a corrupt one. */
+    const struct layout_metrics *m = text_metrics(t);
+    struct layout_font head = {LAYOUT_FACE_SERIF_BOLD, 28}, body = {LAYOUT_FACE_SANS, 14};
+    const char *h1 = "Harbour Ferry Returns", *b1 = "by the kiosk desk";
+    int asc, desc, lh_head, lh_body;
+    m->font_metrics(m->ctx, head, &asc, &desc, &lh_head);
+    m->font_metrics(m->ctx, body, &asc, &desc, &lh_body);
+    struct layout_run runs[2] = {
+        {.x = 20,
+         .y = 16,
+         .w = m->measure(m->ctx, head, &en, h1, strlen(h1)),
+         .h = lh_head,
+         .font = head,
+         .role = LAYOUT_ROLE_HEADLINE,
+         .color = LAYOUT_COLOR_TEXT,
+         .props = en,
+         .text = h1,
+         .len = (uint32_t)strlen(h1)},
+        {.x = 20,
+         .y = 60,
+         .w = m->measure(m->ctx, body, &en, b1, strlen(b1)),
+         .h = lh_body,
+         .font = body,
+         .role = LAYOUT_ROLE_BYLINE,
+         .color = LAYOUT_COLOR_MUTED,
+         .props = en,
+         .text = b1,
+         .len = (uint32_t)strlen(b1)},
+    };
+    struct layout_line lines[2] = {
+        {.x = 20,
+         .y = 16,
+         .w = runs[0].w,
+         .h = runs[0].h,
+         .role = LAYOUT_ROLE_HEADLINE,
+         .text = h1,
+         .first_run = 0,
+         .run_count = 1,
+         .block = -1},
+        {.x = 20,
+         .y = 60,
+         .w = runs[1].w,
+         .h = runs[1].h,
+         .role = LAYOUT_ROLE_BYLINE,
+         .text = b1,
+         .first_run = 1,
+         .run_count = 1,
+         .block = -1},
+    };
+    struct layout_rect rects[1] = {
+        {.x = 20, .y = 90, .w = 360, .h = 1, .color = LAYOUT_COLOR_RULE}};
+    struct layout_figure figs[3] = {
+        {.x = 20,
+         .y = 110,
+         .w = 80,
+         .h = 60,
+         .image = "images/good.png",
+         .caption = "",
+         .credit = "",
+         .block = -1},
+        {.x = 140,
+         .y = 110,
+         .w = 80,
+         .h = 60,
+         .image = "images/missing.png",
+         .caption = "",
+         .credit = "",
+         .block = -1},
+        {.x = 260,
+         .y = 110,
+         .w = 80,
+         .h = 60,
+         .image = "images/bad.png",
+         .caption = "",
+         .credit = "",
+         .block = -1},
+    };
+    struct layout_page page = {.kind = LAYOUT_PAGE_ARTICLE,
+                               .article = 0,
+                               .number = 1,
+                               .of = 1,
+                               .lines = lines,
+                               .line_count = 2,
+                               .runs = runs,
+                               .run_count = 2,
+                               .figures = figs,
+                               .figure_count = 3,
+                               .rects = rects,
+                               .rect_count = 1};
+
+    render_page(rd, &page, 0, 0);
+    read_back(&c);
+    int failed_before = check_failed;
+    const uint32_t paper = 0xFBFAF6, rule = 0xCCCCCC;
+    CHECK_INT(at(&c, 0, 0), paper);
+    CHECK_INT(at(&c, W - 1, H - 1), paper);
+    CHECK_INT(at(&c, 200, 90), rule);
+
+    /* Dark pixels inside each run's box; the muted run is grey, not black. */
+    for (size_t i = 0; i < 2; i++) {
+        int dark = 0, darkest = 255;
+        for (int y = runs[i].y; y < runs[i].y + runs[i].h; y++)
+            for (int x = runs[i].x; x < runs[i].x + runs[i].w; x++) {
+                int l = luminance(at(&c, x, y));
+                dark += l < 128;
+                darkest = l < darkest ? l : darkest;
+            }
+        CHECK_MSG(dark > runs[i].w / 2, "run %zu: only %d dark pixels", i, dark);
+        if (i == 0)
+            CHECK(darkest < 0x30);
+        else
+            CHECK(darkest >= 0x60 && darkest < 0x80);
+    }
+    /* Nothing outside the drawn boxes (1 px slack for anti-aliasing). */
+    int stray = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            bool in = inside(x, y, rects[0].x, rects[0].y, rects[0].w, rects[0].h, 0);
+            for (size_t i = 0; i < 2; i++)
+                in |= inside(x, y, runs[i].x, runs[i].y, runs[i].w, runs[i].h, 1);
+            for (size_t i = 0; i < 3; i++)
+                in |= inside(x, y, figs[i].x, figs[i].y, figs[i].w, figs[i].h, 0);
+            stray += !in && at(&c, x, y) != paper;
+        }
+    CHECK_INT(stray, 0);
+
+    /* The photo fills its box: red on the left, blue on the right. */
+    uint32_t l = at(&c, 30, 140), r = at(&c, 90, 140);
+    CHECK_MSG(((l >> 16) & 0xFF) > 150 && (l & 0xFF) < 80, "left of photo is %06x", l);
+    CHECK_MSG((r & 0xFF) > 150 && ((r >> 16) & 0xFF) < 80, "right of photo is %06x", r);
+    /* Missing and corrupt photos: the grey placeholder box with its glyph. */
+    for (size_t i = 1; i < 3; i++) {
+        uint32_t corner = at(&c, figs[i].x + 2, figs[i].y + 2);
+        CHECK_MSG(corner == 0xDDDBD5, "placeholder %zu corner is %06x", i, corner);
+        int glyph = 0;
+        for (int y = figs[i].y; y < figs[i].y + figs[i].h; y++)
+            for (int x = figs[i].x; x < figs[i].x + figs[i].w; x++)
+                glyph += at(&c, x, y) == 0xA8A59E;
+        CHECK_MSG(glyph > 50, "placeholder %zu glyph has %d pixels", i, glyph);
+    }
+    if (check_failed != failed_before)
+        save_err(&c, "render_page");
+
+    /* A page texture copied to the screen equals drawing directly, and the
+     * second request is the cached texture. */
+    static uint32_t direct[W * H];
+    memcpy(direct, c.px, sizeof direct);
+    SDL_SetRenderDrawColor(c.r, 0, 0, 0, 255);
+    SDL_RenderClear(c.r);
+    SDL_Texture *tex = render_page_texture(rd, &page, W, H, &e);
+    CHECK_MSG(tex != NULL, "%s", e.msg);
+    CHECK(render_page_texture(rd, &page, W, H, &e) == tex);
+    if (tex) {
+        SDL_RenderCopy(c.r, tex, NULL, NULL);
+        read_back(&c);
+        int diff = 0;
+        for (size_t i = 0; i < W * H; i++)
+            diff += (c.px[i] & 0xFFFFFF) != (direct[i] & 0xFFFFFF);
+        CHECK_INT(diff, 0);
+        if (diff)
+            save_err(&c, "render_page_texture");
+    }
+    /* Drawing at an offset moves everything and leaves the rest alone. */
+    SDL_SetRenderDrawColor(c.r, 0, 0, 0, 255);
+    SDL_RenderClear(c.r);
+    render_page(rd, &page, 10, 5);
+    read_back(&c);
+    CHECK_INT(at(&c, 210, 95), rule);
+    CHECK_INT(at(&c, 5, 2), 0); /* left of and above the page: untouched */
+    CHECK_INT(at(&c, 10, 5), paper);
+
+    /* PNG output reads back pixel for pixel. */
+    render_page(rd, &page, 0, 0);
+    read_back(&c);
+    char png[320];
+    snprintf(png, sizeof png, "%s/page.png", root);
+    CHECK(render_save_png(c.r, W, H, png, &e));
+    SDL_Surface *back = IMG_Load(png);
+    CHECK(back != NULL);
+    if (back) {
+        SDL_Surface *conv = SDL_ConvertSurfaceFormat(back, SDL_PIXELFORMAT_RGB888, 0);
+        CHECK(conv && conv->w == W && conv->h == H);
+        int diff = 0;
+        for (int y = 0; conv && y < H; y++)
+            for (int x = 0; x < W; x++) {
+                uint32_t p = ((uint32_t *)((char *)conv->pixels + y * conv->pitch))[x];
+                diff += (p & 0xFFFFFF) != at(&c, x, y);
+            }
+        CHECK_INT(diff, 0);
+        SDL_FreeSurface(conv);
+        SDL_FreeSurface(back);
+    }
+    /* Writing into a folder that does not exist fails with the path. */
+    CHECK(!render_save_png(c.r, W, H, "/nonexistent-dir/x.png", &e));
+    CHECK_CONTAINS(e.msg, "/nonexistent-dir/x.png");
+
+    /* A path leaving the root is not read: placeholder. */
+    figs[0].image = "../escape.png";
+    render_forget_pages(rd);
+    render_page(rd, &page, 0, 0);
+    read_back(&c);
+    CHECK_INT(at(&c, figs[0].x + 2, figs[0].y + 2), 0xDDDBD5);
+
+    render_destroy(rd);
+    render_destroy(NULL);
+    SDL_DestroyRenderer(c.r);
+    SDL_FreeSurface(c.surface);
+    text_destroy(t);
+    unlink(good);
+    unlink(bad);
+    unlink(png);
+    rmdir(images);
+    rmdir(root);
+    return check_summary("render");
+}
