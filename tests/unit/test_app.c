@@ -6,6 +6,7 @@
 
 #include "app_internal.h"
 #include "check.h"
+#include "kiosk.h"
 
 static char dir[] = "/tmp/nk-test-app-XXXXXX";
 
@@ -158,6 +159,169 @@ test_bad(void)
     CHECK_CONTAINS(e.msg, "cannot read the config file");
 }
 
+static void
+test_script(void)
+{
+    const char *path = write_conf("walk.events", "# open the first story\n"
+                                                 "tap 400 240\n"
+                                                 "\n"
+                                                 "  swipe left\n"
+                                                 "key Page Down\n"
+                                                 "wait 1500\n"
+                                                 "screenshot out dir/shot 1.png\n"
+                                                 "quit\n");
+    struct app_script s;
+    struct err e;
+    err_clear(&e);
+    CHECK_MSG(app_script_load(&s, path, &e), "%s", e.msg);
+    CHECK_INT(s.count, 6);
+    if (s.count == 6) {
+        CHECK_INT(s.cmds[0].op, APP_SCRIPT_TAP);
+        CHECK_INT(s.cmds[0].x, 400);
+        CHECK_INT(s.cmds[0].y, 240);
+        CHECK_INT(s.cmds[0].line, 2);
+        CHECK_INT(s.cmds[1].op, APP_SCRIPT_SWIPE);
+        CHECK_INT(s.cmds[1].swipe, APP_SWIPE_LEFT);
+        CHECK_INT(s.cmds[2].op, APP_SCRIPT_KEY);
+        CHECK_STR(s.cmds[2].text, "Page Down");
+        CHECK_INT(s.cmds[3].ms, 1500);
+        CHECK_STR(s.cmds[4].text, "out dir/shot 1.png");
+        CHECK_INT(s.cmds[5].op, APP_SCRIPT_QUIT);
+    }
+    app_script_fini(&s);
+
+    static const struct {
+        const char *text, *msg;
+    } rows[] = {
+        {"tap 1 2\njump 3\n", ":2: unknown command 'jump'"},
+        {"tap 400\n", ":1: tap takes X Y"},
+        {"tap -1 5\n", ":1: tap takes X Y"},
+        {"tap 1 2 3\n", ":1: tap takes X Y"},
+        {"swipe sideways\n", ":1: swipe takes left, right, up or down, not 'sideways'"},
+        {"key\n", ":1: key takes an SDL key name"},
+        {"wait soon\n", ":1: wait takes milliseconds"},
+        {"wait 9999999\n", ":1: wait takes milliseconds"},
+        {"screenshot\n", ":1: screenshot takes the path"},
+        {"quit now\n", ":1: quit takes no argument"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        path = write_conf("bad.events", rows[i].text);
+        err_clear(&e);
+        CHECK_MSG(!app_script_load(&s, path, &e), "row %zu accepted", i);
+        CHECK_INT(s.count, 0);
+        char want[600];
+        snprintf(want, sizeof want, "%s%s", path, rows[i].msg);
+        CHECK_MSG(strncmp(e.msg, want, strlen(want)) == 0, "row %zu: '%s', expected '%s...'", i,
+                  e.msg, want);
+        app_script_fini(&s);
+    }
+    CHECK(!app_script_load(&s, "/nonexistent.events", &e));
+    CHECK_CONTAINS(e.msg, "/nonexistent.events: cannot open the events script");
+    app_script_fini(&s);
+}
+
+static SDL_Event
+finger_event(uint32_t type, SDL_TouchID touch, SDL_FingerID id, float x, float y)
+{
+    SDL_Event ev = {.type = type};
+    ev.tfinger.touchId = touch;
+    ev.tfinger.fingerId = id;
+    ev.tfinger.x = x;
+    ev.tfinger.y = y;
+    return ev;
+}
+
+static void
+test_input(void)
+{
+    struct app_input in;
+    struct ui_input u;
+    app_input_init(&in, 800, 480, 800, 480, 0);
+
+    /* a finger: press, move, release, in screen px */
+    SDL_Event ev = finger_event(SDL_FINGERDOWN, 3, 1, 0.5f, 0.25f);
+    CHECK(app_input_translate(&in, &ev, 10, &u));
+    CHECK(u.kind == UI_INPUT_PRESS && u.x == 400 && u.y == 120 && u.now_ms == 10);
+    ev = finger_event(SDL_FINGERMOTION, 3, 1, 0.25f, 0.25f);
+    CHECK(app_input_translate(&in, &ev, 20, &u));
+    CHECK(u.kind == UI_INPUT_MOVE && u.x == 200);
+    ev = finger_event(SDL_FINGERUP, 3, 1, 0.25f, 0.25f);
+    CHECK(app_input_translate(&in, &ev, 30, &u));
+    CHECK(u.kind == UI_INPUT_RELEASE && u.x == 200);
+
+    /* never counted twice: SDL's mouse copy of a touch and touch copy of a mouse */
+    SDL_Event m = {.type = SDL_MOUSEBUTTONDOWN};
+    m.button.which = SDL_TOUCH_MOUSEID;
+    m.button.button = SDL_BUTTON_LEFT;
+    m.button.x = 10;
+    m.button.y = 20;
+    CHECK(!app_input_translate(&in, &m, 40, &u));
+    ev = finger_event(SDL_FINGERDOWN, SDL_MOUSE_TOUCHID, 0, 0.1f, 0.1f);
+    CHECK(!app_input_translate(&in, &ev, 40, &u));
+    m.button.which = 0; /* the real mouse */
+    CHECK(app_input_translate(&in, &m, 40, &u));
+    CHECK(u.kind == UI_INPUT_PRESS && u.x == 10 && u.y == 20);
+    SDL_Event mm = {.type = SDL_MOUSEMOTION};
+    mm.motion.x = 50;
+    mm.motion.y = 20;
+    CHECK(app_input_translate(&in, &mm, 45, &u));
+    CHECK(u.kind == UI_INPUT_MOVE && u.x == 50);
+    m.type = SDL_MOUSEBUTTONUP;
+    m.button.x = 60;
+    CHECK(app_input_translate(&in, &m, 50, &u));
+    CHECK(u.kind == UI_INPUT_RELEASE && u.x == 60);
+    CHECK(!app_input_translate(&in, &mm, 55, &u)); /* motion with no button: nothing */
+    m.button.button = SDL_BUTTON_RIGHT;
+    m.type = SDL_MOUSEBUTTONDOWN;
+    CHECK(!app_input_translate(&in, &m, 60, &u));
+
+    /* two fingers spreading: pinch steps, then one release */
+    ev = finger_event(SDL_FINGERDOWN, 3, 7, 0.4f, 0.5f);
+    CHECK(app_input_translate(&in, &ev, 100, &u) && u.kind == UI_INPUT_PRESS);
+    ev = finger_event(SDL_FINGERDOWN, 3, 8, 0.6f, 0.5f);
+    CHECK(!app_input_translate(&in, &ev, 110, &u));
+    ev = finger_event(SDL_FINGERMOTION, 3, 8, 0.61f, 0.5f);
+    CHECK(!app_input_translate(&in, &ev, 120, &u)); /* +5%: not yet a step */
+    ev = finger_event(SDL_FINGERMOTION, 3, 8, 0.7f, 0.5f);
+    CHECK(app_input_translate(&in, &ev, 130, &u));
+    CHECK(u.kind == UI_INPUT_PINCH && u.scale > 1.4f);
+    ev = finger_event(SDL_FINGERUP, 3, 7, 0.4f, 0.5f);
+    CHECK(app_input_translate(&in, &ev, 140, &u) && u.kind == UI_INPUT_RELEASE);
+    ev = finger_event(SDL_FINGERUP, 3, 8, 0.7f, 0.5f);
+    CHECK(!app_input_translate(&in, &ev, 150, &u));
+
+    /* keys */
+    SDL_Event k = {.type = SDL_KEYDOWN};
+    k.key.keysym.sym = SDLK_PAGEDOWN;
+    CHECK(app_input_translate(&in, &k, 200, &u) && u.kind == UI_INPUT_KEY &&
+          u.key == UI_KEY_PAGEDOWN);
+    k.key.keysym.sym = SDLK_q;
+    CHECK(!app_input_translate(&in, &k, 200, &u));
+    CHECK(app_input_key(SDLK_ESCAPE) == UI_KEY_ESCAPE);
+    CHECK(app_input_key(SDLK_EQUALS) == UI_KEY_PLUS);
+    CHECK(app_input_key(SDLK_F1) == UI_KEY_STATUS);
+    SDL_Event q = {.type = SDL_QUIT};
+    CHECK(app_input_translate(&in, &q, 210, &u) && u.kind == UI_INPUT_CLOSE);
+
+    /* rotation: the window is the panel, the ui sees the turned screen */
+    int lx, ly;
+    app_input_init(&in, 480, 800, 800, 480, 90); /* portrait 480x800 on a landscape panel */
+    app_input_map(&in, 0, 0, &lx, &ly);
+    CHECK(lx == 0 && ly == 799);
+    app_input_map(&in, 799, 0, &lx, &ly);
+    CHECK(lx == 0 && ly == 0);
+    app_input_map(&in, 799, 479, &lx, &ly);
+    CHECK(lx == 479 && ly == 0);
+    app_input_init(&in, 480, 800, 800, 480, 270);
+    app_input_map(&in, 0, 0, &lx, &ly);
+    CHECK(lx == 479 && ly == 0);
+    app_input_map(&in, 799, 479, &lx, &ly);
+    CHECK(lx == 0 && ly == 799);
+    app_input_init(&in, 800, 480, 800, 480, 180);
+    app_input_map(&in, 0, 0, &lx, &ly);
+    CHECK(lx == 799 && ly == 479);
+}
+
 int
 main(void)
 {
@@ -167,6 +331,8 @@ main(void)
     }
     test_good();
     test_bad();
+    test_script();
+    test_input();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

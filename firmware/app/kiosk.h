@@ -1,0 +1,84 @@
+/* Inside app/: the interactive kiosk's parts. input.c turns SDL events into
+ * struct ui_input (the only place the ui meets SDL); script.c reads --events
+ * files. Main thread only. Not included from outside app/. */
+#ifndef NK_KIOSK_H
+#define NK_KIOSK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <SDL.h>
+
+#include "arena.h"
+#include "err.h"
+#include "ui.h"
+
+/* Finger events pushed by --events scripts carry this touch id; their
+ * timestamp is the script's clock in ms, not SDL_GetTicks. */
+#define APP_SCRIPT_TOUCH_ID ((SDL_TouchID)0x6e6b)
+
+/* Input translation state: the screen geometry and the fingers down.
+ * Rule against double counting: mouse events are taken as touches on the
+ * desktop, except those SDL synthesises from touches (which ==
+ * SDL_TOUCH_MOUSEID); finger events are taken except those SDL synthesises
+ * from the mouse (touchId == SDL_MOUSE_TOUCHID, SDL_MOUSE_TOUCH_EVENTS=1). */
+struct app_input {
+    int lw, lh;  /* the logical (rotated) screen the ui sees */
+    int pw, ph;  /* the window's output in px */
+    int rotate;  /* 0, 90, 180, 270: the logical screen is turned clockwise */
+    int fingers; /* 0, 1 or 2 tracked */
+    SDL_FingerID finger[2];
+    float fx[2], fy[2]; /* window px */
+    float pinch_base;   /* finger distance at the last pinch step */
+    bool mouse_down;
+};
+
+void app_input_init(struct app_input *in, int lw, int lh, int pw, int ph, int rotate);
+
+/* Window px to logical screen px under the rotation. */
+void app_input_map(const struct app_input *in, float px, float py, int *lx, int *ly);
+
+/* Turns ev into out; false when the event means nothing to the ui (or is a
+ * duplicate by the rule above). now_ms is the ui clock for out->now_ms. */
+bool app_input_translate(struct app_input *in, const SDL_Event *ev, uint64_t now_ms,
+                         struct ui_input *out);
+
+/* The ui key for an SDL key: arrows, Page Up/Down, Space, Home, Escape,
+ * +/= and -, F1 or 's' for the status screen; UI_KEY_NONE otherwise. */
+enum ui_key app_input_key(SDL_Keycode k);
+
+enum app_script_op {
+    APP_SCRIPT_TAP,
+    APP_SCRIPT_SWIPE,
+    APP_SCRIPT_KEY,
+    APP_SCRIPT_WAIT,
+    APP_SCRIPT_SCREENSHOT,
+    APP_SCRIPT_QUIT,
+};
+
+enum app_swipe { APP_SWIPE_LEFT, APP_SWIPE_RIGHT, APP_SWIPE_UP, APP_SWIPE_DOWN };
+
+struct app_script_cmd {
+    enum app_script_op op;
+    unsigned line;    /* 1-based, for messages */
+    int x, y;         /* tap */
+    int swipe;        /* enum app_swipe */
+    uint32_t ms;      /* wait */
+    const char *text; /* key: SDL key name; screenshot: path */
+};
+
+/* A parsed --events file; everything in arena. Initialise by loading. */
+struct app_script {
+    struct arena arena;
+    struct app_script_cmd *cmds;
+    size_t count;
+};
+
+/* Reads `tap X Y`, `swipe left|right|up|down`, `key NAME`, `wait MS`,
+ * `screenshot PATH`, `quit` lines (`#` comments, blank lines). Fails with
+ * "FILE:LINE: ..." on an unknown command or a bad argument; s is then empty
+ * but must still be finished. */
+bool app_script_load(struct app_script *s, const char *path, struct err *e);
+void app_script_fini(struct app_script *s);
+
+#endif
