@@ -1,0 +1,74 @@
+/* Shared inside bundle/: the streaming reader, SHA256SUMS parsing, the
+ * filesystem seam wrappers and small file helpers. Not included from outside
+ * bundle/. */
+#ifndef NK_BUNDLE_INTERNAL_H
+#define NK_BUNDLE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bundle.h"
+
+/* One SHA256SUMS line. */
+struct bundle_sum {
+    char *name;
+    uint8_t sha256[32];
+};
+
+/* Parses coreutils sha256sum output: 64 lowercase hex digits, "  " or " *",
+ * a name of the allowed form, '\n'. Lines are allocated (free with
+ * bundle_sums_free). Rejects duplicates (case ignored) and SHA256SUMS or
+ * SHA256SUMS.minisig listing themselves. */
+bool bundle_sums_parse(const char *data, size_t len, struct bundle_sum **out, size_t *count,
+                       size_t max_lines, struct err *e);
+void bundle_sums_free(struct bundle_sum *s, size_t count);
+
+/* What the reader does with one archive. */
+struct bundle_read {
+    const char *path;  /* file to read */
+    const char *label; /* escaped bundle name for messages */
+    const struct bundle_options *opt;
+    int dest_fd;              /* folder to extract into, or -1 */
+    bool check_sequence;      /* reject unless sequence > min_sequence */
+    int64_t min_sequence;     /* the installed edition's */
+    bool stop_after_manifest; /* inbox scan: the first entries only */
+    uint64_t progress_base;   /* added to done */
+    uint64_t progress_total;  /* 0: the archive's size */
+};
+
+/* The verified streaming read (read.c). Errors carry no bundle prefix. */
+bool bundle_read_archive(const struct bundle_read *r, struct bundle_info *info, struct err *e);
+
+/* Filesystem seam wrappers: the table's member or the real call. */
+int bundle_fs_openat(const struct bundle_fs *fs, int dirfd, const char *name, int flags,
+                     mode_t mode);
+bool bundle_fs_write_all(const struct bundle_fs *fs, int fd, const void *buf, size_t n);
+int bundle_fs_fsync(const struct bundle_fs *fs, int fd);
+int bundle_fs_mkdirat(const struct bundle_fs *fs, int dirfd, const char *name, mode_t mode);
+int bundle_fs_renameat(const struct bundle_fs *fs, int olddirfd, const char *oldname, int newdirfd,
+                       const char *newname);
+int bundle_fs_symlinkat(const struct bundle_fs *fs, const char *target, int dirfd,
+                        const char *name);
+int bundle_fs_unlinkat(const struct bundle_fs *fs, int dirfd, const char *name, int flags);
+
+/* Removes name under dirfd and everything below it (at most three levels;
+ * never follows symlinks). Missing is fine. */
+bool bundle_remove_tree(const struct bundle_fs *fs, int dirfd, const char *name);
+
+/* Reads a whole regular file (at most max bytes) into a malloc'd buffer
+ * with a NUL after the data. */
+bool bundle_read_file(int dirfd, const char *path, size_t max, char **out, size_t *len,
+                      struct err *e);
+
+/* Lowercase hex of n bytes into out (2n+1). */
+void bundle_hex(char *out, const uint8_t *bytes, size_t n);
+
+/* Escaped basename of a path, for "bundle 'x.tar.zst'". */
+void bundle_label(char *out, size_t n, const char *path);
+
+/* Signs data in memory (minisign.c) into a malloc'd .minisig text. */
+bool bundle_sign_buffer(const char *sec_path, const void *data, size_t len,
+                        const char *trusted_comment, char **out, size_t *out_len, struct err *e);
+
+#endif

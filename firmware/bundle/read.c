@@ -1,0 +1,674 @@
+/* The verified streaming read of one bundle: libarchive with only the tar
+ * and zip readers and the gzip, xz and zstd filters; every result other than
+ * ARCHIVE_OK is fatal; limits counted from bytes actually read; names from an
+ * allow-list; files created by us under dest_fd (never archive_write_disk);
+ * SHA-256 of each file compared with SHA256SUMS as it streams. */
+#include "bundle_internal.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+
+#define BLOCK_BYTES (64 * 1024)
+#define PROBE_BYTES (512 * 1024) /* image header bytes kept for image_probe */
+
+enum kind { K_SUMS, K_SIG, K_MANIFEST, K_ARTICLE, K_IMAGE };
+
+struct keep {
+    uint8_t *data;
+    size_t len, cap, max; /* max: stop keeping after this many bytes */
+};
+
+struct rd {
+    const struct bundle_read *p;
+    const struct bundle_limits *lim;
+    struct archive *a;
+    uint64_t file_size;
+    uint64_t total;
+    size_t entries;
+    int art_fd, img_fd;
+    struct bundle_sum *sums;
+    size_t sum_count;
+    bool *seen;
+    uint8_t sums_sha[32];
+    bool have_sig;
+    bool sig_checked;
+    char *sums_text;
+    size_t sums_len;
+    struct edition *ed;
+    bool manifest_done;
+    struct bundle_info *info;
+    uint8_t *block;
+};
+
+static void
+keep_free(struct keep *k)
+{
+    free(k->data);
+    k->data = NULL;
+    k->len = k->cap = 0;
+}
+
+static bool
+keep_add(struct keep *k, const void *d, size_t n)
+{
+    if (k->len >= k->max)
+        return true;
+    if (n > k->max - k->len)
+        n = k->max - k->len;
+    if (k->len + n + 1 > k->cap) {
+        size_t cap = k->cap ? k->cap : 4096;
+        while (cap < k->len + n + 1)
+            cap *= 2;
+        uint8_t *nd = realloc(k->data, cap);
+        if (!nd)
+            return false;
+        k->data = nd;
+        k->cap = cap;
+    }
+    memcpy(k->data + k->len, d, n);
+    k->len += n;
+    k->data[k->len] = '\0';
+    return true;
+}
+
+/* Why a name is refused, for the message. */
+static const char *
+name_problem(const char *name)
+{
+    if (name[0] == '/')
+        return "is an absolute path";
+    if (strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 || strstr(name, "/../") ||
+        (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0))
+        return "contains '..' (path traversal)";
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        if (*c == '\\')
+            return "contains a backslash";
+        if (*c < 0x20 || *c == 0x7f)
+            return "contains a control character";
+        if (*c >= 0x80)
+            return "contains a character other than ASCII letters, digits, '-', '_' and '.'";
+    }
+    const char *slash = strchr(name, '/');
+    if (slash && strchr(slash + 1, '/'))
+        return "is in a folder below articles/ or images/ (no deeper folders)";
+    return "is not an allowed name (SHA256SUMS, SHA256SUMS.minisig, manifest.yaml, "
+           "articles/NAME.md, images/NAME.jpg|jpeg|png|webp)";
+}
+
+static void
+esc_name(char *out, size_t n, const char *name)
+{
+    err_escape(out, n, name, strlen(name));
+}
+
+static int
+cmp_key_ci(const void *key, const void *elem)
+{
+    return strcasecmp(key, ((const struct bundle_sum *)elem)->name);
+}
+
+static struct bundle_sum *
+find_sum(struct rd *r, const char *name)
+{
+    if (!r->sums)
+        return NULL;
+    return bsearch(name, r->sums, r->sum_count, sizeof *r->sums, cmp_key_ci);
+}
+
+static bool
+archive_failed(struct rd *r, const char *what, struct err *e)
+{
+    const char *msg = archive_error_string(r->a);
+    char esc[256];
+    err_escape(esc, sizeof esc, msg ? msg : "unknown error", msg ? strlen(msg) : 13);
+    return err_set(e, ERR_INVALID, "%s: the archive is damaged or not a tar/zip archive (%s)", what,
+                   esc);
+}
+
+static void
+report_progress(struct rd *r)
+{
+    const struct bundle_options *o = r->p->opt;
+    if (!o->progress)
+        return;
+    int64_t done = archive_filter_bytes(r->a, -1);
+    uint64_t total = r->p->progress_total ? r->p->progress_total : r->file_size;
+    uint64_t d = r->p->progress_base + (done > 0 ? (uint64_t)done : 0);
+    o->progress(o->progress_user, d > total ? total : d, total ? total : 1);
+}
+
+/* Streams the current entry's data: limits, SHA-256, optional file, optional
+ * in-memory copy. */
+static bool
+stream_data(struct rd *r, const char *name, uint64_t max, int fd, struct keep *keep,
+            uint8_t sha[32], struct err *e)
+{
+    char esc[256];
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    uint64_t n_file = 0;
+    for (;;) {
+        la_ssize_t n = archive_read_data(r->a, r->block, BLOCK_BYTES);
+        if (n < 0) {
+            esc_name(esc, sizeof esc, name);
+            return archive_failed(r, esc, e);
+        }
+        if (n == 0)
+            break;
+        n_file += (uint64_t)n;
+        r->total += (uint64_t)n;
+        if (n_file > max) {
+            esc_name(esc, sizeof esc, name);
+            return err_set(e, ERR_LIMIT, "%s: larger than the limit of %llu bytes", esc,
+                           (unsigned long long)max);
+        }
+        if (r->total > r->lim->max_total_bytes)
+            return err_set(e, ERR_LIMIT, "more than the limit of %llu bytes uncompressed in all",
+                           (unsigned long long)r->lim->max_total_bytes);
+        if (r->total > (uint64_t)r->lim->max_ratio * r->file_size)
+            return err_set(e, ERR_LIMIT,
+                           "the archive expands to more than %u times its size (the compression "
+                           "ratio limit; a decompression bomb?)",
+                           r->lim->max_ratio);
+        crypto_hash_sha256_update(&st, r->block, (size_t)n);
+        if (fd >= 0 && !bundle_fs_write_all(r->p->opt->fs, fd, r->block, (size_t)n)) {
+            esc_name(esc, sizeof esc, name);
+            return err_set(e, ERR_IO, "%s: writing the unpacked file failed: %s", esc,
+                           strerror(errno));
+        }
+        if (keep && !keep_add(keep, r->block, (size_t)n))
+            return err_set(e, ERR_NOMEM, "out of memory reading %s", name);
+        report_progress(r);
+    }
+    crypto_hash_sha256_final(&st, sha);
+    return true;
+}
+
+static bool
+check_sum(struct rd *r, const char *name, const uint8_t sha[32], struct err *e)
+{
+    struct bundle_sum *s = find_sum(r, name);
+    if (sodium_memcmp(s->sha256, sha, 32) != 0) {
+        char esc[256];
+        esc_name(esc, sizeof esc, name);
+        return err_set(e, ERR_INTEGRITY, "%s: its SHA-256 does not match SHA256SUMS", esc);
+    }
+    return true;
+}
+
+/* Opens name (the base name inside dir_fd) for writing, exclusively. */
+static int
+create_file(struct rd *r, int dir_fd, const char *base, const char *name, struct err *e)
+{
+    int fd = bundle_fs_openat(r->p->opt->fs, dir_fd, base,
+                              O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        char esc[256];
+        esc_name(esc, sizeof esc, name);
+        err_set(e, ERR_IO, "%s: creating the unpacked file failed: %s", esc, strerror(errno));
+    }
+    return fd;
+}
+
+static bool
+finish_file(struct rd *r, int fd, const char *name, bool ok, struct err *e)
+{
+    if (fd < 0)
+        return ok;
+    if (ok && bundle_fs_fsync(r->p->opt->fs, fd) != 0) {
+        char esc[256];
+        esc_name(esc, sizeof esc, name);
+        ok = err_set(e, ERR_IO, "%s: fsync failed: %s", esc, strerror(errno));
+    }
+    close(fd);
+    return ok;
+}
+
+static bool
+handle_sums(struct rd *r, struct err *e)
+{
+    struct keep k = {.max = BUNDLE_MAX_SUMS_BYTES};
+    int fd = -1;
+    if (r->p->dest_fd >= 0 &&
+        (fd = create_file(r, r->p->dest_fd, "SHA256SUMS", "SHA256SUMS", e)) < 0)
+        return false;
+    bool ok = stream_data(r, "SHA256SUMS", BUNDLE_MAX_SUMS_BYTES, fd, &k, r->sums_sha, e);
+    ok = finish_file(r, fd, "SHA256SUMS", ok, e);
+    if (ok)
+        ok = bundle_sums_parse((const char *)k.data, k.len, &r->sums, &r->sum_count,
+                               r->lim->max_entries, e);
+    if (ok) {
+        r->seen = calloc(r->sum_count ? r->sum_count : 1, sizeof *r->seen);
+        if (!r->seen)
+            ok = err_set(e, ERR_NOMEM, "out of memory");
+    }
+    if (ok) {
+        struct bundle_sum *m = find_sum(r, "manifest.yaml");
+        if (!m || strcmp(m->name, "manifest.yaml") != 0)
+            ok = err_set(e, ERR_INVALID, "SHA256SUMS: manifest.yaml is not listed");
+    }
+    if (ok) {
+        r->sums_text = (char *)k.data;
+        r->sums_len = k.len;
+        k.data = NULL;
+    }
+    keep_free(&k);
+    return ok;
+}
+
+static bool
+check_signature(struct rd *r, const struct keep *sig, struct err *e)
+{
+    const struct bundle_options *o = r->p->opt;
+    if (!sig) {
+        if (o->key_count > 0 || o->require_signature)
+            return err_set(e, ERR_INTEGRITY,
+                           "SHA256SUMS.minisig: missing, and a signature is required (the bundle "
+                           "must be signed with a trusted key)");
+        return true;
+    }
+    if (r->info)
+        r->info->signature_present = true;
+    if (o->key_count == 0 && !o->require_signature)
+        return true; /* nothing to check it against */
+    char id[17];
+    if (!bundle_verify_signature(o->keys, o->key_count, r->sums_text, r->sums_len, sig->data,
+                                 sig->len, id, e))
+        return false;
+    if (r->info) {
+        r->info->signature_verified = true;
+        memcpy(r->info->key_id, id, sizeof id);
+    }
+    return true;
+}
+
+static bool
+handle_manifest(struct rd *r, int fd, struct err *e)
+{
+    struct keep k = {.max = r->lim->max_manifest_bytes};
+    uint8_t sha[32];
+    bool ok = stream_data(r, "manifest.yaml", r->lim->max_manifest_bytes, fd, &k, sha, e);
+    ok = finish_file(r, fd, "manifest.yaml", ok, e) && ok;
+    ok = ok && check_sum(r, "manifest.yaml", sha, e);
+    if (ok)
+        ok = edition_parse_manifest(r->ed, "manifest.yaml", k.data ? (const char *)k.data : "",
+                                    k.len, e);
+    keep_free(&k);
+    if (!ok)
+        return false;
+    r->manifest_done = true;
+    if (r->p->check_sequence && r->ed->sequence <= r->p->min_sequence) {
+        return err_set(e, ERR_STALE,
+                       "manifest.yaml: sequence %lld is not newer than the installed edition's "
+                       "%lld",
+                       (long long)r->ed->sequence, (long long)r->p->min_sequence);
+    }
+    return true;
+}
+
+static bool
+handle_article(struct rd *r, const char *name, int fd, struct err *e)
+{
+    char esc[256];
+    long idx = edition_find_article(r->ed, name);
+    if (idx < 0) {
+        finish_file(r, fd, name, false, e);
+        esc_name(esc, sizeof esc, name);
+        return err_set(e, ERR_INVALID, "%s: not listed in manifest.yaml's articles", esc);
+    }
+    struct keep k = {.max = r->lim->max_article_bytes};
+    uint8_t sha[32];
+    bool ok = stream_data(r, name, r->lim->max_article_bytes, fd, &k, sha, e);
+    ok = finish_file(r, fd, name, ok, e) && ok;
+    ok = ok && check_sum(r, name, sha, e);
+    if (ok)
+        ok =
+            edition_parse_article(r->ed, (size_t)idx, k.data ? (const char *)k.data : "", k.len, e);
+    keep_free(&k);
+    return ok;
+}
+
+static bool
+handle_image(struct rd *r, const char *name, int fd, struct err *e)
+{
+    char esc[256];
+    esc_name(esc, sizeof esc, name);
+    struct keep k = {.max = PROBE_BYTES};
+    uint8_t sha[32];
+    bool ok = stream_data(r, name, r->lim->max_image_bytes, fd, &k, sha, e);
+    ok = finish_file(r, fd, name, ok, e) && ok;
+    ok = ok && check_sum(r, name, sha, e);
+    if (ok) {
+        enum image_type want = image_type_from_name(name);
+        enum image_type got = image_type_from_magic(k.data, k.len);
+        if (got == IMAGE_UNKNOWN)
+            ok = err_set(e, ERR_INVALID,
+                         "%s: the content is not a JPEG, PNG or WebP image (the name says %s)", esc,
+                         image_type_name(want));
+        else if (got != want)
+            ok = err_set(e, ERR_INVALID, "%s: content is %s but the name says %s", esc,
+                         image_type_name(got), image_type_name(want));
+    }
+    if (ok) {
+        struct image_info info;
+        ok = image_probe(k.data, k.len, r->lim->max_image_pixels, &info, e);
+        if (!ok)
+            err_prefix(e, "%s", esc);
+    }
+    keep_free(&k);
+    if (ok && r->info)
+        r->info->image_count++;
+    return ok;
+}
+
+static bool
+check_entry_type(struct rd *r, struct archive_entry *ae, const char *esc, struct err *e)
+{
+    (void)r;
+    if (archive_entry_hardlink(ae))
+        return err_set(e, ERR_INVALID, "%s: a hard link (only regular files are allowed)", esc);
+    if (archive_entry_symlink(ae) || archive_entry_filetype(ae) == AE_IFLNK)
+        return err_set(e, ERR_INVALID, "%s: a symbolic link (only regular files are allowed)", esc);
+    mode_t t = archive_entry_filetype(ae);
+    if (t != AE_IFREG && t != AE_IFDIR)
+        return err_set(e, ERR_INVALID,
+                       "%s: a device, fifo or socket entry (only regular files are allowed)", esc);
+    if (archive_entry_sparse_count(ae) > 0)
+        return err_set(e, ERR_INVALID, "%s: a sparse file (not allowed)", esc);
+    if (archive_entry_is_encrypted(ae))
+        return err_set(e, ERR_INVALID, "%s: encrypted (not allowed)", esc);
+    return true;
+}
+
+/* Returns 1 to go on, 0 on error, 2 to stop (manifest read in scan mode). */
+static int
+handle_entry(struct rd *r, struct archive_entry *ae, struct keep *sig, struct err *e)
+{
+    char esc[256];
+    const char *name = archive_entry_pathname(ae);
+    if (!name)
+        return err_set(e, ERR_INVALID, "entry %zu: its name is not readable", r->entries);
+    esc_name(esc, sizeof esc, name);
+    if (++r->entries > r->lim->max_entries)
+        return err_set(e, ERR_LIMIT, "more than the limit of %zu entries", r->lim->max_entries);
+    if (!check_entry_type(r, ae, esc, e))
+        return 0;
+    bool first = r->entries == 1;
+    if (first) {
+        if (strcmp(name, "SHA256SUMS") != 0)
+            return err_set(e, ERR_INVALID,
+                           "%s: SHA256SUMS must be the archive's first entry (see "
+                           "docs/bundle-format.md)",
+                           esc);
+        return handle_sums(r, e) ? 1 : 0;
+    }
+    if (strcmp(name, "SHA256SUMS") == 0)
+        return err_set(e, ERR_INVALID, "SHA256SUMS: appears twice");
+    if (strcmp(name, "SHA256SUMS.minisig") == 0) {
+        if (r->have_sig || r->entries != 2)
+            return err_set(e, ERR_INVALID,
+                           "SHA256SUMS.minisig: must directly follow SHA256SUMS, once");
+        r->have_sig = true;
+        sig->max = BUNDLE_MAX_SIG_BYTES;
+        uint8_t sha[32];
+        int fd = -1;
+        if (r->p->dest_fd >= 0 &&
+            (fd = create_file(r, r->p->dest_fd, "SHA256SUMS.minisig", name, e)) < 0)
+            return 0;
+        bool ok = stream_data(r, name, BUNDLE_MAX_SIG_BYTES, fd, sig, sha, e);
+        ok = finish_file(r, fd, name, ok, e) && ok;
+        r->sig_checked = true;
+        return ok && check_signature(r, sig, e) ? 1 : 0;
+    }
+    if (!r->sig_checked) {
+        r->sig_checked = true;
+        if (!check_signature(r, NULL, e))
+            return 0;
+    }
+    if (archive_entry_filetype(ae) == AE_IFDIR) {
+        if (strcmp(name, "articles/") == 0 || strcmp(name, "images/") == 0 ||
+            strcmp(name, "articles") == 0 || strcmp(name, "images") == 0)
+            return 1;
+        return err_set(e, ERR_INVALID,
+                       "%s: folder not allowed (only articles/ and images/ at the root)", esc);
+    }
+
+    bool is_manifest = strcmp(name, "manifest.yaml") == 0;
+    bool is_article = !is_manifest && edition_valid_article_path(name);
+    bool is_image = !is_manifest && !is_article && edition_valid_image_path(name);
+    if (!is_manifest && !is_article && !is_image)
+        return err_set(e, ERR_INVALID, "%s: entry name %s", esc, name_problem(name));
+    struct bundle_sum *s = find_sum(r, name);
+    if (!s)
+        return err_set(e, ERR_INVALID, "%s: not listed in SHA256SUMS", esc);
+    size_t si = (size_t)(s - r->sums);
+    if (r->seen[si] || strcmp(s->name, name) != 0) {
+        char other[256];
+        esc_name(other, sizeof other, s->name);
+        return err_set(e, ERR_INVALID,
+                       "%s: a second entry with this name (or '%s' differing only in case)", esc,
+                       other);
+    }
+    r->seen[si] = true;
+    if (r->info)
+        r->info->file_count++;
+    if (archive_entry_size_is_set(ae)) {
+        uint64_t max = is_manifest  ? r->lim->max_manifest_bytes
+                       : is_article ? r->lim->max_article_bytes
+                                    : r->lim->max_image_bytes;
+        if (archive_entry_size(ae) < 0 || (uint64_t)archive_entry_size(ae) > max)
+            return err_set(e, ERR_LIMIT, "%s: larger than the limit of %llu bytes", esc,
+                           (unsigned long long)max);
+    }
+    if (is_article && !r->manifest_done)
+        return err_set(e, ERR_INVALID,
+                       "%s: comes before manifest.yaml (manifest.yaml must precede the articles)",
+                       esc);
+
+    int fd = -1;
+    if (r->p->dest_fd >= 0) {
+        int dir = is_manifest ? r->p->dest_fd : is_article ? r->art_fd : r->img_fd;
+        const char *base = is_manifest ? name : strchr(name, '/') + 1;
+        if ((fd = create_file(r, dir, base, name, e)) < 0)
+            return 0;
+    }
+    if (is_manifest) {
+        if (!handle_manifest(r, fd, e))
+            return 0;
+        return r->p->stop_after_manifest ? 2 : 1;
+    }
+    if (is_article)
+        return handle_article(r, name, fd, e) ? 1 : 0;
+    return handle_image(r, name, fd, e) ? 1 : 0;
+}
+
+static bool
+image_seen(struct rd *r, const char *path)
+{
+    struct bundle_sum *s = find_sum(r, path);
+    return s && strcmp(s->name, path) == 0 && r->seen[s - r->sums];
+}
+
+/* After the last entry: every listed file came, every article of the
+ * manifest came, every referenced image is in the bundle. */
+static bool
+check_complete(struct rd *r, struct err *e)
+{
+    char esc[256];
+    for (size_t i = 0; i < r->sum_count; i++) {
+        if (!r->seen[i]) {
+            esc_name(esc, sizeof esc, r->sums[i].name);
+            return err_set(e, ERR_INVALID, "%s: listed in SHA256SUMS but missing from the archive",
+                           esc);
+        }
+    }
+    for (size_t i = 0; i < r->ed->article_count; i++) {
+        const struct edition_article *a = &r->ed->articles[i];
+        if (!a->body_loaded) {
+            esc_name(esc, sizeof esc, a->path);
+            return err_set(e, ERR_INVALID, "manifest.yaml names %s, which is not in the bundle",
+                           esc);
+        }
+        for (size_t b = 0; b < a->block_count; b++) {
+            const struct edition_block *blk = &a->blocks[b];
+            if (blk->kind != EDITION_BLOCK_FIGURE || !blk->figure.image)
+                continue;
+            if (!image_seen(r, blk->figure.image)) {
+                char img[256];
+                esc_name(img, sizeof img, blk->figure.image);
+                esc_name(esc, sizeof esc, a->path);
+                return err_set(e, ERR_INVALID, "%s: the photo %s is not in the bundle's images/",
+                               esc, img);
+            }
+        }
+    }
+    return true;
+}
+
+static bool
+make_subdir(struct rd *r, const char *name, int *fd, struct err *e)
+{
+    if (bundle_fs_mkdirat(r->p->opt->fs, r->p->dest_fd, name, 0755) != 0)
+        return err_set(e, ERR_IO, "creating %s/ in the unpack folder failed: %s", name,
+                       strerror(errno));
+    *fd = openat(r->p->dest_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (*fd < 0)
+        return err_set(e, ERR_IO, "opening %s/ failed: %s", name, strerror(errno));
+    return true;
+}
+
+static bool
+sync_dirs(struct rd *r, struct err *e)
+{
+    const struct bundle_fs *fs = r->p->opt->fs;
+    if (bundle_fs_fsync(fs, r->art_fd) != 0 || bundle_fs_fsync(fs, r->img_fd) != 0 ||
+        bundle_fs_fsync(fs, r->p->dest_fd) != 0)
+        return err_set(e, ERR_IO, "fsync of the unpack folder failed: %s", strerror(errno));
+    return true;
+}
+
+static bool
+read_all(struct rd *r, struct err *e)
+{
+    int fd = open(r->p->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(e, errno == ENOENT ? ERR_USAGE : ERR_IO, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return err_set(e, ERR_INVALID, "not a regular file");
+    }
+    r->file_size = (uint64_t)st.st_size;
+    if (r->file_size == 0) {
+        close(fd);
+        return err_set(e, ERR_INVALID, "an empty file, not an archive");
+    }
+    r->a = archive_read_new();
+    if (!r->a) {
+        close(fd);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    archive_read_support_format_tar(r->a);
+    archive_read_support_format_zip(r->a);
+    archive_read_support_filter_gzip(r->a);
+    archive_read_support_filter_xz(r->a);
+    archive_read_support_filter_zstd(r->a);
+    if (archive_read_open_fd(r->a, fd, BLOCK_BYTES) != ARCHIVE_OK) {
+        bool ok = archive_failed(r, "opening", e);
+        close(fd);
+        return ok;
+    }
+    bool ok = true;
+    if (r->p->dest_fd >= 0)
+        ok = make_subdir(r, "articles", &r->art_fd, e) && make_subdir(r, "images", &r->img_fd, e);
+    struct keep sig = {0};
+    bool stopped = false;
+    while (ok) {
+        struct archive_entry *ae;
+        int rc = archive_read_next_header(r->a, &ae);
+        if (rc == ARCHIVE_EOF)
+            break;
+        if (rc != ARCHIVE_OK) {
+            char what[64];
+            snprintf(what, sizeof what, "entry %zu", r->entries + 1);
+            ok = archive_failed(r, what, e);
+            break;
+        }
+        int h = handle_entry(r, ae, &sig, e);
+        if (h == 0)
+            ok = false;
+        if (h == 2) {
+            stopped = true;
+            break;
+        }
+    }
+    if (ok && r->entries == 0)
+        ok = err_set(e, ERR_INVALID, "an empty archive (SHA256SUMS must be the first entry)");
+    if (ok && !r->sig_checked && r->sums && !check_signature(r, NULL, e))
+        ok = false;
+    if (ok && !r->manifest_done)
+        ok = err_set(e, ERR_INVALID, "manifest.yaml: missing from the archive");
+    if (ok && !stopped)
+        ok = check_complete(r, e);
+    if (ok && !stopped && r->p->dest_fd >= 0)
+        ok = sync_dirs(r, e);
+    keep_free(&sig);
+    archive_read_free(r->a);
+    r->a = NULL;
+    close(fd);
+    return ok;
+}
+
+bool
+bundle_read_archive(const struct bundle_read *p, struct bundle_info *info, struct err *e)
+{
+    struct rd r = {.p = p, .lim = &p->opt->limits, .art_fd = -1, .img_fd = -1, .info = info};
+    if (info)
+        memset(info, 0, sizeof *info);
+    if (sodium_init() < 0)
+        return err_set(e, ERR_IO, "libsodium failed to initialise");
+    struct edition_limits el;
+    edition_limits_default(&el);
+    el.max_manifest_bytes = (size_t)r.lim->max_manifest_bytes;
+    el.max_article_bytes = (size_t)r.lim->max_article_bytes;
+    el.max_articles = r.lim->max_entries;
+    el.max_image_pixels = r.lim->max_image_pixels;
+    el.max_image_bytes = (size_t)r.lim->max_image_bytes;
+    r.ed = edition_create(&el);
+    r.block = malloc(BLOCK_BYTES);
+    bool ok;
+    if (!r.ed || !r.block)
+        ok = err_set(e, ERR_NOMEM, "out of memory");
+    else
+        ok = read_all(&r, e);
+    if (r.art_fd >= 0)
+        close(r.art_fd);
+    if (r.img_fd >= 0)
+        close(r.img_fd);
+    free(r.block);
+    free(r.seen);
+    free(r.sums_text);
+    bundle_sums_free(r.sums, r.sum_count);
+    if (ok && info) {
+        info->ed = r.ed;
+        info->total_bytes = r.total;
+        info->file_count++; /* SHA256SUMS */
+        bundle_hex(info->sums_sha256, r.sums_sha, 32);
+    } else {
+        edition_destroy(r.ed);
+        if (info)
+            info->ed = NULL;
+    }
+    return ok;
+}
