@@ -1,0 +1,84 @@
+/* Shared between the edition module's files only: the private edition (limits
+ * kept beside the public struct), a flat reader of YAML mappings over
+ * libyaml's event API, text checks and the article parser's entry point. */
+#ifndef NK_EDITION_INTERNAL_H
+#define NK_EDITION_INTERNAL_H
+
+#include "edition.h"
+
+/* The memory an edition's arena may hold: bodies are loaded lazily and each
+ * is bounded by max_article_bytes, so this only stops a runaway. */
+#define EDITION_ARENA_BUDGET ((size_t)512 * 1024 * 1024)
+/* More top-level keys than this in a manifest or front matter is an error. */
+#define EDITION_MAX_KEYS 256
+
+struct edition_priv {
+    struct edition pub; /* first: edition_create hands out &priv->pub */
+    struct edition_limits limits;
+};
+
+static inline struct edition_priv *
+edition_priv(struct edition *ed)
+{
+    return (struct edition_priv *)ed;
+}
+
+/* 1-based line of offset off in text whose first line is line first. */
+size_t edition_line_at(const char *text, size_t off, size_t first);
+
+/* Valid UTF-8 without NUL bytes, else ERR_INVALID "name:LINE: ...". */
+bool edition_check_text(const char *name, const char *data, size_t len, size_t first_line,
+                        struct err *e);
+
+/* ISO 8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM[:SS[.f]](Z|+HH:MM)".
+ * On success *end_utc (if not NULL) is the moment the value ends: the
+ * date-time itself, or the midnight (UTC) after a plain date. */
+bool edition_parse_date(const char *s, int64_t *end_utc);
+
+/* BCP 47 shape: "en", "pt-BR", "zh-Hant-TW", "sr-Latn". Not a registry check. */
+bool edition_valid_language(const char *s);
+
+/* One top-level "key: value" of a YAML mapping. Strings are NUL-terminated
+ * copies in the reader's arena; lines are 1-based lines of the file. */
+enum yentry_kind { YENTRY_SCALAR, YENTRY_LIST, YENTRY_OTHER };
+
+struct yitem {
+    const char *text;
+    size_t len;
+    size_t line;
+    bool plain; /* an unquoted scalar (integers must be plain) */
+};
+
+struct yentry {
+    const char *key;
+    size_t line;
+    enum yentry_kind kind; /* OTHER: a mapping, or a list holding non-scalars */
+    struct yitem value;    /* SCALAR */
+    struct yitem *items;   /* LIST of scalars */
+    size_t item_count;
+};
+
+struct ymap {
+    struct yentry *entries;
+    size_t count;
+};
+
+/* Reads text (YAML of one document whose top level is a mapping, or empty)
+ * into out, allocating from tmp. first_line is the file line of text's first
+ * line. Refuses anchors, aliases, several documents, duplicate keys and
+ * non-scalar keys, with "name:LINE: ..." messages. */
+bool edition_yaml_read_map(struct arena *tmp, const char *name, size_t first_line, const char *text,
+                           size_t len, struct ymap *out, struct err *e);
+
+/* Called for every image a body references, as it is found: check it and,
+ * when want_size, fill *w and *h. A false return stops the parse; e says why
+ * (naming article and line). */
+typedef bool edition_image_fn(void *ctx, const char *article, size_t line, const char *image,
+                              bool want_size, uint32_t *w, uint32_t *h, struct err *e);
+
+/* full: keep the body's blocks; else meta only (front matter, lead figure,
+ * word count). on_image may be NULL. */
+bool edition_article_parse(struct edition *ed, size_t index, const void *data, size_t len,
+                           bool full, edition_image_fn *on_image, void *ctx, struct err *e);
+
+#endif
