@@ -72,6 +72,7 @@ dir_is_empty(int fd)
         close(dup_fd);
         return false;
     }
+    rewinddir(d);
     bool empty = true;
     struct dirent *de;
     while ((de = readdir(d)) != NULL)

@@ -104,6 +104,7 @@ remove_leftovers(const struct bundle_fs *fs, int dfd)
             close(dup_fd);
         return false;
     }
+    rewinddir(d); /* a dup shares the offset of earlier reads */
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (starts_with(de->d_name, "incoming-") || starts_with(de->d_name, "staging-") ||
@@ -126,6 +127,7 @@ remove_leftovers(const struct bundle_fs *fs, int dfd)
         close(efd);
         return false;
     }
+    rewinddir(d);
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;

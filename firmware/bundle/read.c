@@ -580,12 +580,16 @@ read_all(struct rd *r, struct err *e)
         return err_set(e, ERR_NOMEM, "out of memory");
     }
     archive_read_support_format_tar(r->a);
-    archive_read_support_format_zip(r->a);
+    /* The seekable zip reader checks the central directory against the
+     * local headers; the streaming one would ignore a broken one. */
+    archive_read_support_format_zip_seekable(r->a);
     archive_read_support_filter_gzip(r->a);
     archive_read_support_filter_xz(r->a);
     archive_read_support_filter_zstd(r->a);
     if (archive_read_open_fd(r->a, fd, BLOCK_BYTES) != ARCHIVE_OK) {
         bool ok = archive_failed(r, "opening", e);
+        archive_read_free(r->a);
+        r->a = NULL;
         close(fd);
         return ok;
     }
