@@ -91,8 +91,12 @@ load_public_key(const char *path, struct mkey *k, struct err *e)
 {
     char *text = NULL;
     size_t len = 0;
-    if (!bundle_read_file(AT_FDCWD, path, KEY_FILE_MAX, &text, &len, e))
+    if (!bundle_read_file(AT_FDCWD, path, KEY_FILE_MAX, &text, &len, e)) {
+        if (e)
+            e->code = ERR_USAGE; /* a bad --key is the operator's, not the bundle's */
+        err_prefix(e, "public key");
         return false;
+    }
     const char *lines[3];
     size_t lens[3];
     size_t n = split_lines(text, len, lines, lens, 3);

@@ -1111,11 +1111,41 @@ test_signatures(void)
     src_free(&s);
 }
 
+/* test_bundle --write-src DIR: the good edition as a publisher's folder,
+ * for bundle_cli.sh. */
+static int
+write_src(const char *dir)
+{
+    struct bundle_src s;
+    good_src(&s, 1);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/articles", dir);
+    if (mkdir(dir, 0755) != 0 || mkdir(p, 0755) != 0)
+        return 1;
+    snprintf(p, sizeof p, "%s/images", dir);
+    mkdir(p, 0755);
+    for (size_t i = 0; i < s.n; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, s.f[i].name);
+        FILE *f = fopen(p, "wb");
+        if (!f || fwrite(s.f[i].data, 1, s.f[i].len, f) != s.f[i].len)
+            return 1;
+        fclose(f);
+    }
+    src_free(&s);
+    return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
     if (sodium_init() < 0)
         return 1;
+    if (argc == 3 && strcmp(argv[1], "--write-src") == 0) {
+        make_images();
+        int rc = write_src(argv[2]);
+        free(jpeg_small);
+        return rc;
+    }
     snprintf(tmp_root, sizeof tmp_root, "%s/nk-bundle-XXXXXX",
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(tmp_root))
