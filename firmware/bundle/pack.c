@@ -141,8 +141,14 @@ collect(const char *src, const struct bundle_options *opt, struct pack *p, bundl
         free(data);
     for (size_t i = 0; ok && i < ed->article_count; i++) {
         const char *path = ed->articles[i].path;
-        ok = bundle_read_file(sfd, path, opt->limits.max_article_bytes, &data, &len, e) &&
-             edition_parse_article(ed, i, data, len, e) && pack_add(p, path, data, len, e);
+        if (!bundle_read_file(sfd, path, opt->limits.max_article_bytes, &data, &len, e)) {
+            if (e && e->code == ERR_USAGE) /* missing: the source is incomplete */
+                err_set(e, ERR_INVALID, "%s: listed in manifest.yaml but missing from %s", path,
+                        src);
+            ok = false;
+            break;
+        }
+        ok = edition_parse_article(ed, i, data, len, e) && pack_add(p, path, data, len, e);
         if (!ok) {
             if (data)
                 free(data);
@@ -166,6 +172,8 @@ collect(const char *src, const struct bundle_options *opt, struct pack *p, bundl
                 break;
             }
             if (!bundle_read_file(sfd, img, opt->limits.max_image_bytes, &data, &len, e)) {
+                if (e && e->code == ERR_USAGE)
+                    e->code = ERR_INVALID;
                 err_prefix(e, "%s: photo", a->path);
                 ok = false;
                 break;
