@@ -282,6 +282,8 @@ static int
 on_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
     struct body *p = user;
+    if (p->failed)
+        return 1;
     bool ok = true;
     switch (type) {
     case MD_BLOCK_QUOTE:
@@ -347,6 +349,8 @@ static int
 on_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
     struct body *p = user;
+    if (p->failed)
+        return 1;
     (void)detail;
     bool ok = true;
     switch (type) {
@@ -568,6 +572,8 @@ static int
 on_enter_span(MD_SPANTYPE type, void *detail, void *user)
 {
     struct body *p = user;
+    if (p->failed)
+        return 1;
     if (p->img_depth > 0) {
         if (type == MD_SPAN_IMG)
             p->img_depth++; /* an image inside a caption: its alt joins the caption */
@@ -599,6 +605,8 @@ static int
 on_leave_span(MD_SPANTYPE type, void *detail, void *user)
 {
     struct body *p = user;
+    if (p->failed)
+        return 1;
     (void)detail;
     if (p->img_depth > 0) {
         if (type == MD_SPAN_IMG && --p->img_depth == 0) {
@@ -633,6 +641,8 @@ static int
 on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *user)
 {
     struct body *p = user;
+    if (p->failed)
+        return 1;
     note_pos(p, text);
     if (p->html_depth > 0 || type == MD_TEXT_HTML)
         return 0;
@@ -690,10 +700,14 @@ parse_body(struct body *p)
         .leave_span = on_leave_span,
         .text = on_text,
     };
+    /* md4c does not stop at every non-zero callback return (an image span's
+     * is ignored), so a failure is sticky: later callbacks return at once. */
     int r = md_parse(p->src, (MD_SIZE)p->src_len, &parser, p);
-    if (r != 0 && !p->failed)
+    if (p->failed)
+        return false;
+    if (r != 0)
         return err_set(p->e, ERR_NOMEM, "%s: the Markdown parser failed (out of memory)", p->path);
-    return r == 0;
+    return true;
 }
 
 static void

@@ -195,7 +195,7 @@ edition_valid_language(const char *s)
     size_t n = 0;
     while (is_alpha(s[n]))
         n++;
-    if (!((n >= 2 && n <= 3) || (n >= 5 && n <= 8)))
+    if (n < 2 || n > 3) /* 4-8 letter primary subtags are reserved or unused */
         return false;
     size_t total = n;
     const char *p = s + n;
