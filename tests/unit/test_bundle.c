@@ -570,6 +570,18 @@ test_hostile(void)
     expect_reject(&s, "tar.zst", NULL, ERR_LIMIT, "compression ratio", "ratio bomb");
     src_free(&s);
 
+    good_src(&s, 2);
+    src_add_str(&s, "images/zeros.png", "");
+    s.f[s.n - 1].zeros = 15u << 20;
+    expect_reject(&s, "zip", NULL, ERR_LIMIT, "compression ratio", "zip ratio bomb");
+    src_free(&s);
+
+    good_src(&s, 2);
+    opt.limits.max_entries = 4;
+    expect_reject(&s, "tar", &opt, ERR_LIMIT, "limit of 4 entries", "entry limit, files");
+    bundle_options_default(&opt);
+    src_free(&s);
+
     /* The total limit, counted from bytes read. */
     good_src(&s, 2);
     opt.limits.max_total_bytes = 1000;
@@ -783,9 +795,9 @@ test_install_and_previous(void)
     CHECK(readlink(prev, ptarget, sizeof ptarget - 1) > 0);
     CHECK_STR(ptarget, target);
     install_good(&v, 4);
-    char names[512], ed[700];
-    snprintf(ed, sizeof ed, "%s/editions", v.state);
-    list_names(ed, names, sizeof names);
+    char names[512], eds[700];
+    snprintf(eds, sizeof eds, "%s/editions", v.state);
+    list_names(eds, names, sizeof names);
     CHECK_MSG(strncmp(names, "3-", 2) == 0 && strstr(names, " 4-"), "editions/: %s", names);
     struct bundle_status st;
     struct err e;
@@ -794,10 +806,63 @@ test_install_and_previous(void)
     CHECK_INT(st.sequence, 4);
     CHECK_STR(st.title, "The Harbour Gazette");
     CHECK(!st.fell_back);
+    /* The installed folder is what the reader opens. */
+    struct edition *ed = edition_open_dir(st.path, NULL, &e);
+    CHECK_MSG(ed != NULL, "edition_open_dir(%s): %s", st.path, e.msg);
+    if (ed) {
+        CHECK_INT(ed->sequence, 4);
+        CHECK_INT(ed->article_count, 2);
+        CHECK(ed->articles[0].lead && ed->articles[0].lead->width == 8);
+    }
+    edition_destroy(ed);
     char path[800];
     snprintf(path, sizeof path, "%s/current/images/quay.png", v.state);
     struct stat sb;
     CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0644);
+    rm_rf(v.parent);
+}
+
+struct progress_log {
+    uint64_t last, total;
+    int calls;
+    bool backwards;
+};
+
+static void
+on_progress(void *user, uint64_t done, uint64_t total)
+{
+    struct progress_log *l = user;
+    if (done < l->last || (l->total && total != l->total) || done > total)
+        l->backwards = true;
+    l->last = done;
+    l->total = total;
+    l->calls++;
+}
+
+static void
+test_progress(void)
+{
+    struct env v;
+    env_init(&v);
+    struct bundle_src s;
+    good_src(&s, 1);
+    char p[700];
+    snprintf(p, sizeof p, "%s/p.tar.xz", v.in);
+    write_bundle(&s, p, "tar.xz");
+    src_free(&s);
+    struct bundle_options opt;
+    bundle_options_default(&opt);
+    struct progress_log log = {0};
+    opt.progress = on_progress;
+    opt.progress_user = &log;
+    struct err e;
+    CHECK_MSG(bundle_install(p, v.state, &opt, NULL, &e), "%s", e.msg);
+    struct stat sb;
+    stat(p, &sb);
+    CHECK(log.calls >= 2);
+    CHECK(!log.backwards);
+    CHECK_INT(log.total, 2 * (uint64_t)sb.st_size); /* the copy, then the read */
+    CHECK(log.last >= (uint64_t)sb.st_size);
     rm_rf(v.parent);
 }
 
@@ -898,6 +963,8 @@ test_power_cut(void)
             break; /* switched: the remaining steps are tidying */
     }
     CHECK_MSG(steps > 10, "only %d write steps seen", steps);
+    if (getenv("NK_VERBOSE"))
+        fprintf(stderr, "power cut: %d steps\n", steps);
     struct bundle_status st;
     struct err e;
     CHECK(bundle_status_read(v.state, &st, &e));
@@ -1154,6 +1221,7 @@ main(int argc, char **argv)
     test_install_and_previous();
     test_hostile();
     test_damaged();
+    test_progress();
     test_power_cut();
     test_leftovers_and_fallback();
     test_inbox_and_unpack();
