@@ -52,17 +52,23 @@ usage_error(const struct cmd *c, const char *what)
     return EXIT_USAGE;
 }
 
-static int
-fail(const struct err *e)
-{
-    fprintf(stderr, "newsbundle: %s\n", e->msg);
-    return e->code == ERR_USAGE ? EXIT_USAGE : EXIT_INVALID;
-}
-
 /* A terminal progress bar on stderr, only when stderr is a terminal. */
 struct bar {
     int last;
+    bool open; /* a bar line without its newline yet */
 };
+
+static struct bar the_bar = {.last = -1};
+
+static int
+fail(const struct err *e)
+{
+    if (the_bar.open) /* the error goes on a line of its own */
+        fputc('\n', stderr);
+    the_bar.open = false;
+    fprintf(stderr, "newsbundle: %s\n", e->msg);
+    return e->code == ERR_USAGE ? EXIT_USAGE : EXIT_INVALID;
+}
 
 static void
 bar_update(void *user, uint64_t done, uint64_t total)
@@ -78,6 +84,7 @@ bar_update(void *user, uint64_t done, uint64_t total)
     memset(line + fill, '-', (size_t)(40 - fill));
     line[40] = '\0';
     fprintf(stderr, "\r[%s] %3d%%", line, pct);
+    b->open = pct < 100;
     if (pct >= 100)
         fputc('\n', stderr);
 }
@@ -151,9 +158,8 @@ parse_args(const struct cmd *c, int argc, char **argv, const char *allowed, stru
     if (!a->pos && strchr(allowed, 'P'))
         return usage_error(c, "missing argument");
     if (isatty(STDERR_FILENO)) {
-        static struct bar bar = {.last = -1};
         a->opt.progress = bar_update;
-        a->opt.progress_user = &bar;
+        a->opt.progress_user = &the_bar;
     }
     return -1;
 }
