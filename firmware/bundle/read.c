@@ -27,6 +27,10 @@ enum kind { K_SUMS, K_SIG, K_MANIFEST, K_ARTICLE, K_IMAGE };
 struct keep {
     uint8_t *data;
     size_t len, cap, max; /* max: stop keeping after this many bytes */
+    /* Called once when max bytes are kept (or at the end, by the caller):
+     * an image's header is checked while the rest still streams. */
+    bool (*full)(const struct keep *k, const char *name, uint32_t max_pixels, struct err *e);
+    bool checked;
 };
 
 struct rd {
@@ -189,6 +193,11 @@ stream_data(struct rd *r, const char *name, uint64_t max, int fd, struct keep *k
         }
         if (keep && !keep_add(keep, r->block, (size_t)n))
             return err_set(e, ERR_NOMEM, "out of memory reading %s", name);
+        if (keep && keep->full && !keep->checked && keep->len >= keep->max) {
+            keep->checked = true;
+            if (!keep->full(keep, name, r->lim->max_image_pixels, e))
+                return false;
+        }
         report_progress(r);
     }
     crypto_hash_sha256_final(&st, sha);
@@ -339,33 +348,40 @@ handle_article(struct rd *r, const char *name, int fd, struct err *e)
     return ok;
 }
 
+/* The image's magic matches its name, and its header is within limits. */
 static bool
-handle_image(struct rd *r, const char *name, int fd, struct err *e)
+image_header_ok(const struct keep *k, const char *name, uint32_t max_pixels, struct err *e)
 {
     char esc[256];
     esc_name(esc, sizeof esc, name);
-    struct keep k = {.max = PROBE_BYTES};
+    enum image_type want = image_type_from_name(name);
+    const void *data = k->data ? (const void *)k->data : ""; /* an empty file */
+    enum image_type got = image_type_from_magic(data, k->len);
+    if (got == IMAGE_UNKNOWN)
+        return err_set(e, ERR_INVALID,
+                       "%s: the content is not a JPEG, PNG or WebP image (the name says %s)", esc,
+                       image_type_name(want));
+    if (got != want)
+        return err_set(e, ERR_INVALID, "%s: content is %s but the name says %s", esc,
+                       image_type_name(got), image_type_name(want));
+    struct image_info info;
+    if (!image_probe(data, k->len, max_pixels, &info, e)) {
+        err_prefix(e, "%s", esc);
+        return false;
+    }
+    return true;
+}
+
+static bool
+handle_image(struct rd *r, const char *name, int fd, struct err *e)
+{
+    struct keep k = {.max = PROBE_BYTES, .full = image_header_ok};
     uint8_t sha[32];
     bool ok = stream_data(r, name, r->lim->max_image_bytes, fd, &k, sha, e);
     ok = finish_file(r, fd, name, ok, e) && ok;
+    if (ok && !k.checked) /* smaller than PROBE_BYTES */
+        ok = image_header_ok(&k, name, r->lim->max_image_pixels, e);
     ok = ok && check_sum(r, name, sha, e);
-    if (ok) {
-        enum image_type want = image_type_from_name(name);
-        enum image_type got = image_type_from_magic(k.data, k.len);
-        if (got == IMAGE_UNKNOWN)
-            ok = err_set(e, ERR_INVALID,
-                         "%s: the content is not a JPEG, PNG or WebP image (the name says %s)", esc,
-                         image_type_name(want));
-        else if (got != want)
-            ok = err_set(e, ERR_INVALID, "%s: content is %s but the name says %s", esc,
-                         image_type_name(got), image_type_name(want));
-    }
-    if (ok) {
-        struct image_info info;
-        ok = image_probe(k.data, k.len, r->lim->max_image_pixels, &info, e);
-        if (!ok)
-            err_prefix(e, "%s", esc);
-    }
     keep_free(&k);
     if (ok && r->info)
         r->info->image_count++;

@@ -87,6 +87,11 @@ expect 1 "$NB" pack "$T/src2" -o "$T/bad2.tar.zst"
 one_line "images/square.jpg"
 check [ ! -e "$T/bad2.tar.zst" ]
 check [ -z "$(ls "$T" | grep 'tmp-')" ]
+# cut inside the compressed data: the header reads, the decode does not
+size=$(stat -c %s "$T/src/images/square.jpg")
+head -c $((size - 20)) "$T/src/images/square.jpg" >"$T/src2/images/square.jpg"
+expect 1 "$NB" pack "$T/src2" -o "$T/bad2.tar.zst"
+one_line "images/square.jpg"
 cp -r "$T/src" "$T/src3"
 printf -- '---\ntitle: Caf\xe9\n---\nBody.\n' >"$T/src3/articles/002-market.md"
 expect 1 "$NB" pack "$T/src3" -o "$T/bad3.tar.zst"
