@@ -1,0 +1,374 @@
+/* The typesetter object, its hyphenation dictionary cache, the scratch
+ * context of a call (vectors, width cache) and the small public helpers. */
+#include <iconv.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hyphen.h>
+#include <linebreak.h>
+#include <unistr.h>
+
+#include "layout_internal.h"
+
+void
+vec_init(struct vec *v, size_t elem)
+{
+    v->data = NULL;
+    v->count = v->cap = 0;
+    v->elem = elem;
+}
+
+void
+vec_free(struct vec *v)
+{
+    free(v->data);
+    v->data = NULL;
+    v->count = v->cap = 0;
+}
+
+void *
+vec_push(struct lctx *c, struct vec *v)
+{
+    if (v->count == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        void *d = realloc(v->data, cap * v->elem);
+        if (!d) {
+            c->oom = true;
+            memset(c->scratch, 0, sizeof c->scratch);
+            return c->scratch;
+        }
+        v->data = d;
+        v->cap = cap;
+    }
+    void *p = (char *)v->data + v->count * v->elem;
+    memset(p, 0, v->elem);
+    v->count++;
+    return p;
+}
+
+void *
+lctx_alloc(struct lctx *c, size_t size)
+{
+    void *p = arena_alloc(c->arena, size);
+    if (!p)
+        c->oom = true;
+    return p;
+}
+
+char *
+lctx_strndup(struct lctx *c, const char *s, size_t n)
+{
+    char *p = arena_strndup(c->arena, s, n);
+    if (!p) {
+        c->oom = true;
+        return (char *)"";
+    }
+    return p;
+}
+
+char *
+lctx_strdup(struct lctx *c, const char *s)
+{
+    return lctx_strndup(c, s, strlen(s));
+}
+
+static uint32_t
+hash_text(struct layout_font f, const char *s, size_t n)
+{
+    uint32_t h = 2166136261u ^ ((uint32_t)f.face * 131u + f.px);
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint8_t)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static bool
+wcache_grow(struct lctx *c)
+{
+    size_t cap = c->wc_cap ? c->wc_cap * 2 : 1024;
+    struct wcache_entry *t = calloc(cap, sizeof *t);
+    if (!t)
+        return false;
+    for (size_t i = 0; i < c->wc_cap; i++) {
+        struct wcache_entry *e = &c->wc[i];
+        if (!e->text)
+            continue;
+        size_t j = e->hash & (cap - 1);
+        while (t[j].text)
+            j = (j + 1) & (cap - 1);
+        t[j] = *e;
+    }
+    free(c->wc);
+    c->wc = t;
+    c->wc_cap = cap;
+    return true;
+}
+
+int
+lctx_measure(struct lctx *c, struct layout_font f, const struct layout_run_props *props,
+             const char *text, size_t len)
+{
+    if (!len)
+        return 0;
+    if (c->wc_count * 2 >= c->wc_cap && !wcache_grow(c))
+        return c->L->m.measure(c->L->m.ctx, f, props, text, len);
+    uint32_t h = hash_text(f, text, len);
+    size_t j = h & (c->wc_cap - 1);
+    while (c->wc[j].text) {
+        struct wcache_entry *e = &c->wc[j];
+        if (e->hash == h && e->len == len && e->font.face == f.face && e->font.px == f.px &&
+            memcmp(e->text, text, len) == 0)
+            return e->width;
+        j = (j + 1) & (c->wc_cap - 1);
+    }
+    int w = c->L->m.measure(c->L->m.ctx, f, props, text, len);
+    c->wc[j] = (struct wcache_entry){text, (uint32_t)len, h, f, w};
+    c->wc_count++;
+    return w;
+}
+
+void
+lctx_font_metrics(struct lctx *c, struct layout_font f, int *ascent, int *descent, int *lh)
+{
+    c->L->m.font_metrics(c->L->m.ctx, f, ascent, descent, lh);
+}
+
+uint32_t
+layout_guess_script(const char *text, size_t len)
+{
+    const uint8_t *s = (const uint8_t *)text;
+    for (size_t i = 0; i < len;) {
+        ucs4_t cp;
+        int n = u8_mbtouc(&cp, s + i, len - i);
+        i += (size_t)n;
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+            (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7))
+            return LAYOUT_TAG('L', 'a', 't', 'n');
+        if (cp >= 0x370 && cp <= 0x3FF)
+            return LAYOUT_TAG('G', 'r', 'e', 'k');
+        if (cp >= 0x400 && cp <= 0x52F)
+            return LAYOUT_TAG('C', 'y', 'r', 'l');
+        if (cp >= 0x590 && cp <= 0x5FF)
+            return LAYOUT_TAG('H', 'e', 'b', 'r');
+        if ((cp >= 0x600 && cp <= 0x6FF) || (cp >= 0x750 && cp <= 0x77F))
+            return LAYOUT_TAG('A', 'r', 'a', 'b');
+    }
+    return 0;
+}
+
+static HyphenDict *
+load_dict(const char *dir, const char *name)
+{
+    char path[512];
+    if (snprintf(path, sizeof path, "%s/hyph_%s.dic", dir, name) >= (int)sizeof path)
+        return NULL;
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return NULL;
+    fclose(fp);
+    return hnj_hyphen_load(path);
+}
+
+struct layout_hyph *
+layout_hyph_for(struct layout *L, const char *lang)
+{
+    char key[16];
+    size_t n = 0;
+    /* "en", "en-GB", "ru_RU": the language subtag and the region */
+    for (; lang && lang[n] && n < sizeof key - 1; n++)
+        key[n] = lang[n] == '-' ? '_' : lang[n];
+    key[n] = '\0';
+    for (size_t i = 0; i < L->hyph_count; i++)
+        if (strcmp(L->hyph[i].lang, key) == 0)
+            return L->hyph[i].dict ? &L->hyph[i] : NULL;
+    if (L->hyph_count == LAYOUT_HYPH_CACHE || !L->hyphen_dir)
+        return NULL;
+    struct layout_hyph *h = &L->hyph[L->hyph_count++];
+    memset(h, 0, sizeof *h);
+    memcpy(h->lang, key, n + 1);
+    char base[8];
+    size_t bl = 0;
+    while (bl < n && bl < sizeof base - 1 && key[bl] != '_') {
+        base[bl] = (char)(key[bl] >= 'A' && key[bl] <= 'Z' ? key[bl] + 32 : key[bl]);
+        bl++;
+    }
+    base[bl] = '\0';
+    static const char *const region[][2] = {{"en", "en_US"}, {"ru", "ru_RU"}, {"de", "de_DE"}};
+    HyphenDict *d = NULL;
+    if (bl < n)
+        d = load_dict(L->hyphen_dir, key);
+    for (size_t i = 0; !d && i < sizeof region / sizeof region[0]; i++)
+        if (strcmp(base, region[i][0]) == 0)
+            d = load_dict(L->hyphen_dir, region[i][1]);
+    if (!d && bl)
+        d = load_dict(L->hyphen_dir, base);
+    if (!d)
+        return NULL;
+    h->dict = d;
+    h->utf8 = d->utf8 || strcmp(d->cset, "UTF-8") == 0;
+    if (!h->utf8) {
+        iconv_t cd = iconv_open(d->cset, "UTF-8");
+        if (cd == (iconv_t)-1) {
+            hnj_hyphen_free(d);
+            h->dict = NULL;
+            return NULL;
+        }
+        h->conv = cd;
+    }
+    return h;
+}
+
+struct layout *
+layout_create(const struct layout_metrics *m, const char *hyphen_dir)
+{
+    struct layout *L = calloc(1, sizeof *L);
+    if (!L)
+        return NULL;
+    L->m = *m;
+    if (hyphen_dir) {
+        L->hyphen_dir = strdup(hyphen_dir);
+        if (!L->hyphen_dir) {
+            free(L);
+            return NULL;
+        }
+    }
+    init_linebreak();
+    return L;
+}
+
+void
+layout_destroy(struct layout *L)
+{
+    if (!L)
+        return;
+    for (size_t i = 0; i < L->hyph_count; i++) {
+        if (L->hyph[i].conv)
+            iconv_close((iconv_t)L->hyph[i].conv);
+        if (L->hyph[i].dict)
+            hnj_hyphen_free((HyphenDict *)L->hyph[i].dict);
+    }
+    free(L->hyphen_dir);
+    free(L);
+}
+
+void
+layout_config_default(struct layout_config *c, int w, int h)
+{
+    memset(c, 0, sizeof *c);
+    c->width = w;
+    c->height = h;
+    int small = w < h ? w : h;
+    /* body size grows slower than the screen, so that wide screens get two
+     * readable columns rather than one huge line */
+    double s = pow(small / 480.0, 0.35);
+    if (s < 0.7)
+        s = 0.7;
+    if (s > 2.0)
+        s = 2.0;
+    c->base_px = (int)lround(20.0 * s);
+    c->margin = (int)lround(w * 0.045);
+    if (c->margin < 10)
+        c->margin = 10;
+    c->font_scale = 1.0f;
+    c->ragged = false;
+    c->hyphenate = true;
+    c->columns = 0;
+    c->nav_bar = true;
+    c->publication = NULL;
+}
+
+void
+layout_pages_init(struct layout_pages *p)
+{
+    memset(p, 0, sizeof *p);
+    arena_init(&p->arena, 0);
+}
+
+void
+layout_pages_fini(struct layout_pages *p)
+{
+    arena_fini(&p->arena);
+    p->pages = NULL;
+    p->count = 0;
+}
+
+const char *
+layout_role_name(enum layout_role r)
+{
+    static const char *const names[LAYOUT_ROLE_COUNT] = {
+        "headline", "deck",    "byline", "section", "body",   "subhead", "quote",
+        "list",     "caption", "credit", "header",  "footer", "other",
+    };
+    return (unsigned)r < LAYOUT_ROLE_COUNT ? names[r] : "other";
+}
+
+size_t
+layout_page_for_block(const struct layout_pages *p, int32_t block)
+{
+    if (!p || block < 0)
+        return 0;
+    for (size_t i = 0; i < p->count; i++) {
+        const struct layout_page *pg = &p->pages[i];
+        for (size_t l = 0; l < pg->line_count; l++)
+            if (pg->lines[l].block == block)
+                return i;
+        for (size_t f = 0; f < pg->figure_count; f++)
+            if (pg->figures[f].block == block)
+                return i;
+    }
+    /* the block set no line (an empty paragraph): the last page starting
+     * before it */
+    size_t best = 0;
+    for (size_t i = 0; i < p->count; i++)
+        if (p->pages[i].first_block >= 0 && p->pages[i].first_block <= block)
+            best = i;
+    return best;
+}
+
+void
+flow_init(struct flow *f)
+{
+    vec_init(&f->units, sizeof(struct flow_unit));
+    vec_init(&f->lines, sizeof(struct flow_line));
+    vec_init(&f->runs, sizeof(struct layout_run));
+    vec_init(&f->figs, sizeof(struct layout_figure));
+    vec_init(&f->rects, sizeof(struct layout_rect));
+    vec_init(&f->links, sizeof(struct layout_link));
+}
+
+void
+flow_free(struct flow *f)
+{
+    vec_free(&f->units);
+    vec_free(&f->lines);
+    vec_free(&f->runs);
+    vec_free(&f->figs);
+    vec_free(&f->rects);
+    vec_free(&f->links);
+}
+
+struct flow_unit *
+flow_unit(struct lctx *c, struct flow *f, int32_t block)
+{
+    struct flow_unit *u = vec_push(c, &f->units);
+    u->block = block;
+    u->first_line = (uint32_t)f->lines.count;
+    u->first_fig = (uint32_t)f->figs.count;
+    u->first_rect = (uint32_t)f->rects.count;
+    u->first_link = (uint32_t)f->links.count;
+    return u;
+}
+
+void
+flow_space(struct lctx *c, struct flow *f, int32_t h, bool glue_next)
+{
+    if (h <= 0)
+        return;
+    struct flow_unit *u = flow_unit(c, f, -1);
+    u->h = h;
+    u->space = true;
+    u->glue_next = glue_next;
+}

@@ -1,0 +1,1351 @@
+/* Articles, the edition index and message screens: blocks become a flow of
+ * units (lines, figures, entries), cut into columns and pages with widow,
+ * orphan and keep-with-next rules and deferred figures; then every page gets
+ * its header, footer and navigation bar. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicase.h>
+
+#include "layout_internal.h"
+
+struct geom {
+    int W, H, margin, base;
+    float scale;
+    int body_px, body_lh;
+    int text_x, text_w, text_top, text_bottom, text_h;
+    int ncols, col_w, gutter;
+    int header_y, rule_y;
+    int bar_h;     /* nav bar height, 0 without */
+    int footer_y;  /* footer line top without a nav bar */
+    int chrome_px; /* header, footer and bar labels */
+};
+
+/* A page being assembled: scratch vectors copied into the arena at the end. */
+struct pb {
+    struct vec lines, runs, figs, rects, links;
+    int32_t first_block;
+};
+
+static void
+pb_init(struct pb *p)
+{
+    vec_init(&p->lines, sizeof(struct layout_line));
+    vec_init(&p->runs, sizeof(struct layout_run));
+    vec_init(&p->figs, sizeof(struct layout_figure));
+    vec_init(&p->rects, sizeof(struct layout_rect));
+    vec_init(&p->links, sizeof(struct layout_link));
+    p->first_block = -1;
+}
+
+static void
+pb_free(struct pb *p)
+{
+    vec_free(&p->lines);
+    vec_free(&p->runs);
+    vec_free(&p->figs);
+    vec_free(&p->rects);
+    vec_free(&p->links);
+}
+
+static int
+scaled(int px, double k)
+{
+    int v = (int)lround(px * k);
+    return v < 6 ? 6 : v;
+}
+
+static int
+line_height(struct lctx *c, uint8_t face, int px)
+{
+    int a, d, lh;
+    struct layout_font f = {face, (uint16_t)px};
+    lctx_font_metrics(c, f, &a, &d, &lh);
+    return lh > 0 ? lh : px;
+}
+
+static void
+geom_init(struct lctx *c, const struct layout_config *cfg, bool nav_bar, struct geom *g)
+{
+    struct layout_config def;
+    layout_config_default(&def, cfg->width, cfg->height);
+    memset(g, 0, sizeof *g);
+    g->W = cfg->width;
+    g->H = cfg->height;
+    g->margin = cfg->margin > 0 ? cfg->margin : def.margin;
+    g->base = cfg->base_px > 0 ? cfg->base_px : def.base_px;
+    g->scale = cfg->font_scale > 0.1f ? cfg->font_scale : 1.0f;
+    if (g->scale < 0.5f)
+        g->scale = 0.5f;
+    if (g->scale > 3.0f)
+        g->scale = 3.0f;
+    g->body_px = scaled(g->base, g->scale);
+    g->body_lh = line_height(c, LAYOUT_FACE_SERIF, g->body_px);
+    g->chrome_px = scaled(g->base, 0.7);
+    int chrome_lh = line_height(c, LAYOUT_FACE_SANS, g->chrome_px);
+    g->text_x = g->margin;
+    g->text_w = g->W - 2 * g->margin;
+    if (g->text_w < 40)
+        g->text_w = g->W > 40 ? g->W - 4 : g->W;
+    if (g->text_w != g->W - 2 * g->margin)
+        g->text_x = (g->W - g->text_w) / 2;
+    g->header_y = g->margin / 2;
+    g->rule_y = g->header_y + chrome_lh + 2;
+    g->text_top = g->rule_y + 1 + g->base / 2;
+    if (nav_bar) {
+        g->bar_h = (int)lround(44.0 * g->base / 20.0);
+        if (g->bar_h < 40)
+            g->bar_h = 40;
+        g->text_bottom = g->H - g->bar_h - g->base / 2;
+    } else {
+        g->footer_y = g->H - g->margin / 2 - chrome_lh;
+        g->text_bottom = g->footer_y - 3 - g->base / 2;
+    }
+    g->text_h = g->text_bottom - g->text_top;
+    if (g->text_h < g->body_lh)
+        g->text_h = g->body_lh;
+    /* two columns when each holds a readable measure (about 45 characters or
+     * more: 46 average characters of the face, so that 1024x600 keeps one) */
+    static const char sample[] = "the quick brown fox jumps over a lazy dog and";
+    struct layout_font f = {LAYOUT_FACE_SERIF, (uint16_t)g->body_px};
+    struct layout_run_props p = {LAYOUT_TAG('L', 'a', 't', 'n'), LAYOUT_DIR_LTR, "en"};
+    double avg = (double)lctx_measure(c, f, &p, sample, sizeof sample - 1) / (sizeof sample - 1);
+    g->gutter = scaled(g->body_px, 1.5);
+    int two = (g->text_w - g->gutter) / 2;
+    if (cfg->columns == 1 || cfg->columns == 2)
+        g->ncols = cfg->columns;
+    else
+        g->ncols = two >= 46.0 * avg ? 2 : 1;
+    g->col_w = g->ncols == 2 ? two : g->text_w;
+}
+
+static struct layout_run_props
+props_of(const struct edition *ed, const struct edition_article *a)
+{
+    struct layout_run_props p = {0, LAYOUT_DIR_LTR, "en"};
+    const char *lang = a && a->language && *a->language ? a->language : NULL;
+    if (!lang && ed && ed->language && *ed->language)
+        lang = ed->language;
+    if (lang)
+        p.lang = lang;
+    const char *dir = a && a->dir ? a->dir : "";
+    if (strcmp(dir, "rtl") == 0)
+        p.dir = LAYOUT_DIR_RTL;
+    else if (!*dir && (strncmp(p.lang, "ar", 2) == 0 || strncmp(p.lang, "he", 2) == 0 ||
+                       strncmp(p.lang, "fa", 2) == 0 || strncmp(p.lang, "ur", 2) == 0))
+        p.dir = LAYOUT_DIR_RTL;
+    return p;
+}
+
+/* "Saturday 28 November 2026" from an ISO date; NULL when not one. */
+static const char *
+format_date(struct lctx *c, const char *iso, bool weekday)
+{
+    int y, m, d;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+        return NULL;
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
+    static const char *const days[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                       "Thursday", "Friday", "Saturday"};
+    /* day of the week by Sakamoto's method (Gregorian calendar) */
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    int yy = m < 3 ? y - 1 : y;
+    int wd = (yy + yy / 4 - yy / 100 + yy / 400 + t[m - 1] + d) % 7;
+    char *s = weekday ? arena_printf(c->arena, "%s %d %s %d", days[wd], d, months[m - 1], y)
+                      : arena_printf(c->arena, "%d %s %d", d, months[m - 1], y);
+    if (!s)
+        c->oom = true;
+    return s;
+}
+
+static const char *
+upper(struct lctx *c, const char *s)
+{
+    size_t n = 0;
+    uint8_t *u = u8_toupper((const uint8_t *)s, strlen(s), NULL, NULL, NULL, &n);
+    if (!u)
+        return s;
+    char *r = lctx_strndup(c, (const char *)u, n);
+    free(u);
+    return r;
+}
+
+static size_t
+set_text(struct lctx *c, struct flow *f, const struct para_style *st, uint8_t face,
+         const char *text, bool one_unit, int32_t *y)
+{
+    struct para_span sp = {text, (uint32_t)strlen(text), face};
+    return para_set(c, f, st, &sp, 1, one_unit, y);
+}
+
+static struct para_style
+style(const struct geom *g, struct layout_run_props props, int px, int width, uint8_t role,
+      uint8_t color)
+{
+    struct para_style st = {0};
+    st.px = (uint16_t)px;
+    st.props = props;
+    st.width = width;
+    st.role = role;
+    st.color = color;
+    st.block = -1;
+    (void)g;
+    return st;
+}
+
+static void
+unit_rect(struct lctx *c, struct flow *f, int x, int y, int w, int h, uint8_t color)
+{
+    struct layout_rect *r = vec_push(c, &f->rects);
+    *r = (struct layout_rect){x, y, w, h, color};
+    VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->rect_count++;
+}
+
+/* Copies unit u of f to (X, Y) on page p. */
+static void
+place_unit(struct lctx *c, struct pb *p, const struct flow *f, const struct flow_unit *u, int X,
+           int Y)
+{
+    for (uint32_t i = 0; i < u->line_count; i++) {
+        const struct flow_line *fl = VEC_AT(&f->lines, struct flow_line, u->first_line + i);
+        struct layout_line *l = vec_push(c, &p->lines);
+        l->x = X + fl->x;
+        l->y = Y + fl->y;
+        l->w = fl->w;
+        l->h = fl->h;
+        l->role = fl->role;
+        l->hyphenated = fl->hyphenated;
+        l->text = fl->text;
+        l->block = fl->block;
+        l->first_run = (uint32_t)p->runs.count;
+        l->run_count = fl->run_count;
+        for (uint32_t k = 0; k < fl->run_count; k++) {
+            struct layout_run *r = vec_push(c, &p->runs);
+            *r = *VEC_AT(&f->runs, struct layout_run, fl->first_run + k);
+            r->x += X;
+            r->y += Y;
+        }
+        if (p->first_block < 0 && fl->block >= 0)
+            p->first_block = fl->block;
+    }
+    for (uint32_t i = 0; i < u->fig_count; i++) {
+        struct layout_figure *g = vec_push(c, &p->figs);
+        *g = *VEC_AT(&f->figs, struct layout_figure, u->first_fig + i);
+        g->x += X;
+        g->y += Y;
+        if (p->first_block < 0 && g->block >= 0)
+            p->first_block = g->block;
+    }
+    for (uint32_t i = 0; i < u->rect_count; i++) {
+        struct layout_rect *r = vec_push(c, &p->rects);
+        *r = *VEC_AT(&f->rects, struct layout_rect, u->first_rect + i);
+        r->x += X;
+        r->y += Y;
+    }
+    for (uint32_t i = 0; i < u->link_count; i++) {
+        struct layout_link *l = vec_push(c, &p->links);
+        *l = *VEC_AT(&f->links, struct layout_link, u->first_link + i);
+        l->x += X;
+        l->y += Y;
+    }
+}
+
+struct placement {
+    uint32_t unit;
+    int32_t y;
+};
+
+/* Cuts units [first, count) of f into columns and pages. The units before
+ * first (the head: headline block or masthead) span every column of the
+ * first page. Figures (floats) that do not fit where they come wait for the
+ * top of the next column while the text after them fills the gap. */
+static void
+paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *g,
+         struct vec *pages)
+{
+    const struct flow_unit *U = f->units.data;
+    size_t n = f->units.count;
+    struct pb *page = vec_push(c, pages);
+    pb_init(page);
+    int head_h = 0;
+    for (size_t i = 0; i < first; i++) {
+        if (U[i].space && head_h == 0)
+            continue;
+        place_unit(c, page, f, &U[i], g->text_x, g->text_top + head_h);
+        head_h += U[i].h;
+    }
+    struct vec pending, plan;
+    vec_init(&pending, sizeof(uint32_t));
+    vec_init(&plan, sizeof(struct placement));
+    size_t pend_head = 0, i = first;
+    bool first_page = true;
+    while (!c->oom) {
+        for (int col = 0; col < g->ncols && !c->oom; col++) {
+            int top = g->text_top + (first_page ? head_h : 0);
+            int avail = g->text_bottom - top;
+            int X = g->text_x + col * (g->col_w + g->gutter);
+            int yy = 0;
+            plan.count = 0;
+            while (pend_head < pending.count) {
+                uint32_t ui = *VEC_AT(&pending, uint32_t, pend_head);
+                if (plan.count && yy + U[ui].h > avail)
+                    break;
+                if (!plan.count && U[ui].h > avail && !first_page)
+                    ; /* taller than any column: place it anyway */
+                else if (!plan.count && U[ui].h > avail)
+                    break; /* the first page's short columns: wait for a full one */
+                *(struct placement *)vec_push(c, &plan) = (struct placement){ui, yy};
+                yy += U[ui].h;
+                pend_head++;
+            }
+            bool has_bp = false;
+            size_t bp_plan = 0, bp_i = i, bp_pend = pending.count;
+            while (i < n && !c->oom) {
+                const struct flow_unit *u = &U[i];
+                if (u->space && plan.count == 0) {
+                    i++;
+                    continue;
+                }
+                if (u->floats && (pend_head < pending.count || (yy + u->h > avail && plan.count))) {
+                    *(uint32_t *)vec_push(c, &pending) = (uint32_t)i;
+                    i++;
+                    continue;
+                }
+                if (u->floats && yy + u->h > avail && first_page && avail < g->text_h) {
+                    *(uint32_t *)vec_push(c, &pending) = (uint32_t)i;
+                    i++;
+                    continue;
+                }
+                if (yy + u->h <= avail || plan.count == 0) {
+                    *(struct placement *)vec_push(c, &plan) = (struct placement){(uint32_t)i, yy};
+                    yy += u->h;
+                    i++;
+                    if (!u->glue_next) {
+                        has_bp = true;
+                        bp_plan = plan.count;
+                        bp_i = i;
+                        bp_pend = pending.count;
+                    }
+                    continue;
+                }
+                if (has_bp) {
+                    plan.count = bp_plan;
+                    i = bp_i;
+                    pending.count = bp_pend;
+                }
+                break;
+            }
+            for (size_t k = 0; k < plan.count; k++) {
+                const struct placement *pl = VEC_AT(&plan, struct placement, k);
+                place_unit(c, page, f, &U[pl->unit], X, top + pl->y);
+            }
+        }
+        if (i >= n && pend_head >= pending.count)
+            break;
+        page = vec_push(c, pages);
+        pb_init(page);
+        first_page = false;
+    }
+    vec_free(&pending);
+    vec_free(&plan);
+}
+
+/* One line of chrome (header, footer, bar label): truncated with an
+ * ellipsis to maxw; align 0 left, 1 centre, 2 right within [x, x+maxw). */
+static int
+chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_font font,
+            uint8_t role, uint8_t color, const char *text, int align)
+{
+    struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
+    size_t len = strlen(text);
+    int w = lctx_measure(c, font, &props, text, len);
+    const char *t = text;
+    if (w > maxw) {
+        /* cut at a character boundary and end with an ellipsis */
+        size_t keep = len;
+        char *buf = NULL;
+        while (keep > 0 && w > maxw) {
+            keep--;
+            while (keep > 0 && ((uint8_t)text[keep] & 0xC0) == 0x80)
+                keep--;
+            buf = arena_printf(c->arena, "%.*s\xE2\x80\xA6", (int)keep, text);
+            if (!buf) {
+                c->oom = true;
+                return 0;
+            }
+            w = lctx_measure(c, font, &props, buf, strlen(buf));
+        }
+        t = buf ? buf : "";
+        len = strlen(t);
+        if (w > maxw)
+            return 0;
+    }
+    int a, d, lh;
+    lctx_font_metrics(c, font, &a, &d, &lh);
+    int lx = align == 1 ? x + (maxw - w) / 2 : align == 2 ? x + maxw - w : x;
+    struct layout_line *l = vec_push(c, &p->lines);
+    l->x = lx;
+    l->y = y;
+    l->w = w;
+    l->h = lh;
+    l->role = role;
+    l->text = t;
+    l->block = -1;
+    l->first_run = (uint32_t)p->runs.count;
+    l->run_count = 1;
+    struct layout_run *r = vec_push(c, &p->runs);
+    r->x = lx;
+    r->y = y;
+    r->w = w;
+    r->h = a + d;
+    r->font = font;
+    r->role = role;
+    r->color = color;
+    props.script = layout_guess_script(t, len);
+    r->props = props;
+    r->text = t;
+    r->len = (uint32_t)len;
+    return w;
+}
+
+static void
+pb_rect(struct lctx *c, struct pb *p, int x, int y, int w, int h, uint8_t color)
+{
+    struct layout_rect *r = vec_push(c, &p->rects);
+    *r = (struct layout_rect){x, y, w, h, color};
+}
+
+static void
+pb_link(struct lctx *c, struct pb *p, int x, int y, int w, int h, enum layout_action a,
+        bool enabled)
+{
+    struct layout_link *l = vec_push(c, &p->links);
+    *l = (struct layout_link){x, y, w, h, (uint8_t)a, enabled, -1, -1};
+}
+
+/* Appends src's content to dst, remapping run indexes. */
+static void
+pb_append(struct lctx *c, struct pb *dst, const struct pb *src)
+{
+    uint32_t base = (uint32_t)dst->runs.count;
+    for (size_t i = 0; i < src->runs.count; i++)
+        *(struct layout_run *)vec_push(c, &dst->runs) = *VEC_AT(&src->runs, struct layout_run, i);
+    for (size_t i = 0; i < src->lines.count; i++) {
+        struct layout_line *l = vec_push(c, &dst->lines);
+        *l = *VEC_AT(&src->lines, struct layout_line, i);
+        l->first_run += base;
+    }
+    for (size_t i = 0; i < src->figs.count; i++)
+        *(struct layout_figure *)vec_push(c, &dst->figs) =
+            *VEC_AT(&src->figs, struct layout_figure, i);
+    for (size_t i = 0; i < src->rects.count; i++)
+        *(struct layout_rect *)vec_push(c, &dst->rects) =
+            *VEC_AT(&src->rects, struct layout_rect, i);
+    for (size_t i = 0; i < src->links.count; i++)
+        *(struct layout_link *)vec_push(c, &dst->links) =
+            *VEC_AT(&src->links, struct layout_link, i);
+}
+
+static void *
+copy_out(struct lctx *c, const struct vec *v)
+{
+    if (!v->count)
+        return NULL;
+    void *p = lctx_alloc(c, v->count * v->elem);
+    if (p)
+        memcpy(p, v->data, v->count * v->elem);
+    return p;
+}
+
+struct chrome {
+    const char *header;
+    bool nav;
+    int32_t article; /* for the bar: previous/next enabled */
+    size_t article_count;
+    float scale;
+};
+
+static void
+add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome *ch,
+        const char *page_text, const char *page_short)
+{
+    int top = g->H - g->bar_h;
+    pb_rect(c, p, 0, top, g->W, g->bar_h, LAYOUT_COLOR_PAPER);
+    pb_rect(c, p, 0, top, g->W, 1, LAYOUT_COLOR_RULE);
+    int px = scaled(g->base, 0.75);
+    if (px > g->bar_h / 2)
+        px = g->bar_h / 2;
+    struct layout_font bold = {LAYOUT_FACE_SANS_BOLD, (uint16_t)px};
+    struct layout_font plain = {LAYOUT_FACE_SANS, (uint16_t)px};
+    struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
+    int a, d, lh;
+    lctx_font_metrics(c, bold, &a, &d, &lh);
+    int ty = top + (g->bar_h - lh) / 2;
+    static const char *const long_labels[] = {"\xE2\x80\xB9 Previous", "Contents",
+                                              "Next \xE2\x80\xBA", "A\xE2\x88\x92", "A+"};
+    static const char *const short_labels[] = {"\xE2\x80\xB9 Prev", "Index", "Next \xE2\x80\xBA",
+                                               "A\xE2\x88\x92", "A+"};
+    static const enum layout_action acts[] = {LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,
+                                              LAYOUT_ACTION_NEXT_STORY, LAYOUT_ACTION_FONT_SMALLER,
+                                              LAYOUT_ACTION_FONT_LARGER};
+    bool enabled[] = {ch->article > 0, true,
+                      ch->article >= 0 && (size_t)ch->article + 1 < ch->article_count,
+                      ch->scale > 0.76f, ch->scale < 1.99f};
+    int pad = px / 2 + 4, minw = 44;
+    const char *const *labels = long_labels;
+    int w[5], bw[5], total = 0, pw = 0;
+    const char *ptext = page_text;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        total = 0;
+        for (int k = 0; k < 5; k++) {
+            w[k] = lctx_measure(c, bold, &props, labels[k], strlen(labels[k]));
+            bw[k] = w[k] + 2 * pad < minw ? minw : w[k] + 2 * pad;
+            total += bw[k];
+        }
+        pw = lctx_measure(c, plain, &props, ptext, strlen(ptext));
+        if (total + pw + 2 * pad <= g->text_w)
+            break;
+        if (attempt == 0)
+            labels = short_labels;
+        else
+            ptext = page_short;
+    }
+    /* left group: previous, contents, next; right group: A-, A+ */
+    int x = g->text_x - pad;
+    if (x < 0)
+        x = 0;
+    int left_end = 0;
+    for (int k = 0; k < 3; k++) {
+        pb_link(c, p, x, top, bw[k], g->bar_h, acts[k], enabled[k]);
+        chrome_text(c, p, x, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
+                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1);
+        x += bw[k];
+    }
+    left_end = x;
+    int xr = g->text_x + g->text_w + pad;
+    if (xr > g->W)
+        xr = g->W;
+    xr -= bw[3] + bw[4];
+    int right_start = xr;
+    for (int k = 3; k < 5; k++) {
+        pb_link(c, p, xr, top, bw[k], g->bar_h, acts[k], enabled[k]);
+        chrome_text(c, p, xr, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
+                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1);
+        xr += bw[k];
+    }
+    if (right_start - left_end > 0)
+        chrome_text(c, p, left_end, ty, right_start - left_end, plain, LAYOUT_ROLE_FOOTER,
+                    LAYOUT_COLOR_MUTED, ptext, 1);
+}
+
+/* Copies the assembled pages into out with header, footer and bar. */
+static void
+finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const struct chrome *ch,
+             enum layout_page_kind kind, int32_t article, struct layout_pages *out)
+{
+    size_t n = pages->count;
+    struct layout_page *arr = lctx_alloc(c, (out->count + n) * sizeof *arr);
+    if (!arr)
+        return;
+    if (out->count)
+        memcpy(arr, out->pages, out->count * sizeof *arr);
+    int32_t last_block = -1;
+    struct layout_font hf = {LAYOUT_FACE_SANS, (uint16_t)g->chrome_px};
+    for (size_t i = 0; i < n && !c->oom; i++) {
+        struct pb *src = VEC_AT(pages, struct pb, i);
+        struct pb fin;
+        pb_init(&fin);
+        if (ch->header) {
+            chrome_text(c, &fin, g->text_x, g->header_y, g->text_w, hf, LAYOUT_ROLE_HEADER,
+                        LAYOUT_COLOR_MUTED, ch->header, 0);
+            pb_rect(c, &fin, g->text_x, g->rule_y, g->text_w, 1, LAYOUT_COLOR_RULE);
+        }
+        if (g->ncols == 2 && kind != LAYOUT_PAGE_SCREEN) {
+            /* a hairline between the columns, from the first column line */
+            int top = g->text_bottom, bottom = g->text_top;
+            for (size_t l = 0; l < src->lines.count; l++) {
+                const struct layout_line *ln = VEC_AT(&src->lines, struct layout_line, l);
+                if (ln->x + ln->w <= g->text_x + g->col_w + 1 && ln->w <= g->col_w) {
+                    if (ln->y < top)
+                        top = ln->y;
+                    if (ln->y + ln->h > bottom)
+                        bottom = ln->y + ln->h;
+                }
+            }
+            if (bottom > top)
+                pb_rect(c, src, g->text_x + g->col_w + g->gutter / 2, top, 1, bottom - top,
+                        LAYOUT_COLOR_RULE);
+        }
+        pb_append(c, &fin, src);
+        char *pt = arena_printf(c->arena, "page %zu of %zu", i + 1, n);
+        char *ps = arena_printf(c->arena, "%zu/%zu", i + 1, n);
+        if (!pt || !ps) {
+            c->oom = true;
+            pb_free(&fin);
+            break;
+        }
+        if (ch->nav) {
+            add_bar(c, &fin, g, ch, pt, ps);
+        } else if (kind != LAYOUT_PAGE_SCREEN) {
+            pb_rect(c, &fin, g->text_x, g->footer_y - 3, g->text_w, 1, LAYOUT_COLOR_RULE);
+            chrome_text(c, &fin, g->text_x, g->footer_y, g->text_w, hf, LAYOUT_ROLE_FOOTER,
+                        LAYOUT_COLOR_MUTED, pt, 1);
+        }
+        struct layout_page *pg = &arr[out->count + i];
+        memset(pg, 0, sizeof *pg);
+        pg->kind = kind;
+        pg->article = article;
+        pg->number = (uint32_t)(i + 1);
+        pg->of = (uint32_t)n;
+        pg->first_block = src->first_block >= 0 ? src->first_block : last_block;
+        last_block = pg->first_block;
+        pg->lines = copy_out(c, &fin.lines);
+        pg->line_count = fin.lines.count;
+        pg->runs = copy_out(c, &fin.runs);
+        pg->run_count = fin.runs.count;
+        pg->figures = copy_out(c, &fin.figs);
+        pg->figure_count = fin.figs.count;
+        pg->rects = copy_out(c, &fin.rects);
+        pg->rect_count = fin.rects.count;
+        pg->links = copy_out(c, &fin.links);
+        pg->link_count = fin.links.count;
+        pb_free(&fin);
+    }
+    if (!c->oom) {
+        out->pages = arr;
+        out->count += n;
+    }
+}
+
+static void
+free_pages(struct vec *pages)
+{
+    for (size_t i = 0; i < pages->count; i++)
+        pb_free(VEC_AT(pages, struct pb, i));
+    vec_free(pages);
+}
+
+static bool
+lctx_begin(struct lctx *c, struct layout *L, struct layout_pages *out)
+{
+    memset(c, 0, sizeof *c);
+    c->L = L;
+    c->arena = &out->arena;
+    return true;
+}
+
+static bool
+lctx_end(struct lctx *c, struct err *e, const char *what)
+{
+    free(c->wc);
+    c->wc = NULL;
+    if (c->oom)
+        return err_set(e, ERR_NOMEM, "layout: out of memory while setting %s", what);
+    return true;
+}
+
+static uint8_t
+face_for(uint32_t style)
+{
+    bool em = style & EDITION_STYLE_EMPH, strong = style & EDITION_STYLE_STRONG;
+    if (style & EDITION_STYLE_CODE)
+        return strong ? LAYOUT_FACE_SANS_BOLD : LAYOUT_FACE_SANS;
+    if (em && strong)
+        return LAYOUT_FACE_SERIF_BOLD_ITALIC;
+    if (em)
+        return LAYOUT_FACE_SERIF_ITALIC;
+    if (strong)
+        return LAYOUT_FACE_SERIF_BOLD;
+    return LAYOUT_FACE_SERIF;
+}
+
+/* The article's headline block at width w into f; returns its height. */
+static int
+set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layout_config *cfg,
+         const struct edition *ed, const struct edition_article *a, int w)
+{
+    struct layout_run_props props = props_of(ed, a);
+    int y = 0, total = 0;
+    int body = g->body_px;
+    if (a->section && *a->section) {
+        struct para_style st =
+            style(g, props, scaled(body, 0.75), w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
+        st.ragged = true;
+        st.max_lines = 1;
+        st.leading = line_height(c, LAYOUT_FACE_SANS_BOLD, st.px) + body / 4;
+        struct flow_unit *u = flow_unit(c, f, -1);
+        u->glue_next = true;
+        y = 0;
+        set_text(c, f, &st, LAYOUT_FACE_SANS_BOLD, upper(c, a->section), true, &y);
+        total += y;
+    }
+    /* the headline, one size smaller while it fills over a third of the page */
+    static const double steps[] = {2.0, 1.6, 1.3, 1.1};
+    for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
+        size_t nu = f->units.count, nl = f->lines.count, nr = f->runs.count;
+        struct para_style st =
+            style(g, props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+        st.ragged = true;
+        st.hyphenate = cfg->hyphenate && s >= 2;
+        st.leading = (int)lround(st.px * 1.15);
+        y = 0;
+        size_t lines =
+            set_text(c, f, &st, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", false, &y);
+        y = (int32_t)lines * st.leading;
+        if (y * 3 <= g->text_h || s + 1 == sizeof steps / sizeof steps[0]) {
+            /* one unit a line, kept together unless taller than a column */
+            for (size_t k = nu; k < f->units.count; k++)
+                VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
+            if (f->units.count > nu)
+                VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->h += body / 3;
+            total += y + body / 3;
+            break;
+        }
+        f->units.count = nu;
+        f->lines.count = nl;
+        f->runs.count = nr;
+    }
+    if (a->deck && *a->deck) {
+        struct para_style st =
+            style(g, props, scaled(body, 1.2), w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
+        st.ragged = true;
+        st.hyphenate = cfg->hyphenate;
+        st.max_lines = g->text_h / 3 / line_height(c, LAYOUT_FACE_SERIF_ITALIC, st.px);
+        if (st.max_lines < 1)
+            st.max_lines = 1;
+        struct flow_unit *u = flow_unit(c, f, -1);
+        u->glue_next = true;
+        y = 0;
+        set_text(c, f, &st, LAYOUT_FACE_SERIF_ITALIC, a->deck, true, &y);
+        u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+        u->h = y + body / 3;
+        total += u->h;
+    }
+    const char *by = a->byline && *a->byline ? a->byline : NULL;
+    const char *date = NULL;
+    if (a->date && *a->date) {
+        date = format_date(c, a->date, false);
+        if (!date)
+            date = a->date;
+    }
+    if (by || date) {
+        const char *line = by && date ? arena_printf(c->arena, "%s \xC2\xB7 %s", by, date)
+                           : by       ? by
+                                      : date;
+        if (!line) {
+            c->oom = true;
+            line = "";
+        }
+        struct para_style st =
+            style(g, props, scaled(body, 0.8), w, LAYOUT_ROLE_BYLINE, LAYOUT_COLOR_MUTED);
+        st.ragged = true;
+        st.max_lines = 2;
+        struct flow_unit *u = flow_unit(c, f, -1);
+        u->glue_next = true;
+        y = 0;
+        set_text(c, f, &st, LAYOUT_FACE_SANS, line, true, &y);
+        u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+        u->h = y;
+        total += y;
+    }
+    /* a rule under the head, with space around it */
+    struct flow_unit *u = flow_unit(c, f, -1);
+    int gap = g->body_lh / 2;
+    u->h = 2 * gap + 1;
+    u->glue_next = true;
+    unit_rect(c, f, 0, gap, w, 1, LAYOUT_COLOR_RULE);
+    total += u->h;
+    return total;
+}
+
+/* A figure (photo, caption, credit) as one floating unit of width w. */
+static void
+set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_run_props props,
+           const struct edition_figure *fig, int32_t block, int w, int max_h)
+{
+    int body = g->body_px;
+    double fw = fig->width ? fig->width : 3.0, fh = fig->height ? fig->height : 2.0;
+    if (!fig->width || !fig->height) {
+        fw = 3.0;
+        fh = 2.0;
+    }
+    int pad_top = g->body_lh / 3, gap = body / 3, pad_bottom = (g->body_lh * 2) / 3;
+    int iw = w, ih = (int)lround(w * fh / fw);
+    int limit = g->text_h / 2;
+    if (ih > limit) {
+        ih = limit;
+        iw = (int)lround(ih * fw / fh);
+    }
+    /* caption and credit first, to know what room the photo has */
+    struct flow tmp;
+    flow_init(&tmp);
+    struct flow_unit *tu = flow_unit(c, &tmp, block);
+    (void)tu;
+    int32_t ty = 0;
+    struct para_style cs =
+        style(g, props, scaled(body, 0.8), w, LAYOUT_ROLE_CAPTION, LAYOUT_COLOR_TEXT);
+    cs.ragged = true;
+    cs.hyphenate = true;
+    cs.block = block;
+    if (fig->caption && *fig->caption)
+        set_text(c, &tmp, &cs, LAYOUT_FACE_SANS, fig->caption, true, &ty);
+    struct para_style rs =
+        style(g, props, scaled(body, 0.7), w, LAYOUT_ROLE_CREDIT, LAYOUT_COLOR_MUTED);
+    rs.ragged = true;
+    rs.align_right = true;
+    rs.block = block;
+    if (fig->credit && *fig->credit)
+        set_text(c, &tmp, &rs, LAYOUT_FACE_SANS, fig->credit, true, &ty);
+    int cap_h = ty;
+    int room = max_h - pad_top - pad_bottom - gap - cap_h;
+    if (ih > room) {
+        int min_ih = max_h / 4;
+        ih = room > min_ih ? room : min_ih;
+        iw = (int)lround(ih * fw / fh);
+        if (iw > w) {
+            iw = w;
+            ih = (int)lround(w * fh / fw);
+        }
+    }
+    if (ih < 1)
+        ih = 1;
+    if (iw < 1)
+        iw = 1;
+    struct flow_unit *u = flow_unit(c, f, block);
+    u->floats = true;
+    struct layout_figure *lf = vec_push(c, &f->figs);
+    lf->x = (w - iw) / 2;
+    lf->y = pad_top;
+    lf->w = iw;
+    lf->h = ih;
+    lf->image = fig->image ? fig->image : "";
+    lf->caption = fig->caption ? fig->caption : "";
+    lf->credit = fig->credit ? fig->credit : "";
+    lf->block = block;
+    u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+    u->fig_count = 1;
+    /* copy the caption lines below the photo, dropping those with no room */
+    int base_y = pad_top + ih + gap;
+    for (size_t l = 0; l < tmp.lines.count; l++) {
+        const struct flow_line *fl = VEC_AT(&tmp.lines, struct flow_line, l);
+        if (base_y + fl->y + fl->h + pad_bottom > max_h && l > 0)
+            break;
+        struct flow_line *nl = vec_push(c, &f->lines);
+        *nl = *fl;
+        nl->y += base_y;
+        nl->first_run = (uint32_t)f->runs.count;
+        for (uint32_t k = 0; k < fl->run_count; k++) {
+            struct layout_run *r = vec_push(c, &f->runs);
+            *r = *VEC_AT(&tmp.runs, struct layout_run, fl->first_run + k);
+            r->y += base_y;
+        }
+        u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+        u->line_count++;
+        u->h = nl->y + nl->h;
+    }
+    u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+    if (u->h < pad_top + ih)
+        u->h = pad_top + ih;
+    u->h += pad_bottom;
+    flow_free(&tmp);
+}
+
+static void
+set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct layout_config *cfg,
+           const struct edition *ed, const struct edition_article *a)
+{
+    struct layout_run_props props = props_of(ed, a);
+    int body = g->body_px, lh = g->body_lh;
+    enum { PREV_NONE, PREV_PARA, PREV_OTHER } prev = PREV_NONE;
+    bool in_list = false;
+    struct vec spans;
+    vec_init(&spans, sizeof(struct para_span));
+    for (size_t bi = 0; bi < a->block_count && !c->oom; bi++) {
+        const struct edition_block *b = &a->blocks[bi];
+        int32_t y = 0;
+        spans.count = 0;
+        for (size_t k = 0; k < b->span_count; k++) {
+            struct para_span *s = vec_push(c, &spans);
+            s->text = b->spans[k].text;
+            s->len = b->spans[k].len;
+            s->face = face_for(b->spans[k].style);
+        }
+        if (in_list && b->kind != EDITION_BLOCK_LIST_ITEM) {
+            flow_space(c, f, lh / 2, false);
+            in_list = false;
+        }
+        switch (b->kind) {
+        case EDITION_BLOCK_PARAGRAPH: {
+            struct para_style st =
+                style(g, props, body, g->col_w, LAYOUT_ROLE_BODY, LAYOUT_COLOR_TEXT);
+            st.ragged = cfg->ragged;
+            st.hyphenate = cfg->hyphenate;
+            st.block = (int32_t)bi;
+            st.first_indent = prev == PREV_PARA ? scaled(body, 1.2) : 0;
+            st.leading = lh;
+            if (para_set(c, f, &st, spans.data, spans.count, false, &y))
+                prev = PREV_PARA;
+            break;
+        }
+        case EDITION_BLOCK_SUBHEAD: {
+            if (prev != PREV_NONE)
+                flow_space(c, f, (lh * 3) / 4, false);
+            int px = scaled(body, b->level >= 3 ? 0.95 : 1.1);
+            struct para_style st =
+                style(g, props, px, g->col_w, LAYOUT_ROLE_SUBHEAD, LAYOUT_COLOR_TEXT);
+            st.ragged = true;
+            st.block = (int32_t)bi;
+            for (size_t k = 0; k < spans.count; k++)
+                VEC_AT(&spans, struct para_span, k)->face = LAYOUT_FACE_SANS_BOLD;
+            struct flow_unit *u = flow_unit(c, f, (int32_t)bi);
+            u->glue_next = true;
+            para_set(c, f, &st, spans.data, spans.count, true, &y);
+            u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+            u->h = y + lh / 4;
+            prev = PREV_OTHER;
+            break;
+        }
+        case EDITION_BLOCK_QUOTE: {
+            int px = scaled(body, 1.3);
+            int inset = scaled(body, 1.0);
+            int qlh = line_height(c, LAYOUT_FACE_SERIF_ITALIC, px);
+            struct para_style st =
+                style(g, props, px, g->col_w - 2 * inset, LAYOUT_ROLE_QUOTE, LAYOUT_COLOR_TEXT);
+            st.ragged = true;
+            st.hyphenate = cfg->hyphenate;
+            st.block = (int32_t)bi;
+            st.x = inset;
+            int pad = lh / 2;
+            st.max_lines = (g->text_h - 2 * pad - 8) / (qlh > 0 ? qlh : 1);
+            if (st.max_lines < 1)
+                st.max_lines = 1;
+            for (size_t k = 0; k < spans.count; k++) {
+                struct para_span *s = VEC_AT(&spans, struct para_span, k);
+                s->face = s->face == LAYOUT_FACE_SERIF_ITALIC ? LAYOUT_FACE_SERIF
+                          : s->face == LAYOUT_FACE_SERIF_BOLD ? LAYOUT_FACE_SERIF_BOLD_ITALIC
+                                                              : LAYOUT_FACE_SERIF_ITALIC;
+            }
+            struct flow_unit *u = flow_unit(c, f, (int32_t)bi);
+            unit_rect(c, f, inset, pad, g->col_w - 2 * inset, 2, LAYOUT_COLOR_ACCENT);
+            y = pad + 2 + lh / 3;
+            para_set(c, f, &st, spans.data, spans.count, true, &y);
+            y += lh / 3;
+            unit_rect(c, f, inset, y, g->col_w - 2 * inset, 2, LAYOUT_COLOR_ACCENT);
+            u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+            u->h = y + 2 + pad;
+            prev = PREV_OTHER;
+            break;
+        }
+        case EDITION_BLOCK_LIST_ITEM: {
+            if (!in_list && prev != PREV_NONE)
+                flow_space(c, f, lh / 3, false);
+            in_list = true;
+            int depth = b->depth ? b->depth : 1;
+            int indent = scaled(body, 1.6) * depth;
+            if (indent > g->col_w / 2)
+                indent = g->col_w / 2;
+            struct para_style st =
+                style(g, props, body, g->col_w - indent, LAYOUT_ROLE_LIST, LAYOUT_COLOR_TEXT);
+            st.ragged = cfg->ragged;
+            st.hyphenate = cfg->hyphenate;
+            st.block = (int32_t)bi;
+            st.x = indent;
+            st.leading = lh;
+            st.marker = b->ordered ? arena_printf(c->arena, "%u.", b->number)
+                                   : (depth > 1 ? "\xE2\x80\x93" : "\xE2\x80\xA2");
+            st.marker_face = LAYOUT_FACE_SERIF;
+            if (!st.marker)
+                c->oom = true;
+            para_set(c, f, &st, spans.data, spans.count, false, &y);
+            flow_space(c, f, lh / 6, false);
+            prev = PREV_OTHER;
+            break;
+        }
+        case EDITION_BLOCK_FIGURE:
+            set_figure(c, f, g, props, &b->figure, (int32_t)bi, g->col_w, g->text_h);
+            prev = PREV_OTHER;
+            break;
+        }
+    }
+    vec_free(&spans);
+}
+
+static const char *
+publication(const struct layout_config *cfg, const struct edition *ed)
+{
+    if (cfg->publication && *cfg->publication)
+        return cfg->publication;
+    return ed && ed->title ? ed->title : "";
+}
+
+bool
+layout_article(struct layout *L, const struct layout_config *cfg, const struct edition *ed,
+               size_t index, struct layout_pages *out, struct err *e)
+{
+    if (!ed || index >= ed->article_count)
+        return err_set(e, ERR_USAGE, "layout: article %zu does not exist", index);
+    const struct edition_article *a = &ed->articles[index];
+    if (!a->body_loaded)
+        return err_set(e, ERR_USAGE, "layout: %s: body not loaded (call edition_load_body first)",
+                       a->path ? a->path : "article");
+    struct lctx c;
+    lctx_begin(&c, L, out);
+    struct geom g;
+    geom_init(&c, cfg, cfg->nav_bar, &g);
+    struct flow f;
+    flow_init(&f);
+    size_t head_units = 0;
+    if (g.ncols == 2) {
+        int h = set_head(&c, &f, &g, cfg, ed, a, g.text_w);
+        if (h * 2 <= g.text_h) {
+            head_units = f.units.count;
+        } else {
+            flow_free(&f);
+            flow_init(&f);
+            set_head(&c, &f, &g, cfg, ed, a, g.col_w);
+        }
+    } else {
+        set_head(&c, &f, &g, cfg, ed, a, g.col_w);
+    }
+    set_blocks(&c, &f, &g, cfg, ed, a);
+    struct vec pages;
+    vec_init(&pages, sizeof(struct pb));
+    paginate(&c, &f, head_units, &g, &pages);
+    const char *pub = publication(cfg, ed);
+    struct chrome ch = {0};
+    ch.header =
+        a->section && *a->section ? arena_printf(c.arena, "%s \xC2\xB7 %s", pub, a->section) : pub;
+    if (!ch.header)
+        c.oom = true;
+    ch.nav = cfg->nav_bar;
+    ch.article = (int32_t)index;
+    ch.article_count = ed->article_count;
+    ch.scale = g.scale;
+    if (!c.oom)
+        finish_pages(&c, &pages, &g, &ch, LAYOUT_PAGE_ARTICLE, (int32_t)index, out);
+    free_pages(&pages);
+    flow_free(&f);
+    return lctx_end(&c, e, a->path ? a->path : "an article");
+}
+
+/* The first n words of s, with an ellipsis when cut. */
+static const char *
+first_words(struct lctx *c, const char *s, int n)
+{
+    const char *p = s;
+    int words = 0;
+    bool in_word = false;
+    for (; *p; p++) {
+        bool sp = *p == ' ' || *p == '\n' || *p == '\t';
+        if (!sp && !in_word) {
+            if (words == n)
+                break;
+            words++;
+        }
+        in_word = !sp;
+    }
+    if (!*p)
+        return s;
+    const char *end = p;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == ',' || end[-1] == ';'))
+        end--;
+    char *r = arena_printf(c->arena, "%.*s\xE2\x80\xA6", (int)(end - s), s);
+    if (!r) {
+        c->oom = true;
+        return "";
+    }
+    return r;
+}
+
+static void
+set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edition *ed, size_t ai)
+{
+    const struct edition_article *a = &ed->articles[ai];
+    struct layout_run_props props = props_of(ed, a);
+    int body = g->body_px;
+    int w = g->col_w;
+    int thumb_w = 0, thumb_h = 0, gap = body;
+    if (a->lead && a->lead->image && *a->lead->image) {
+        thumb_w = w * 28 / 100;
+        if (thumb_w > 260)
+            thumb_w = 260;
+        if (thumb_w < 60)
+            thumb_w = w / 4;
+        thumb_h = thumb_w * 2 / 3;
+        if (thumb_h > g->text_h / 2) {
+            thumb_h = g->text_h / 2;
+            thumb_w = thumb_h * 3 / 2;
+        }
+    }
+    int tw = thumb_w ? w - thumb_w - gap : w;
+    int hpx = scaled(body, 1.1), dpx = scaled(body, 0.9);
+    int hlh = line_height(c, LAYOUT_FACE_SERIF_BOLD, hpx);
+    int dlh = line_height(c, LAYOUT_FACE_SERIF, dpx);
+    int pad = g->body_lh / 2;
+    int budget = g->text_h - 2 * pad;
+    struct flow_unit *u = flow_unit(c, f, -1);
+    int32_t y = pad / 2;
+    struct para_style hs = style(g, props, hpx, tw, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+    hs.ragged = true;
+    hs.max_lines = budget * 2 / 3 / hlh;
+    if (hs.max_lines > 4)
+        hs.max_lines = 4;
+    if (hs.max_lines < 1)
+        hs.max_lines = 1;
+    set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", true, &y);
+    if (a->deck && *a->deck) {
+        struct para_style ds = style(g, props, dpx, tw, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
+        ds.ragged = true;
+        ds.max_lines = (budget - y) / dlh;
+        if (ds.max_lines > 3)
+            ds.max_lines = 3;
+        if (ds.max_lines >= 1)
+            set_text(c, f, &ds, LAYOUT_FACE_SERIF, first_words(c, a->deck, 20), true, &y);
+    }
+    u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+    int h = y;
+    if (thumb_w) {
+        double fw = a->lead->width ? a->lead->width : 3.0;
+        double fh = a->lead->height ? a->lead->height : 2.0;
+        if (!a->lead->width || !a->lead->height) {
+            fw = 3.0;
+            fh = 2.0;
+        }
+        int iw = thumb_w, ih = (int)lround(thumb_w * fh / fw);
+        if (ih > thumb_h) {
+            ih = thumb_h;
+            iw = (int)lround(thumb_h * fw / fh);
+        }
+        struct layout_figure *lf = vec_push(c, &f->figs);
+        lf->x = w - thumb_w + (thumb_w - iw) / 2;
+        lf->y = pad / 2 + (thumb_h - ih) / 2;
+        lf->w = iw < 1 ? 1 : iw;
+        lf->h = ih < 1 ? 1 : ih;
+        lf->image = a->lead->image;
+        lf->caption = a->lead->caption ? a->lead->caption : "";
+        lf->credit = a->lead->credit ? a->lead->credit : "";
+        lf->block = -1;
+        u->fig_count = 1;
+        if (pad / 2 + thumb_h > h)
+            h = pad / 2 + thumb_h;
+    }
+    struct layout_link *l = vec_push(c, &f->links);
+    *l = (struct layout_link){0,    0,           w, h + pad / 2, LAYOUT_ACTION_OPEN_ARTICLE,
+                              true, (int32_t)ai, -1};
+    u->link_count = 1;
+    unit_rect(c, f, 0, h + pad / 2, w, 1, LAYOUT_COLOR_RULE);
+    u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+    u->h = h + pad;
+}
+
+static bool
+same_section(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+bool
+layout_index(struct layout *L, const struct layout_config *cfg, const struct edition *ed,
+             bool expired, struct layout_pages *out, struct err *e)
+{
+    if (!ed)
+        return err_set(e, ERR_USAGE, "layout: no edition to index");
+    struct lctx c;
+    lctx_begin(&c, L, out);
+    struct geom g;
+    geom_init(&c, cfg, false, &g);
+    struct flow f;
+    flow_init(&f);
+    struct layout_run_props props = props_of(ed, NULL);
+    const char *pub = publication(cfg, ed);
+    int body = g.body_px;
+    int w = g.ncols == 2 ? g.text_w : g.col_w;
+    /* masthead: the publication as large as fits on one line, the date */
+    static const double steps[] = {2.4, 2.0, 1.6, 1.3};
+    for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
+        size_t nu = f.units.count, nl = f.lines.count, nr = f.runs.count;
+        struct para_style st =
+            style(&g, props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+        st.center = true;
+        st.ragged = true;
+        struct flow_unit *u = flow_unit(&c, &f, -1);
+        u->glue_next = true;
+        int32_t y = 0;
+        size_t lines = set_text(&c, &f, &st, LAYOUT_FACE_SERIF_BOLD, pub, true, &y);
+        if (lines <= 1 || s + 1 == sizeof steps / sizeof steps[0]) {
+            VEC_AT(&f.units, struct flow_unit, f.units.count - 1)->h = y;
+            break;
+        }
+        f.units.count = nu;
+        f.lines.count = nl;
+        f.runs.count = nr;
+    }
+    const char *date = format_date(&c, ed->edition, true);
+    if (!date)
+        date = ed->edition ? ed->edition : "";
+    struct para_style ds =
+        style(&g, props, scaled(body, 0.85), w, LAYOUT_ROLE_BYLINE, LAYOUT_COLOR_MUTED);
+    ds.center = true;
+    ds.ragged = true;
+    struct flow_unit *u = flow_unit(&c, &f, -1);
+    u->glue_next = true;
+    int32_t y = 0;
+    set_text(&c, &f, &ds, LAYOUT_FACE_SANS, date, true, &y);
+    if (expired) {
+        /* the badge: light text on an accent box, centred under the date */
+        int px = scaled(body, 0.8);
+        struct layout_font bf = {LAYOUT_FACE_SANS_BOLD, (uint16_t)px};
+        static const char badge[] = "OUT OF DATE";
+        int bw = lctx_measure(&c, bf, &props, badge, sizeof badge - 1);
+        int a, d, lh;
+        lctx_font_metrics(&c, bf, &a, &d, &lh);
+        int padx = px / 2, bx = (w - bw) / 2, by = y + body / 4;
+        unit_rect(&c, &f, bx - padx, by, bw + 2 * padx, lh + 4, LAYOUT_COLOR_ACCENT);
+        struct flow_line *fl = vec_push(&c, &f.lines);
+        fl->x = bx;
+        fl->y = by + 2;
+        fl->w = bw;
+        fl->h = lh;
+        fl->role = LAYOUT_ROLE_OTHER;
+        fl->text = badge;
+        fl->block = -1;
+        fl->first_run = (uint32_t)f.runs.count;
+        fl->run_count = 1;
+        struct layout_run *r = vec_push(&c, &f.runs);
+        *r = (struct layout_run){
+            bx,    by + 2,          bw, a + d, bf, LAYOUT_ROLE_OTHER, LAYOUT_COLOR_PAPER, props,
+            badge, sizeof badge - 1};
+        r->props.script = LAYOUT_TAG('L', 'a', 't', 'n');
+        u = VEC_AT(&f.units, struct flow_unit, f.units.count - 1);
+        u->line_count++;
+        y = by + lh + 4;
+    }
+    u = VEC_AT(&f.units, struct flow_unit, f.units.count - 1);
+    u->h = y;
+    u = flow_unit(&c, &f, -1);
+    int gap = g.body_lh / 2;
+    unit_rect(&c, &f, 0, gap, w, 2, LAYOUT_COLOR_RULE);
+    u = VEC_AT(&f.units, struct flow_unit, f.units.count - 1);
+    u->h = 2 * gap + 2;
+    size_t head_units = f.units.count;
+    if (g.ncols == 1)
+        head_units = 0; /* streamed like the rest */
+    /* sections in manifest order, then those of articles not listed */
+    struct vec order;
+    vec_init(&order, sizeof(const char *));
+    for (size_t s = 0; s < ed->section_count; s++)
+        *(const char **)vec_push(&c, &order) = ed->sections[s];
+    for (size_t i = 0; i < ed->article_count; i++) {
+        const char *s = ed->articles[i].section ? ed->articles[i].section : "";
+        bool known = false;
+        for (size_t k = 0; k < order.count && !known; k++)
+            known = same_section(*VEC_AT(&order, const char *, k), s);
+        if (!known)
+            *(const char **)vec_push(&c, &order) = s;
+    }
+    for (size_t s = 0; s < order.count && !c.oom; s++) {
+        const char *name = *VEC_AT(&order, const char *, s);
+        bool any = false;
+        for (size_t i = 0; i < ed->article_count && !any; i++)
+            any = same_section(ed->articles[i].section, name);
+        if (!any)
+            continue;
+        struct para_style ls =
+            style(&g, props, scaled(body, 0.85), g.col_w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
+        ls.ragged = true;
+        ls.max_lines = 1;
+        u = flow_unit(&c, &f, -1);
+        u->glue_next = true;
+        y = g.body_lh / 3;
+        set_text(&c, &f, &ls, LAYOUT_FACE_SANS_BOLD, upper(&c, *name ? name : "More"), true, &y);
+        unit_rect(&c, &f, 0, y + 2, g.col_w, 2, LAYOUT_COLOR_ACCENT);
+        struct layout_link *l = vec_push(&c, &f.links);
+        *l =
+            (struct layout_link){0, 0, g.col_w, y + 4, LAYOUT_ACTION_SECTION, true, -1, (int32_t)s};
+        u = VEC_AT(&f.units, struct flow_unit, f.units.count - 1);
+        u->link_count = 1;
+        u->h = y + 4 + g.body_lh / 4;
+        for (size_t i = 0; i < ed->article_count; i++)
+            if (same_section(ed->articles[i].section, name))
+                set_entry(&c, &f, &g, ed, i);
+    }
+    vec_free(&order);
+    struct vec pages;
+    vec_init(&pages, sizeof(struct pb));
+    paginate(&c, &f, head_units, &g, &pages);
+    struct chrome ch = {0};
+    ch.header = arena_printf(c.arena, "%s \xC2\xB7 Contents", pub);
+    if (!ch.header)
+        c.oom = true;
+    ch.article = -1;
+    ch.scale = g.scale;
+    if (!c.oom)
+        finish_pages(&c, &pages, &g, &ch, LAYOUT_PAGE_INDEX, -1, out);
+    free_pages(&pages);
+    flow_free(&f);
+    return lctx_end(&c, e, "the edition index");
+}
+
+bool
+layout_screen(struct layout *L, const struct layout_config *cfg, const char *title,
+              const char *const *lines, size_t line_count, struct layout_pages *out, struct err *e)
+{
+    struct lctx c;
+    lctx_begin(&c, L, out);
+    struct geom g;
+    geom_init(&c, cfg, false, &g);
+    struct flow f;
+    flow_init(&f);
+    struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
+    int body = g.body_px;
+    int32_t y = 0;
+    struct flow_unit *u = flow_unit(&c, &f, -1);
+    if (title && *title) {
+        struct para_style st =
+            style(&g, props, scaled(body, 1.6), g.text_w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+        st.center = true;
+        st.ragged = true;
+        set_text(&c, &f, &st, LAYOUT_FACE_SERIF_BOLD, title, true, &y);
+        y += g.body_lh / 2;
+    }
+    for (size_t i = 0; i < line_count; i++) {
+        if (!lines[i])
+            continue;
+        struct para_style st =
+            style(&g, props, body, g.text_w, LAYOUT_ROLE_OTHER, LAYOUT_COLOR_TEXT);
+        st.center = true;
+        st.ragged = true;
+        set_text(&c, &f, &st, LAYOUT_FACE_SANS, lines[i], true, &y);
+    }
+    u = VEC_AT(&f.units, struct flow_unit, f.units.count - 1);
+    u->h = y;
+    /* centred vertically; lines that do not fit the screen are dropped */
+    int avail = g.H - 2 * g.margin;
+    int top = y < avail ? (g.H - y) / 2 : g.margin;
+    struct pb page;
+    pb_init(&page);
+    struct flow_unit fit = *u;
+    fit.line_count = 0;
+    for (uint32_t l = 0; l < u->line_count; l++) {
+        const struct flow_line *fl = VEC_AT(&f.lines, struct flow_line, u->first_line + l);
+        if (fl->y + fl->h > avail && l > 0)
+            break;
+        fit.line_count++;
+    }
+    place_unit(&c, &page, &f, &fit, g.text_x, top);
+    struct vec pages;
+    vec_init(&pages, sizeof(struct pb));
+    *(struct pb *)vec_push(&c, &pages) = page;
+    struct chrome ch = {0};
+    ch.article = -1;
+    ch.scale = g.scale;
+    if (!c.oom)
+        finish_pages(&c, &pages, &g, &ch, LAYOUT_PAGE_SCREEN, -1, out);
+    free_pages(&pages);
+    flow_free(&f);
+    return lctx_end(&c, e, "a message screen");
+}

@@ -1,0 +1,147 @@
+/* Shared inside the layout module only: the typesetter's state, the scratch
+ * context of one call (growable vectors with a sticky out-of-memory flag),
+ * the paragraph breaker and the flow of placeable units that pagination
+ * cuts into columns. Never included from outside firmware/layout. */
+#ifndef NK_LAYOUT_INTERNAL_H
+#define NK_LAYOUT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layout.h"
+
+#define LAYOUT_TAG(a, b, c, d)                                                                     \
+    (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+
+#define LAYOUT_HYPH_CACHE 8
+
+struct layout_hyph {
+    char lang[16];
+    void *dict; /* HyphenDict *, NULL when no dictionary exists */
+    void *conv; /* iconv_t from UTF-8 to the dictionary's charset, NULL for UTF-8 */
+    bool utf8;
+};
+
+struct layout {
+    struct layout_metrics m;
+    char *hyphen_dir;
+    struct layout_hyph hyph[LAYOUT_HYPH_CACHE];
+    size_t hyph_count;
+};
+
+/* A growable array in malloc'd memory, for scratch data of one call. */
+struct vec {
+    void *data;
+    size_t count, cap, elem;
+};
+
+/* Width cache entry: one distinct (font, text) measured once per call. */
+struct wcache_entry {
+    const char *text;
+    uint32_t len;
+    uint32_t hash;
+    struct layout_font font;
+    int32_t width;
+};
+
+/* The scratch context of one layout call. oom is sticky: once an allocation
+ * fails, pushes return scratch storage and the call reports ERR_NOMEM at the
+ * end, so that deep helpers need not propagate every failure. */
+struct lctx {
+    struct layout *L;
+    struct arena *arena; /* the output arena */
+    bool oom;
+    _Alignas(16) unsigned char scratch[256];
+    struct wcache_entry *wc;
+    size_t wc_cap, wc_count;
+};
+
+void vec_init(struct vec *v, size_t elem);
+void vec_free(struct vec *v);
+void *vec_push(struct lctx *c, struct vec *v); /* zeroed element */
+#define VEC_AT(v, type, i) (&((type *)(v)->data)[i])
+
+char *lctx_strndup(struct lctx *c, const char *s, size_t n);
+char *lctx_strdup(struct lctx *c, const char *s);
+void *lctx_alloc(struct lctx *c, size_t size); /* zeroed, in the output arena */
+
+/* Measures through the metrics seam with the call's width cache. text must
+ * stay valid for the whole call (arena or static). */
+int lctx_measure(struct lctx *c, struct layout_font f, const struct layout_run_props *props,
+                 const char *text, size_t len);
+void lctx_font_metrics(struct lctx *c, struct layout_font f, int *ascent, int *descent, int *lh);
+
+/* ISO 15924 tag of the first strong letter of text, 0 if none. */
+uint32_t layout_guess_script(const char *text, size_t len);
+
+/* Hyphenation dictionary for lang (cached), NULL when none. */
+struct layout_hyph *layout_hyph_for(struct layout *L, const char *lang);
+
+/* A flow: placeable units, each with lines, runs, figures, rects and links
+ * in coordinates relative to the unit's top left. */
+struct flow_line {
+    int32_t x, y, w, h;
+    uint8_t role;
+    bool hyphenated;
+    const char *text;
+    uint32_t first_run, run_count; /* into flow.runs */
+    int32_t block;
+};
+
+struct flow_unit {
+    int32_t h;      /* vertical extent including the space below it */
+    bool space;     /* pure vertical space: dropped at the top of a column */
+    bool glue_next; /* no column break between this unit and the next */
+    bool floats;    /* a figure: may move after following text */
+    int32_t block;
+    uint32_t first_line, line_count;
+    uint32_t first_fig, fig_count;
+    uint32_t first_rect, rect_count;
+    uint32_t first_link, link_count;
+};
+
+struct flow {
+    struct vec units; /* struct flow_unit */
+    struct vec lines; /* struct flow_line */
+    struct vec runs;  /* struct layout_run */
+    struct vec figs;  /* struct layout_figure */
+    struct vec rects; /* struct layout_rect */
+    struct vec links; /* struct layout_link */
+};
+void flow_init(struct flow *f);
+void flow_free(struct flow *f);
+/* Starts a new unit; following adds go into it. */
+struct flow_unit *flow_unit(struct lctx *c, struct flow *f, int32_t block);
+void flow_space(struct lctx *c, struct flow *f, int32_t h, bool glue_next);
+
+/* One styled piece of a paragraph. */
+struct para_span {
+    const char *text;
+    uint32_t len;
+    uint8_t face;
+};
+
+struct para_style {
+    uint16_t px;
+    struct layout_run_props props;
+    int width;        /* the measure in px */
+    int first_indent; /* first line starts this far right */
+    int x;            /* left offset of every line in the unit */
+    bool ragged, hyphenate, center, align_right;
+    uint8_t role, color;
+    int32_t block;
+    int leading;        /* line advance; 0 = the font's line height */
+    int max_lines;      /* 0 = unlimited; else lines past it are dropped */
+    const char *marker; /* list bullet or number set left of the first line */
+    uint8_t marker_face;
+};
+
+/* Sets a paragraph into lines appended to f: with one_unit false each line
+ * becomes its own unit (widow/orphan glue set); with one_unit true the lines
+ * go into the current unit starting at *y (advanced). Returns the number of
+ * lines set. */
+size_t para_set(struct lctx *c, struct flow *f, const struct para_style *st,
+                const struct para_span *spans, size_t span_count, bool one_unit, int32_t *y);
+
+#endif

@@ -1,0 +1,809 @@
+/* Paragraph breaking: UAX #14 opportunities (libunibreak) turned into
+ * Knuth-Plass boxes, glue and penalties, chosen over the whole paragraph
+ * (total fit), with libhyphen discretionary hyphens tried only when the
+ * paragraph cannot be set without a loose line. */
+#include <float.h>
+#include <iconv.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hyphen.h>
+#include <linebreak.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <unistr.h>
+
+#include "layout_internal.h"
+
+#define PEN_INF 10000
+#define HYPHEN_PENALTY 50
+#define EXPLICIT_HYPHEN_PENALTY 50
+#define EMERGENCY_PENALTY 800
+#define LINE_PENALTY 10
+#define DOUBLE_HYPHEN_DEMERITS 3000
+#define FINAL_HYPHEN_DEMERITS 5000
+#define FITNESS_DEMERITS 3000
+#define MAX_WORD_BYTES 96
+
+enum { IT_BOX, IT_GLUE, IT_PEN };
+
+struct item {
+    uint8_t type;
+    uint8_t face;
+    bool flagged;
+    bool hyph; /* a discretionary hyphen: breaking here adds '-' */
+    int32_t w, stretch, shrink;
+    int32_t pen;
+    uint32_t off, len; /* box text in the paragraph buffer */
+};
+
+struct node {
+    int32_t pos; /* item index of the break; -1 for the start */
+    int32_t line;
+    int32_t prev;
+    uint8_t fit;
+    bool flagged;
+    int64_t tw, ty, tz, tinf;
+    double dem;
+};
+
+struct breaker {
+    struct lctx *c;
+    const struct para_style *st;
+    const char *buf;
+    struct vec items;
+    int space_w[LAYOUT_FACE_COUNT];
+    int hyphen_w[LAYOUT_FACE_COUNT];
+    int min_w;
+    struct vec runs; /* struct pending_run, reused line to line */
+};
+
+static struct layout_run_props
+props_for(const struct para_style *st, const char *text, size_t len)
+{
+    struct layout_run_props p = st->props;
+    if (!p.script)
+        p.script = layout_guess_script(text, len);
+    return p;
+}
+
+static int
+box_width(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
+{
+    struct layout_font f = {face, b->st->px};
+    struct layout_run_props p = props_for(b->st, b->buf + off, len);
+    return lctx_measure(b->c, f, &p, b->buf + off, len);
+}
+
+static void
+push_box(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
+{
+    struct item *it = vec_push(b->c, &b->items);
+    it->type = IT_BOX;
+    it->face = face;
+    it->off = off;
+    it->len = len;
+    it->w = box_width(b, face, off, len);
+}
+
+static void
+push_pen(struct breaker *b, int32_t pen, int32_t w, bool flagged, bool hyph, uint8_t face)
+{
+    struct item *it = vec_push(b->c, &b->items);
+    it->type = IT_PEN;
+    it->pen = pen;
+    it->w = w;
+    it->flagged = flagged;
+    it->hyph = hyph;
+    it->face = face;
+}
+
+static void
+push_glue(struct breaker *b, int32_t w, int32_t stretch, int32_t shrink)
+{
+    struct item *it = vec_push(b->c, &b->items);
+    it->type = IT_GLUE;
+    it->w = w;
+    it->stretch = stretch;
+    it->shrink = shrink;
+}
+
+/* True for codepoints that must stay with the character before them. */
+static bool
+is_mark(ucs4_t cp)
+{
+    return uc_is_general_category(cp, UC_CATEGORY_M) || cp == 0x200D ||
+           (cp >= 0xFE00 && cp <= 0xFE0F);
+}
+
+/* A word wider than the narrowest line: allow a break between any two
+ * characters (never inside a combining sequence), at a high cost. */
+static void
+push_split_word(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
+{
+    const uint8_t *s = (const uint8_t *)b->buf;
+    uint32_t start = off, end = off + len, p = off;
+    while (p < end) {
+        ucs4_t cp;
+        int n = u8_mbtouc(&cp, s + p, end - p);
+        uint32_t q = p + (uint32_t)n;
+        while (q < end) {
+            ucs4_t next;
+            int m = u8_mbtouc(&next, s + q, end - q);
+            if (!is_mark(next))
+                break;
+            q += (uint32_t)m;
+        }
+        push_box(b, face, start, q - start);
+        if (q < end)
+            push_pen(b, EMERGENCY_PENALTY, 0, false, false, face);
+        start = q;
+        p = q;
+    }
+}
+
+static bool
+is_letter(ucs4_t cp)
+{
+    return uc_is_alpha(cp);
+}
+
+/* Pushes a word as fragments between its hyphenation points. */
+static void
+push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t off, uint32_t len)
+{
+    const uint8_t *s = (const uint8_t *)b->buf + off;
+    /* the letters of the word, without leading and trailing punctuation */
+    uint32_t a = 0, z = len;
+    while (a < len) {
+        ucs4_t cp;
+        int n = u8_mbtouc(&cp, s + a, len - a);
+        if (is_letter(cp))
+            break;
+        a += (uint32_t)n;
+    }
+    uint32_t last_end = a;
+    for (uint32_t p = a; p < len;) {
+        ucs4_t cp;
+        int n = u8_mbtouc(&cp, s + p, len - p);
+        if (is_letter(cp))
+            last_end = p + (uint32_t)n;
+        else if (cp != '\'' && cp != 0x2019)
+            break;
+        p += (uint32_t)n;
+    }
+    z = last_end;
+    size_t nchars = 0;
+    uint32_t cstart[MAX_WORD_BYTES + 1];
+    for (uint32_t p = a; p < z && z - a <= MAX_WORD_BYTES;) {
+        ucs4_t cp;
+        int n = u8_mbtouc(&cp, s + p, z - p);
+        if (!is_letter(cp)) {
+            nchars = 0; /* apostrophes: leave such words alone */
+            break;
+        }
+        cstart[nchars++] = p;
+        p += (uint32_t)n;
+    }
+    if (nchars < 5 || z - a > MAX_WORD_BYTES) {
+        push_box(b, face, off, len);
+        return;
+    }
+    cstart[nchars] = z;
+    uint8_t lower[MAX_WORD_BYTES * 2 + 8];
+    size_t lower_len = sizeof lower;
+    uint8_t *lw = u8_tolower(s + a, z - a, NULL, NULL, lower, &lower_len);
+    if (!lw || lower_len != z - a) {
+        if (lw && lw != lower)
+            free(lw);
+        push_box(b, face, off, len);
+        return;
+    }
+    /* the word in the dictionary's charset: one byte a character, or UTF-8 */
+    char word[MAX_WORD_BYTES * 2 + 8];
+    size_t wlen;
+    if (h->utf8) {
+        memcpy(word, lower, lower_len);
+        wlen = lower_len;
+    } else {
+        char *in = (char *)lower, *outp = word;
+        size_t inleft = lower_len, outleft = sizeof word - 1;
+        iconv((iconv_t)h->conv, NULL, NULL, NULL, NULL);
+        if (iconv((iconv_t)h->conv, &in, &inleft, &outp, &outleft) == (size_t)-1 ||
+            (size_t)(outp - word) != nchars) {
+            push_box(b, face, off, len);
+            return;
+        }
+        wlen = nchars;
+    }
+    word[wlen] = '\0';
+    char hy[MAX_WORD_BYTES * 2 + 16];
+    char **rep = NULL;
+    int *pos = NULL, *cut = NULL;
+    bool ok = hnj_hyphen_hyphenate2((HyphenDict *)h->dict, word, (int)wlen, hy, NULL, &rep, &pos,
+                                    &cut) == 0;
+    /* break after character k (1-based count of characters on the left) */
+    bool brk[MAX_WORD_BYTES + 1] = {false};
+    if (ok) {
+        size_t k = 0;
+        for (size_t i = 0; i < wlen; i++) {
+            bool char_end =
+                h->utf8 ? (i + 1 == wlen || (((uint8_t)word[i + 1]) & 0xC0) != 0x80) : true;
+            if (!char_end)
+                continue;
+            k++;
+            if ((hy[i] & 1) && !(rep && rep[i]) && k >= 2 && nchars - k >= 3)
+                brk[k] = true;
+        }
+    }
+    if (rep) {
+        for (size_t i = 0; i < wlen; i++)
+            free(rep[i]);
+        free(rep);
+    }
+    free(pos);
+    free(cut);
+    uint32_t start = off;
+    for (size_t k = 2; k + 3 <= nchars; k++) {
+        if (!brk[k])
+            continue;
+        uint32_t at = off + cstart[k];
+        push_box(b, face, start, at - start);
+        push_pen(b, HYPHEN_PENALTY, b->hyphen_w[face], true, true, face);
+        start = at;
+    }
+    push_box(b, face, start, off + len - start);
+}
+
+static void
+flush_word(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t off, uint32_t len)
+{
+    if (!len)
+        return;
+    int w = box_width(b, face, off, len);
+    if (w > b->min_w)
+        push_split_word(b, face, off, len);
+    else if (h)
+        push_hyphenated(b, h, face, off, len);
+    else
+        push_box(b, face, off, len);
+}
+
+static bool
+last_is_glue(struct breaker *b)
+{
+    return b->items.count && VEC_AT(&b->items, struct item, b->items.count - 1)->type == IT_GLUE;
+}
+
+static bool
+at_line_start(struct breaker *b)
+{
+    if (!b->items.count)
+        return true;
+    struct item *it = VEC_AT(&b->items, struct item, b->items.count - 1);
+    return it->type == IT_GLUE || (it->type == IT_PEN && it->pen == -PEN_INF);
+}
+
+static void
+end_with_forced(struct breaker *b)
+{
+    while (last_is_glue(b))
+        b->items.count--;
+    push_glue(b, 0, 0, 0);
+    VEC_AT(&b->items, struct item, b->items.count - 1)->stretch = -1; /* infinite */
+    push_pen(b, -PEN_INF, 0, false, false, 0);
+}
+
+static void
+build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
+            const uint32_t *span_off, const char *brks, struct layout_hyph *h)
+{
+    b->items.count = 0;
+    const uint8_t *s = (const uint8_t *)b->buf;
+    for (size_t k = 0; k < span_count; k++) {
+        uint8_t face = spans[k].face;
+        uint32_t base = span_off[k], end = base + spans[k].len;
+        int64_t word = -1;
+        for (uint32_t p = base; p < end;) {
+            ucs4_t cp;
+            int n = u8_mbtouc(&cp, s + p, end - p);
+            uint32_t q = p + (uint32_t)n;
+            if (cp == ' ' || cp == '\t' || cp == '\r') {
+                if (word >= 0)
+                    flush_word(b, h, face, (uint32_t)word, p - (uint32_t)word);
+                word = -1;
+                if (!at_line_start(b)) {
+                    int sw = b->space_w[face];
+                    if (b->st->ragged)
+                        push_glue(b, sw, 0, 0);
+                    else
+                        push_glue(b, sw, sw / 2, sw / 3);
+                }
+            } else if (cp == '\n') {
+                if (word >= 0)
+                    flush_word(b, h, face, (uint32_t)word, p - (uint32_t)word);
+                word = -1;
+                end_with_forced(b);
+            } else {
+                if (word < 0)
+                    word = p;
+                if (q < end && brks[q - 1] == LINEBREAK_ALLOWBREAK) {
+                    ucs4_t next;
+                    u8_mbtouc(&next, s + q, end - q);
+                    if (next != ' ' && next != '\t' && next != '\n' && next != '\r') {
+                        flush_word(b, h, face, (uint32_t)word, q - (uint32_t)word);
+                        word = -1;
+                        bool dash = cp == '-' || cp == 0x2010 || cp == 0x2013 || cp == 0x2014;
+                        push_pen(b, dash ? EXPLICIT_HYPHEN_PENALTY : 0, 0, dash, false, face);
+                    }
+                }
+            }
+            p = q;
+        }
+        if (word >= 0)
+            flush_word(b, h, face, (uint32_t)word, end - (uint32_t)word);
+    }
+    end_with_forced(b);
+}
+
+static int
+line_width_at(const struct para_style *st, int32_t line)
+{
+    return line == 0 ? st->width - st->first_indent : st->width;
+}
+
+/* Total fit over the items. threshold: largest adjustment ratio allowed
+ * (infinity for the emergency pass). Fills breaks (item indexes, last one is
+ * the final penalty) and returns their count, 0 when no feasible set. */
+static size_t
+total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_ratio)
+{
+    const struct item *items = b->items.data;
+    size_t n = b->items.count;
+    struct lctx *c = b->c;
+    struct vec nodes, active, next_active;
+    vec_init(&nodes, sizeof(struct node));
+    vec_init(&active, sizeof(int32_t));
+    vec_init(&next_active, sizeof(int32_t));
+    struct node *start = vec_push(c, &nodes);
+    start->pos = -1;
+    start->prev = -1;
+    start->fit = 1;
+    *(int32_t *)vec_push(c, &active) = 0;
+    int64_t sw = 0, sy = 0, sz = 0, sinf = 0;
+    for (size_t i = 0; i < n && !c->oom && active.count; i++) {
+        const struct item *it = &items[i];
+        bool candidate = false;
+        if (it->type == IT_BOX) {
+            sw += it->w;
+        } else if (it->type == IT_GLUE) {
+            candidate = i > 0 && items[i - 1].type == IT_BOX;
+        } else {
+            candidate = it->pen < PEN_INF;
+        }
+        if (candidate) {
+            int32_t pen = it->type == IT_PEN ? it->pen : 0;
+            int32_t pw = it->type == IT_PEN ? it->w : 0;
+            bool flagged = it->type == IT_PEN && it->flagged;
+            double best[4] = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+            int32_t best_from[4] = {-1, -1, -1, -1};
+            next_active.count = 0;
+            for (size_t a = 0; a < active.count; a++) {
+                int32_t ai = *VEC_AT(&active, int32_t, a);
+                const struct node *nd = VEC_AT(&nodes, struct node, ai);
+                int lw = line_width_at(b->st, nd->line);
+                int64_t L = sw - nd->tw + pw;
+                int64_t Y = sy - nd->ty, Z = sz - nd->tz;
+                bool inf = sinf - nd->tinf > 0;
+                if (b->st->ragged && !inf)
+                    Y += lw / 3;
+                double r;
+                if (L < lw)
+                    r = inf ? 0.0 : (Y > 0 ? (double)(lw - L) / (double)Y : 1e6);
+                else if (L > lw)
+                    r = Z > 0 ? (double)(lw - L) / (double)Z : -1e6;
+                else
+                    r = 0.0;
+                bool keep = r >= -1.0 && pen != -PEN_INF;
+                if (keep)
+                    *(int32_t *)vec_push(c, &next_active) = ai;
+                if (r < -1.0 || r > threshold)
+                    continue;
+                double bad = 100.0 * fabs(r) * r * r;
+                if (bad > 10000.0)
+                    bad = 10000.0;
+                double d = (LINE_PENALTY + bad) * (LINE_PENALTY + bad);
+                if (pen >= 0)
+                    d += (double)pen * pen;
+                else if (pen > -PEN_INF)
+                    d -= (double)pen * pen;
+                if (flagged && nd->flagged)
+                    d += DOUBLE_HYPHEN_DEMERITS;
+                if (pen == -PEN_INF && nd->flagged)
+                    d += FINAL_HYPHEN_DEMERITS;
+                uint8_t fit = r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1.0 ? 2 : 3;
+                if (abs((int)fit - (int)nd->fit) > 1)
+                    d += FITNESS_DEMERITS;
+                d += nd->dem;
+                if (d < best[fit]) {
+                    best[fit] = d;
+                    best_from[fit] = ai;
+                }
+            }
+            /* totals after the break: skip the discardable items that follow */
+            int64_t tw = sw, ty = sy, tz = sz, tinf = sinf;
+            for (size_t j = i; j < n; j++) {
+                if (items[j].type == IT_BOX)
+                    break;
+                if (items[j].type == IT_GLUE) {
+                    tw += items[j].w;
+                    if (items[j].stretch < 0)
+                        tinf++;
+                    else
+                        ty += items[j].stretch;
+                    tz += items[j].shrink;
+                } else if (items[j].pen == -PEN_INF && j > i) {
+                    break;
+                }
+            }
+            for (int f = 0; f < 4; f++) {
+                if (best_from[f] < 0)
+                    continue;
+                const struct node *from = VEC_AT(&nodes, struct node, best_from[f]);
+                int32_t from_line = from->line;
+                struct node *nn = vec_push(c, &nodes);
+                nn->pos = (int32_t)i;
+                nn->line = from_line + 1;
+                nn->prev = best_from[f];
+                nn->fit = (uint8_t)f;
+                nn->flagged = flagged;
+                nn->tw = tw;
+                nn->ty = ty;
+                nn->tz = tz;
+                nn->tinf = tinf;
+                nn->dem = best[f];
+                *(int32_t *)vec_push(c, &next_active) = (int32_t)(nodes.count - 1);
+            }
+            struct vec tmp = active;
+            active = next_active;
+            next_active = tmp;
+        }
+        if (it->type == IT_GLUE) {
+            sw += it->w;
+            if (it->stretch < 0)
+                sinf++;
+            else
+                sy += it->stretch;
+            sz += it->shrink;
+        }
+    }
+    /* the best node at the final penalty */
+    int32_t best = -1;
+    double best_d = DBL_MAX;
+    for (size_t a = 0; a < active.count; a++) {
+        int32_t ai = *VEC_AT(&active, int32_t, a);
+        const struct node *nd = VEC_AT(&nodes, struct node, ai);
+        if (nd->pos == (int32_t)n - 1 && nd->dem < best_d) {
+            best_d = nd->dem;
+            best = ai;
+        }
+    }
+    size_t count = 0;
+    *max_ratio = 0;
+    if (best >= 0 && !c->oom) {
+        for (int32_t k = best; k > 0; k = VEC_AT(&nodes, struct node, k)->prev)
+            count++;
+        breaks->count = 0;
+        for (size_t k = 0; k < count; k++)
+            vec_push(c, breaks);
+        size_t k = count;
+        for (int32_t ni = best; ni > 0; ni = VEC_AT(&nodes, struct node, ni)->prev) {
+            const struct node *nd = VEC_AT(&nodes, struct node, ni);
+            if (k < count && nd->fit == 3)
+                *max_ratio = 2;
+            else if (k < count && nd->fit == 2 && *max_ratio < 1)
+                *max_ratio = 1;
+            *VEC_AT(breaks, int32_t, --k) = nd->pos;
+        }
+        if (c->oom)
+            count = 0;
+    }
+    vec_free(&nodes);
+    vec_free(&active);
+    vec_free(&next_active);
+    return count;
+}
+
+struct pending_run {
+    uint32_t off, len;
+    uint8_t face;
+    bool hyphen;
+    int32_t w, gap, x;
+    const char *text;
+};
+
+static void
+emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line_no, bool last,
+          bool one_unit, int32_t *y, int lh, int max_asc, size_t line_total)
+{
+    struct lctx *c = b->c;
+    const struct para_style *st = b->st;
+    const struct item *items = b->items.data;
+    struct vec *rv = &b->runs;
+    rv->count = 0;
+    bool gap_pending = false;
+    int gap_w = 0;
+    while (from < to && items[from].type != IT_BOX)
+        from++;
+    for (size_t i = from; i < to && !c->oom; i++) {
+        const struct item *it = &items[i];
+        if (it->type == IT_GLUE) {
+            gap_pending = rv->count > 0;
+            gap_w = it->w;
+            continue;
+        }
+        if (it->type != IT_BOX)
+            continue;
+        struct pending_run *prev = rv->count ? VEC_AT(rv, struct pending_run, rv->count - 1) : NULL;
+        if (prev && !gap_pending && prev->face == it->face && prev->off + prev->len == it->off) {
+            prev->len += it->len;
+            prev->w = -1;
+            continue;
+        }
+        struct pending_run *r = vec_push(c, rv);
+        r->off = it->off;
+        r->len = it->len;
+        r->face = it->face;
+        r->w = it->w;
+        r->gap = prev && gap_pending ? gap_w : 0;
+        gap_pending = false;
+    }
+    struct pending_run *R = rv->data;
+    size_t nr = c->oom ? 0 : rv->count;
+    bool hyphenated = to < b->items.count && items[to].type == IT_PEN && items[to].hyph;
+    if (hyphenated && nr)
+        R[nr - 1].hyphen = true;
+    int natural = 0, ngaps = 0;
+    for (size_t k = 0; k < nr; k++) {
+        struct layout_font font = {R[k].face, st->px};
+        R[k].text = b->buf + R[k].off;
+        if (R[k].hyphen) {
+            char *h = lctx_alloc(c, R[k].len + 2);
+            if (h) {
+                memcpy(h, R[k].text, R[k].len);
+                h[R[k].len] = '-';
+                R[k].len++;
+                R[k].text = h;
+            }
+            R[k].w = -1;
+        }
+        if (R[k].w < 0) {
+            struct layout_run_props p = props_for(st, R[k].text, R[k].len);
+            R[k].w = lctx_measure(c, font, &p, R[k].text, R[k].len);
+        }
+        natural += R[k].w + R[k].gap;
+        if (R[k].gap)
+            ngaps++;
+    }
+    int lw = line_width_at(st, (int32_t)line_no);
+    int indent = line_no == 0 ? st->first_indent : 0;
+    bool justify = !st->ragged && !st->center && !st->align_right && !last && ngaps > 0;
+    int line_w = natural;
+    if (justify) {
+        double per = (double)(lw - natural) / ngaps, acc = 0;
+        for (size_t k = 0; k < nr; k++) {
+            if (R[k].gap)
+                acc += R[k].gap + per;
+            R[k].x = (int)lround(acc);
+            acc += R[k].w;
+        }
+        R[nr - 1].x = lw - R[nr - 1].w;
+        line_w = lw;
+    } else {
+        int x = 0;
+        for (size_t k = 0; k < nr; k++) {
+            x += R[k].gap;
+            R[k].x = x;
+            x += R[k].w;
+        }
+        if (line_w > lw && ngaps > 0) {
+            /* merged runs measured wider than their pieces: close up */
+            int over = line_w - lw;
+            for (size_t k = 1; k < nr; k++)
+                R[k].x -= (int)(((long)over * (long)k) / (long)(nr - 1));
+            line_w = lw;
+        }
+    }
+    int shift = indent + st->x;
+    if (st->center && line_w < lw)
+        shift += (lw - line_w) / 2;
+    else if (st->align_right && line_w < lw)
+        shift += lw - line_w;
+    /* the line's text in logical order */
+    size_t tl = 0;
+    for (size_t k = 0; k < nr; k++)
+        tl += R[k].len + 1;
+    char *text = lctx_alloc(c, tl + 1);
+    if (text) {
+        size_t p = 0;
+        for (size_t k = 0; k < nr; k++) {
+            if (R[k].gap)
+                text[p++] = ' ';
+            memcpy(text + p, R[k].text, R[k].len);
+            p += R[k].len;
+        }
+        text[p] = '\0';
+    }
+    if (!one_unit) {
+        struct flow_unit *u = flow_unit(c, f, st->block);
+        u->h = lh;
+        /* widows and orphans: the first two and the last two lines of a
+         * paragraph stay in one column */
+        u->glue_next = !last && (line_no == 0 || line_no + 2 == line_total);
+        *y = 0;
+    }
+    struct flow_line *fl = vec_push(c, &f->lines);
+    fl->x = shift;
+    fl->y = *y;
+    fl->w = line_w < 1 ? 1 : line_w;
+    fl->h = lh;
+    fl->role = st->role;
+    fl->hyphenated = hyphenated;
+    fl->text = text ? text : "";
+    fl->first_run = (uint32_t)f->runs.count;
+    fl->block = st->block;
+    if (line_no == 0 && st->marker && *st->marker) {
+        /* a hanging list marker, right-aligned a little left of the text */
+        struct layout_font mf = {st->marker_face, st->px};
+        size_t ml = strlen(st->marker);
+        int mw = lctx_measure(c, mf, &st->props, st->marker, ml);
+        int mx = shift - mw - st->px / 3;
+        if (mx < 0)
+            mx = 0;
+        int asc, desc, flh;
+        lctx_font_metrics(c, mf, &asc, &desc, &flh);
+        struct layout_run *r = vec_push(c, &f->runs);
+        r->x = mx;
+        r->y = *y + (max_asc - asc);
+        r->w = mw;
+        r->h = asc + desc;
+        r->font = mf;
+        r->role = st->role;
+        r->color = st->color;
+        r->props = st->props;
+        r->text = st->marker;
+        r->len = (uint32_t)ml;
+        fl->w += fl->x - mx;
+        fl->x = mx;
+        char *t = lctx_alloc(c, ml + strlen(fl->text) + 2);
+        if (t) {
+            memcpy(t, st->marker, ml);
+            t[ml] = ' ';
+            strcpy(t + ml + 1, fl->text);
+            fl->text = t;
+        }
+    }
+    for (size_t k = 0; k < nr; k++) {
+        struct layout_run *r = vec_push(c, &f->runs);
+        struct layout_font font = {R[k].face, st->px};
+        int asc, desc, flh;
+        lctx_font_metrics(c, font, &asc, &desc, &flh);
+        r->x = shift + R[k].x;
+        r->y = *y + (max_asc - asc);
+        r->w = R[k].w;
+        r->h = asc + desc;
+        r->font = font;
+        r->role = st->role;
+        r->color = st->color;
+        r->props = props_for(st, R[k].text, R[k].len);
+        r->text = R[k].text;
+        r->len = R[k].len;
+    }
+    fl->run_count = (uint32_t)(f->runs.count - fl->first_run);
+    struct flow_unit *u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+    if (one_unit) {
+        *y += lh;
+        u->line_count++;
+        u->h = *y;
+    } else {
+        u->line_count = 1;
+    }
+}
+
+size_t
+para_set(struct lctx *c, struct flow *f, const struct para_style *st, const struct para_span *spans,
+         size_t span_count, bool one_unit, int32_t *y)
+{
+    /* concatenate the spans into one buffer in the output arena: runs point
+     * into it */
+    size_t total = 0;
+    for (size_t k = 0; k < span_count; k++)
+        total += spans[k].len;
+    if (!total)
+        return 0;
+    char *buf = lctx_alloc(c, total + 1);
+    uint32_t *span_off = calloc(span_count + 1, sizeof *span_off);
+    char *brks = malloc(total);
+    if (!buf || !span_off || !brks) {
+        c->oom = true;
+        free(span_off);
+        free(brks);
+        return 0;
+    }
+    size_t p = 0;
+    for (size_t k = 0; k < span_count; k++) {
+        span_off[k] = (uint32_t)p;
+        memcpy(buf + p, spans[k].text, spans[k].len);
+        p += spans[k].len;
+    }
+    set_linebreaks_utf8((const utf8_t *)buf, total, st->props.lang, brks);
+
+    struct breaker b = {.c = c, .st = st, .buf = buf};
+    vec_init(&b.items, sizeof(struct item));
+    vec_init(&b.runs, sizeof(struct pending_run));
+    b.min_w = st->width - st->first_indent;
+    if (b.min_w < 1)
+        b.min_w = 1;
+    for (int face = 0; face < LAYOUT_FACE_COUNT; face++) {
+        struct layout_font font = {(uint8_t)face, st->px};
+        b.space_w[face] = lctx_measure(c, font, &st->props, " ", 1);
+        b.hyphen_w[face] = lctx_measure(c, font, &st->props, "-", 1);
+    }
+    struct layout_hyph *h = st->hyphenate ? layout_hyph_for(c->L, st->props.lang) : NULL;
+    struct vec breaks;
+    vec_init(&breaks, sizeof(int32_t));
+    double max_ratio = 0;
+    build_items(&b, spans, span_count, span_off, brks, NULL);
+    size_t nb = total_fit(&b, 1.0, &breaks, &max_ratio);
+    if ((!nb || max_ratio >= 1) && h) {
+        struct vec hb;
+        vec_init(&hb, sizeof(int32_t));
+        double hr = 0;
+        build_items(&b, spans, span_count, span_off, brks, h);
+        size_t nh = total_fit(&b, 2.0, &hb, &hr);
+        if (!nh)
+            nh = total_fit(&b, INFINITY, &hb, &hr);
+        if (nh) {
+            vec_free(&breaks);
+            breaks = hb;
+            nb = nh;
+        } else {
+            vec_free(&hb);
+            build_items(&b, spans, span_count, span_off, brks, NULL);
+        }
+    }
+    if (!nb)
+        nb = total_fit(&b, INFINITY, &breaks, &max_ratio);
+    int asc = 0, desc, lh = 0;
+    for (size_t k = 0; k < span_count; k++) {
+        int a, d, l;
+        struct layout_font font = {spans[k].face, st->px};
+        lctx_font_metrics(c, font, &a, &d, &l);
+        if (a > asc)
+            asc = a;
+        if (l > lh)
+            lh = l;
+    }
+    (void)desc;
+    if (st->leading)
+        lh = st->leading;
+    size_t lines = 0;
+    size_t shown = nb;
+    if (st->max_lines && shown > (size_t)st->max_lines)
+        shown = (size_t)st->max_lines;
+    for (size_t k = 0; k < shown && !c->oom; k++) {
+        int32_t to = *VEC_AT(&breaks, int32_t, k);
+        int32_t from = k ? *VEC_AT(&breaks, int32_t, k - 1) + 1 : 0;
+        const struct item *end = VEC_AT(&b.items, struct item, to);
+        bool last = k + 1 == nb || (end->type == IT_PEN && end->pen == -PEN_INF);
+        emit_line(&b, f, (size_t)from, (size_t)to, k, last, one_unit, y, lh, asc, shown);
+        lines++;
+    }
+    vec_free(&breaks);
+    vec_free(&b.items);
+    vec_free(&b.runs);
+    free(span_off);
+    free(brks);
+    return lines;
+}

@@ -1,0 +1,1090 @@
+/* Layout tests with a fake fixed-advance font (every character px/2, a
+ * space px/4, ascent 0.8 px, descent 0.2 px, line height 1.25 px) on
+ * articles built by hand: breaking, justification, hyphenation (English and
+ * Russian patterns), widows and orphans, subheads, figures, word order,
+ * page numbering, columns, boxes at every size, re-pagination and the
+ * index. No SDL. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "layout.h"
+
+#ifndef NK_HYPHEN_DIR
+#define NK_HYPHEN_DIR "/usr/share/hyphen"
+#endif
+
+/* ---- the fake font ---- */
+
+static int
+utf8_chars(const char *s, size_t len, int *spaces)
+{
+    int n = 0;
+    *spaces = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        if (s[i] == ' ')
+            (*spaces)++;
+        else
+            n++;
+    }
+    return n;
+}
+
+static int
+fake_measure(void *ctx, struct layout_font font, const struct layout_run_props *props,
+             const char *text, size_t len)
+{
+    (void)ctx;
+    (void)props;
+    int spaces, chars = utf8_chars(text, len, &spaces);
+    return (int)lround((chars * 2 + spaces) * font.px / 4.0);
+}
+
+static void
+fake_font_metrics(void *ctx, struct layout_font font, int *ascent, int *descent, int *lh)
+{
+    (void)ctx;
+    *ascent = (int)lround(font.px * 0.8);
+    *descent = (int)lround(font.px * 0.2);
+    *lh = (int)lround(font.px * 1.25);
+}
+
+static const struct layout_metrics fake = {NULL, fake_measure, fake_font_metrics};
+
+/* ---- building articles by hand ---- */
+
+#define MAX_BLOCKS 256
+
+struct doc {
+    struct edition ed;
+    struct edition_article art[8];
+    struct edition_block blocks[8][MAX_BLOCKS];
+    const char *sections[4];
+};
+
+static void
+doc_init(struct doc *d, size_t articles)
+{
+    memset(d, 0, sizeof *d);
+    arena_init(&d->ed.arena, 0);
+    d->ed.title = "The Harbour Courier";
+    d->ed.edition = "2026-11-28";
+    d->ed.language = "en";
+    d->ed.expires = "";
+    d->ed.publisher = "";
+    d->ed.articles = d->art;
+    d->ed.article_count = articles;
+    for (size_t i = 0; i < articles; i++) {
+        struct edition_article *a = &d->art[i];
+        a->path = arena_printf(&d->ed.arena, "articles/%03zu-test.md", i + 1);
+        a->title = "Harbour lights return after a long winter";
+        a->deck = "The old lamps along the quay shine again, and the town came out to see them";
+        a->byline = "By Ada Lantern";
+        a->date = "2026-11-27";
+        a->section = "Town";
+        a->language = "en";
+        a->dir = "";
+        a->body_loaded = true;
+        a->blocks = d->blocks[i];
+    }
+}
+
+static void
+doc_fini(struct doc *d)
+{
+    arena_fini(&d->ed.arena);
+}
+
+/* A paragraph from text where '*' toggles italics and '#' toggles bold. */
+static struct edition_block *
+add_block(struct doc *d, size_t art, enum edition_block_kind kind, const char *text)
+{
+    struct edition_article *a = &d->art[art];
+    struct edition_block *b = &d->blocks[art][a->block_count++];
+    memset(b, 0, sizeof *b);
+    b->kind = kind;
+    b->level = 2;
+    b->depth = 1;
+    struct edition_span *spans = arena_alloc(&d->ed.arena, 64 * sizeof *spans);
+    size_t n = 0;
+    uint32_t style = 0;
+    const char *p = text, *start = text;
+    for (;; p++) {
+        if (*p == '*' || *p == '#' || !*p) {
+            if (p > start && n < 64)
+                spans[n++] = (struct edition_span){start, (uint32_t)(p - start), style};
+            if (!*p)
+                break;
+            style ^= *p == '*' ? EDITION_STYLE_EMPH : EDITION_STYLE_STRONG;
+            start = p + 1;
+        }
+    }
+    b->spans = spans;
+    b->span_count = n;
+    return b;
+}
+
+static void
+add_figure(struct doc *d, size_t art, const char *image, uint32_t w, uint32_t h)
+{
+    struct edition_block *b = add_block(d, art, EDITION_BLOCK_FIGURE, "");
+    b->figure.image = image;
+    b->figure.caption = "Lamplighters at work on the north quay as the evening comes in";
+    b->figure.credit = "Photo: Nell Harbour";
+    b->figure.width = w;
+    b->figure.height = h;
+    if (!d->art[art].lead)
+        d->art[art].lead = &b->figure;
+}
+
+static const char *const vocab[] = {
+    "harbour", "lamp",   "quay",    "evening", "boats",     "the",    "town",   "council",
+    "light",   "winter", "keepers", "of",      "a",         "salt",   "wind",   "people",
+    "walked",  "along",  "water",   "old",     "returned",  "bright", "nights", "fishermen",
+    "market",  "square", "bells",   "and",     "afternoon", "tide",   "rope",   "north",
+};
+
+/* Deterministic pseudo-random text of n words. */
+static char *
+words(struct doc *d, unsigned seed, int n)
+{
+    size_t cap = (size_t)n * 12 + 2, len = 0;
+    char *s = arena_alloc(&d->ed.arena, cap);
+    unsigned x = seed * 2654435761u + 12345u;
+    for (int i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        const char *w = vocab[(x >> 16) % (sizeof vocab / sizeof vocab[0])];
+        len += (size_t)snprintf(s + len, cap - len, "%s%s", i ? " " : "", w);
+    }
+    return s;
+}
+
+/* ---- helpers over pages ---- */
+
+static struct layout *
+make_layout(void)
+{
+    return layout_create(&fake, NK_HYPHEN_DIR);
+}
+
+static bool
+set_article(struct layout *L, struct doc *d, size_t art, int w, int h, float scale, bool nav,
+            struct layout_pages *p)
+{
+    struct layout_config cfg;
+    layout_config_default(&cfg, w, h);
+    cfg.font_scale = scale;
+    cfg.nav_bar = nav;
+    layout_pages_init(p);
+    struct err e = {0};
+    bool ok = layout_article(L, &cfg, &d->ed, art, p, &e);
+    CHECK_MSG(ok, "layout_article %dx%d scale %.2f: %s", w, h, scale, e.msg);
+    return ok;
+}
+
+static bool
+is_flow_role(uint8_t r)
+{
+    return r == LAYOUT_ROLE_BODY || r == LAYOUT_ROLE_SUBHEAD || r == LAYOUT_ROLE_QUOTE ||
+           r == LAYOUT_ROLE_LIST;
+}
+
+/* Appends the words of every body-flow line in page order, joining words
+ * split by an inserted hyphen and dropping list markers. */
+static size_t
+collect_words(const struct layout_pages *p, char *out, size_t cap)
+{
+    size_t len = 0;
+    bool joining = false;
+    out[0] = '\0';
+    for (size_t i = 0; i < p->count; i++) {
+        for (size_t l = 0; l < p->pages[i].line_count; l++) {
+            const struct layout_line *ln = &p->pages[i].lines[l];
+            if (!is_flow_role(ln->role))
+                continue;
+            const char *t = ln->text;
+            if (ln->role == LAYOUT_ROLE_LIST && strncmp(t, "\xE2\x80\xA2 ", 4) == 0)
+                t += 4;
+            size_t tl = strlen(t);
+            if (ln->hyphenated && tl)
+                tl--; /* drop the inserted hyphen */
+            if (len && !joining && len + 1 < cap)
+                out[len++] = ' ';
+            if (len + tl + 1 < cap) {
+                memcpy(out + len, t, tl);
+                len += tl;
+            }
+            out[len] = '\0';
+            joining = ln->hyphenated;
+        }
+    }
+    return len;
+}
+
+static bool
+inside(int32_t x, int32_t y, int32_t w, int32_t h, int W, int H)
+{
+    return x >= 0 && y >= 0 && w >= 0 && h >= 0 && x + w <= W && y + h <= H;
+}
+
+static bool
+overlap(int32_t ax, int32_t ay, int32_t aw, int32_t ah, int32_t bx, int32_t by, int32_t bw,
+        int32_t bh)
+{
+    return ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
+}
+
+/* Every box inside the page; no two lines or figures overlapping. */
+static void
+check_boxes(const struct layout_pages *p, int W, int H, const char *what)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        const struct layout_page *pg = &p->pages[i];
+        for (size_t l = 0; l < pg->line_count; l++) {
+            const struct layout_line *a = &pg->lines[l];
+            CHECK_MSG(inside(a->x, a->y, a->w, a->h, W, H),
+                      "%s page %zu line \"%s\" at %d,%d %dx%d", what, i + 1, a->text, a->x, a->y,
+                      a->w, a->h);
+            for (size_t k = l + 1; k < pg->line_count; k++) {
+                const struct layout_line *b = &pg->lines[k];
+                CHECK_MSG(!overlap(a->x, a->y, a->w, a->h, b->x, b->y, b->w, b->h),
+                          "%s page %zu: \"%s\" overlaps \"%s\"", what, i + 1, a->text, b->text);
+            }
+            for (size_t f = 0; f < pg->figure_count; f++) {
+                const struct layout_figure *g = &pg->figures[f];
+                CHECK_MSG(!overlap(a->x, a->y, a->w, a->h, g->x, g->y, g->w, g->h),
+                          "%s page %zu: \"%s\" overlaps figure %s", what, i + 1, a->text, g->image);
+            }
+        }
+        for (size_t r = 0; r < pg->run_count; r++) {
+            const struct layout_run *a = &pg->runs[r];
+            CHECK_MSG(inside(a->x, a->y, a->w, a->h, W, H), "%s page %zu run \"%.*s\" outside",
+                      what, i + 1, (int)a->len, a->text);
+        }
+        for (size_t f = 0; f < pg->figure_count; f++) {
+            const struct layout_figure *g = &pg->figures[f];
+            CHECK_MSG(inside(g->x, g->y, g->w, g->h, W, H), "%s page %zu figure outside", what,
+                      i + 1);
+            for (size_t k = f + 1; k < pg->figure_count; k++) {
+                const struct layout_figure *b = &pg->figures[k];
+                CHECK_MSG(!overlap(g->x, g->y, g->w, g->h, b->x, b->y, b->w, b->h),
+                          "%s page %zu: figures overlap", what, i + 1);
+            }
+        }
+        for (size_t r = 0; r < pg->rect_count; r++) {
+            const struct layout_rect *a = &pg->rects[r];
+            CHECK_MSG(inside(a->x, a->y, a->w, a->h, W, H), "%s page %zu rect outside", what,
+                      i + 1);
+        }
+        for (size_t k = 0; k < pg->link_count; k++) {
+            const struct layout_link *a = &pg->links[k];
+            CHECK_MSG(inside(a->x, a->y, a->w, a->h, W, H), "%s page %zu link outside", what,
+                      i + 1);
+        }
+    }
+}
+
+/* With LAYOUT_DUMP set in the environment, prints pages for debugging. */
+static void
+dump(const struct layout_pages *p, const char *what)
+{
+    if (!getenv("LAYOUT_DUMP"))
+        return;
+    for (size_t i = 0; i < p->count; i++) {
+        const struct layout_page *pg = &p->pages[i];
+        printf("== %s page %u of %u (first block %d)\n", what, pg->number, pg->of, pg->first_block);
+        for (size_t l = 0; l < pg->line_count; l++) {
+            const struct layout_line *ln = &pg->lines[l];
+            printf("  %-8s b%-3d %4d,%-4d %4dx%-3d %s%s\n", layout_role_name(ln->role), ln->block,
+                   ln->x, ln->y, ln->w, ln->h, ln->text, ln->hyphenated ? "  [hy]" : "");
+        }
+        for (size_t f = 0; f < pg->figure_count; f++)
+            printf("  figure   b%-3d %4d,%-4d %4dx%-3d %s\n", pg->figures[f].block,
+                   pg->figures[f].x, pg->figures[f].y, pg->figures[f].w, pg->figures[f].h,
+                   pg->figures[f].image);
+    }
+}
+
+/* ---- the tests ---- */
+
+/* The Knuth-Plass objective for one line set with the fake font: the same
+ * demerits the typesetter minimises, recomputed from the lines' text. */
+struct line_cost {
+    double demerits, sq_slack;
+};
+
+static void
+cost_of_line(const char *text, int lw, int px, bool last, int *fit_prev, struct line_cost *c)
+{
+    int spaces, chars = utf8_chars(text, strlen(text), &spaces);
+    int nat = (int)lround((chars * 2 + spaces) * px / 4.0);
+    int sp = (int)lround(px / 4.0);
+    if (last)
+        return;
+    double r;
+    if (nat < lw)
+        r = spaces ? (double)(lw - nat) / (spaces * (sp / 2)) : 1e6;
+    else if (nat > lw)
+        r = spaces ? (double)(lw - nat) / (spaces * (sp / 3)) : -1e6;
+    else
+        r = 0;
+    double bad = 100.0 * fabs(r) * r * r;
+    if (bad > 10000)
+        bad = 10000;
+    c->demerits += (10 + bad) * (10 + bad);
+    int fit = r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1.0 ? 2 : 3;
+    if (abs(fit - *fit_prev) > 1)
+        c->demerits += 3000;
+    *fit_prev = fit;
+    c->sq_slack += (double)(lw - nat) * (lw - nat);
+}
+
+static void
+test_total_fit_beats_greedy(void)
+{
+    struct layout *L = make_layout();
+    int better = 0;
+    for (unsigned seed = 1; seed <= 12; seed++) {
+        struct doc d;
+        doc_init(&d, 1);
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, seed, 70));
+        struct layout_config cfg;
+        layout_config_default(&cfg, 420, 2000);
+        cfg.margin = 20;
+        cfg.base_px = 20;
+        cfg.hyphenate = false;
+        cfg.nav_bar = false;
+        struct layout_pages p;
+        layout_pages_init(&p);
+        struct err e = {0};
+        CHECK(layout_article(L, &cfg, &d.ed, 0, &p, &e));
+        int lw = 420 - 40;
+        /* the typesetter's body lines */
+        struct line_cost kp = {0, 0};
+        int fit = 1;
+        size_t nlines = 0;
+        const struct layout_line *body[64];
+        for (size_t i = 0; i < p.count; i++)
+            for (size_t l = 0; l < p.pages[i].line_count; l++)
+                if (p.pages[i].lines[l].role == LAYOUT_ROLE_BODY && nlines < 64)
+                    body[nlines++] = &p.pages[i].lines[l];
+        for (size_t k = 0; k < nlines; k++)
+            cost_of_line(body[k]->text, lw, 20, k + 1 == nlines, &fit, &kp);
+        /* the greedy reference: as many words as fit on each line */
+        const char *para = d.blocks[0][0].spans[0].text;
+        struct line_cost gr = {0, 0};
+        fit = 1;
+        char line[512] = "";
+        const char *w = para;
+        while (*w) {
+            const char *end = strchr(w, ' ');
+            size_t wl = end ? (size_t)(end - w) : strlen(w);
+            char trial[512];
+            size_t ll = strlen(line);
+            memcpy(trial, line, ll);
+            if (ll)
+                trial[ll++] = ' ';
+            memcpy(trial + ll, w, wl);
+            trial[ll + wl] = '\0';
+            int spaces, chars = utf8_chars(trial, strlen(trial), &spaces);
+            if ((chars * 2 + spaces) * 5 > lw && line[0]) {
+                cost_of_line(line, lw, 20, false, &fit, &gr);
+                snprintf(line, sizeof line, "%.*s", (int)wl, w);
+            } else {
+                memcpy(line, trial, strlen(trial) + 1);
+            }
+            w = end ? end + 1 : w + wl;
+        }
+        cost_of_line(line, lw, 20, true, &fit, &gr);
+        CHECK_MSG(kp.demerits <= gr.demerits + 1e-6, "seed %u: total fit %.0f > greedy %.0f", seed,
+                  kp.demerits, gr.demerits);
+        if (kp.demerits < gr.demerits && kp.sq_slack < gr.sq_slack)
+            better++;
+        layout_pages_fini(&p);
+        doc_fini(&d);
+    }
+    CHECK_MSG(better >= 3, "total fit beat greedy on only %d of 12 paragraphs", better);
+    layout_destroy(L);
+}
+
+/* Justified lines end on the column's right edge; no line passes it. */
+static void
+test_justified_edges(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    for (unsigned k = 0; k < 6; k++)
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, k + 40, 60 + (int)k * 9));
+    struct layout_config cfg;
+    layout_config_default(&cfg, 800, 480);
+    cfg.margin = 36;
+    struct layout_pages p;
+    layout_pages_init(&p);
+    struct err e = {0};
+    CHECK(layout_article(L, &cfg, &d.ed, 0, &p, &e));
+    int left = 36, right = 800 - 36;
+    int justified = 0;
+    for (size_t i = 0; i < p.count; i++) {
+        const struct layout_page *pg = &p.pages[i];
+        for (size_t l = 0; l < pg->line_count; l++) {
+            const struct layout_line *ln = &pg->lines[l];
+            if (ln->role != LAYOUT_ROLE_BODY)
+                continue;
+            CHECK(ln->x >= left && ln->x + ln->w <= right);
+            for (uint32_t r = 0; r < ln->run_count; r++) {
+                const struct layout_run *run = &pg->runs[ln->first_run + r];
+                CHECK(run->x >= left && run->x + run->w <= right);
+            }
+            /* the paragraph goes on after this line: it is justified */
+            const struct layout_line *next = NULL;
+            for (size_t k = l + 1; k < pg->line_count && !next; k++)
+                if (pg->lines[k].role == LAYOUT_ROLE_BODY)
+                    next = &pg->lines[k];
+            if (!next && i + 1 < p.count)
+                for (size_t k = 0; k < p.pages[i + 1].line_count && !next; k++)
+                    if (p.pages[i + 1].lines[k].role == LAYOUT_ROLE_BODY)
+                        next = &p.pages[i + 1].lines[k];
+            if (next && next->block == ln->block) {
+                const struct layout_run *last = &pg->runs[ln->first_run + ln->run_count - 1];
+                CHECK_MSG(abs(last->x + last->w - right) <= 1, "line \"%s\" ends at %d, not %d",
+                          ln->text, last->x + last->w, right);
+                justified++;
+            }
+        }
+    }
+    CHECK(justified > 20);
+    layout_pages_fini(&p);
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+static void
+test_long_word_broken(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    static const char url[] =
+        "https://example.org/harbour/lamps/archive/2026/the-very-long-path/index.html";
+    char text[512];
+    snprintf(text, sizeof text, "See %s for the archive of every lamp.", url);
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, text);
+    struct layout_pages p;
+    if (set_article(L, &d, 0, 320, 480, 1.0f, true, &p)) {
+        struct layout_config cfg;
+        layout_config_default(&cfg, 320, 480);
+        int right = 320 - cfg.margin;
+        char joined[1024] = "";
+        int body_lines = 0;
+        for (size_t i = 0; i < p.count; i++)
+            for (size_t l = 0; l < p.pages[i].line_count; l++) {
+                const struct layout_line *ln = &p.pages[i].lines[l];
+                if (ln->role != LAYOUT_ROLE_BODY)
+                    continue;
+                body_lines++;
+                CHECK_MSG(ln->x + ln->w <= right, "\"%s\" passes the margin", ln->text);
+                for (uint32_t r = 0; r < ln->run_count; r++) {
+                    const struct layout_run *run = &p.pages[i].runs[ln->first_run + r];
+                    CHECK(run->x + run->w <= right && run->x >= cfg.margin);
+                }
+                strncat(joined, ln->text, sizeof joined - strlen(joined) - 1);
+            }
+        CHECK(body_lines >= 3);
+        CHECK_CONTAINS(joined, url);
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+static int
+count_hyphenated(const struct layout_pages *p, bool check_runs)
+{
+    int n = 0;
+    for (size_t i = 0; i < p->count; i++)
+        for (size_t l = 0; l < p->pages[i].line_count; l++) {
+            const struct layout_line *ln = &p->pages[i].lines[l];
+            if (!ln->hyphenated)
+                continue;
+            n++;
+            size_t tl = strlen(ln->text);
+            CHECK(tl && ln->text[tl - 1] == '-');
+            if (check_runs && ln->run_count) {
+                const struct layout_run *r = &p->pages[i].runs[ln->first_run + ln->run_count - 1];
+                CHECK(r->len && r->text[r->len - 1] == '-');
+            }
+        }
+    return n;
+}
+
+static void
+test_hyphenation_english(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    static const char text[] =
+        "Extraordinary responsibilities accompanied the unquestionably international "
+        "reconstruction of the harbour, and the administration acknowledged considerable "
+        "uncertainty about communication between departments and neighbourhood "
+        "representatives throughout the reconstruction.";
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, text);
+    struct layout_pages p;
+    if (set_article(L, &d, 0, 300, 800, 1.0f, false, &p)) {
+        CHECK_MSG(count_hyphenated(&p, true) >= 1, "no hyphenated line in a narrow column");
+        static char got[4096];
+        collect_words(&p, got, sizeof got);
+        CHECK_STR(got, text);
+        layout_pages_fini(&p);
+    }
+    /* without patterns or with hyphenation off: no inserted hyphen */
+    struct layout_config cfg;
+    layout_config_default(&cfg, 300, 800);
+    cfg.hyphenate = false;
+    cfg.nav_bar = false;
+    layout_pages_init(&p);
+    struct err e = {0};
+    CHECK(layout_article(L, &cfg, &d.ed, 0, &p, &e));
+    CHECK_INT(count_hyphenated(&p, true), 0);
+    layout_pages_fini(&p);
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+static void
+test_hyphenation_russian(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    d.art[0].language = "ru";
+    d.art[0].title = "Огни гавани";
+    static const char text[] =
+        "Достопримечательности побережья привлекают многочисленных путешественников, "
+        "которые интересуются историей судостроительного предприятия и "
+        "высококвалифицированных специалистов городской администрации.";
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, text);
+    struct layout_pages p;
+    if (set_article(L, &d, 0, 300, 800, 1.0f, false, &p)) {
+        CHECK_MSG(count_hyphenated(&p, true) >= 1, "no Russian word hyphenated");
+        static char got[4096];
+        collect_words(&p, got, sizeof got);
+        CHECK_STR(got, text);
+        bool cyrl = false;
+        for (size_t l = 0; l < p.pages[0].line_count; l++) {
+            const struct layout_line *ln = &p.pages[0].lines[l];
+            if (ln->role == LAYOUT_ROLE_BODY && ln->run_count) {
+                const struct layout_run *r = &p.pages[0].runs[ln->first_run];
+                cyrl = r->props.script == (('C' << 24) | ('y' << 16) | ('r' << 8) | 'l') &&
+                       strcmp(r->props.lang, "ru") == 0;
+            }
+        }
+        CHECK_MSG(cyrl, "Russian runs carry script Cyrl and lang ru");
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+/* For every paragraph cut between columns, at least two of its lines on each
+ * side; a subhead never ends a column. Columns are told apart by x. */
+struct col_stats {
+    int splits, checked;
+};
+
+static void
+check_widows(const struct layout_pages *p, struct col_stats *st, const char *what)
+{
+    size_t ncols = 0;
+    /* lines of the last paragraph at a column's bottom and of the same
+     * paragraph at the next column's top */
+    struct {
+        int32_t first_block, last_block;
+        int first_count, last_count;
+        uint8_t last_role;
+    } c2[64];
+    for (size_t i = 0; i < p->count; i++) {
+        int32_t colx = -1;
+        for (size_t l = 0; l < p->pages[i].line_count; l++) {
+            const struct layout_line *ln = &p->pages[i].lines[l];
+            if (ln->role != LAYOUT_ROLE_BODY && ln->role != LAYOUT_ROLE_SUBHEAD)
+                continue;
+            int32_t cx = ln->x < p->pages[i].lines[0].x + 200 ? 0 : 1;
+            if (colx != cx && ncols < 64) {
+                colx = cx;
+                c2[ncols].first_block = ln->block;
+                c2[ncols].first_count = 0;
+                c2[ncols].last_block = -1;
+                c2[ncols].last_count = 0;
+                ncols++;
+            }
+            if (ln->block == c2[ncols - 1].first_block && c2[ncols - 1].last_block <= ln->block &&
+                c2[ncols - 1].last_count == c2[ncols - 1].first_count)
+                c2[ncols - 1].first_count++;
+            if (ln->block == c2[ncols - 1].last_block)
+                c2[ncols - 1].last_count++;
+            else {
+                c2[ncols - 1].last_block = ln->block;
+                c2[ncols - 1].last_count = 1;
+            }
+            c2[ncols - 1].last_role = ln->role;
+        }
+    }
+    for (size_t k = 0; k + 1 < ncols; k++) {
+        st->checked++;
+        CHECK_MSG(c2[k].last_role != LAYOUT_ROLE_SUBHEAD, "%s: a subhead ends column %zu", what,
+                  k + 1);
+        if (c2[k].last_block == c2[k + 1].first_block) {
+            st->splits++;
+            CHECK_MSG(c2[k].last_count >= 2, "%s: orphan: 1 line of block %d ends column %zu", what,
+                      c2[k].last_block, k + 1);
+            CHECK_MSG(c2[k + 1].first_count >= 2, "%s: widow: 1 line of block %d starts column %zu",
+                      what, c2[k + 1].first_block, k + 2);
+        }
+    }
+}
+
+static void
+test_widows_orphans_subheads(void)
+{
+    struct layout *L = make_layout();
+    struct col_stats st = {0, 0};
+    for (int filler = 1; filler <= 60; filler += 2) {
+        struct doc d;
+        doc_init(&d, 1);
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 7, filler * 3));
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 8, 28)); /* about 3 lines */
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 9, 40));
+        add_block(&d, 0, EDITION_BLOCK_SUBHEAD, "Lamps along the quay");
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 10, 50));
+        add_block(&d, 0, EDITION_BLOCK_SUBHEAD, "What the keepers say");
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 11, 45));
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 12, 90));
+        struct layout_pages p;
+        if (set_article(L, &d, 0, 800, 480, 1.0f, true, &p)) {
+            char what[32];
+            snprintf(what, sizeof what, "filler %d", filler);
+            check_widows(&p, &st, what);
+            layout_pages_fini(&p);
+        }
+        doc_fini(&d);
+    }
+    CHECK_MSG(st.splits >= 10, "only %d paragraphs were split across columns", st.splits);
+    CHECK(st.checked >= 30);
+    layout_destroy(L);
+}
+
+static const struct layout_figure *
+find_figure(const struct layout_pages *p, size_t *page)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (p->pages[i].figure_count) {
+            *page = i;
+            return &p->pages[i].figures[0];
+        }
+    return NULL;
+}
+
+static void
+test_figure_kept_with_caption(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 3, 30));
+    add_figure(&d, 0, "images/quay.jpg", 1200, 800);
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 4, 200));
+    struct layout_pages p;
+    if (set_article(L, &d, 0, 800, 480, 1.0f, true, &p)) {
+        size_t pg = 0;
+        const struct layout_figure *f = find_figure(&p, &pg);
+        CHECK(f != NULL);
+        if (f) {
+            CHECK_MSG(fabs((double)f->w / f->h - 1.5) < 0.02, "aspect %dx%d", f->w, f->h);
+            CHECK_MSG(f->h <= 480 / 2, "figure %d px tall on a 480 px page", f->h);
+            CHECK_STR(f->image, "images/quay.jpg");
+            int caption = 0, credit = 0;
+            for (size_t l = 0; l < p.pages[pg].line_count; l++) {
+                const struct layout_line *ln = &p.pages[pg].lines[l];
+                if (ln->role == LAYOUT_ROLE_CAPTION) {
+                    caption++;
+                    CHECK(ln->y >= f->y + f->h);
+                }
+                if (ln->role == LAYOUT_ROLE_CREDIT) {
+                    credit++;
+                    CHECK(ln->y >= f->y + f->h);
+                }
+            }
+            CHECK(caption >= 1);
+            CHECK(credit == 1);
+            for (size_t i = 0; i < p.count; i++)
+                if (i != pg)
+                    for (size_t l = 0; l < p.pages[i].line_count; l++)
+                        CHECK(p.pages[i].lines[l].role != LAYOUT_ROLE_CAPTION &&
+                              p.pages[i].lines[l].role != LAYOUT_ROLE_CREDIT);
+        }
+        layout_pages_fini(&p);
+    }
+    /* unknown size: 3:2 assumed */
+    d.blocks[0][1].figure.width = 0;
+    d.blocks[0][1].figure.height = 0;
+    if (set_article(L, &d, 0, 800, 480, 1.0f, true, &p)) {
+        size_t pg = 0;
+        const struct layout_figure *f = find_figure(&p, &pg);
+        CHECK(f && fabs((double)f->w / f->h - 1.5) < 0.02);
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+static void
+test_figure_deferred(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    /* enough text to nearly fill the first page, then a tall figure */
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 5, 30));
+    add_figure(&d, 0, "images/portrait.jpg", 800, 1000);
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 6, 120));
+    struct layout_pages p;
+    if (set_article(L, &d, 0, 800, 480, 1.0f, true, &p)) {
+        dump(&p, "deferred");
+        size_t pg = 0;
+        const struct layout_figure *f = find_figure(&p, &pg);
+        CHECK(f != NULL);
+        CHECK_INT(pg, 1);
+        /* text after the figure (block 2) filled page 1's gap */
+        bool after_on_first = false;
+        for (size_t l = 0; l < p.pages[0].line_count; l++)
+            after_on_first |= p.pages[0].lines[l].block == 2;
+        CHECK_MSG(after_on_first, "the paragraph after the figure did not fill page 1");
+        /* and the figure heads its column on page 2 */
+        if (f)
+            for (size_t l = 0; l < p.pages[pg].line_count; l++) {
+                const struct layout_line *ln = &p.pages[pg].lines[l];
+                if (ln->role == LAYOUT_ROLE_BODY)
+                    CHECK(ln->y >= f->y + f->h);
+            }
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+/* A long article with every kind of block. */
+static char *
+long_article(struct doc *d, size_t art)
+{
+    size_t cap = 64 * 1024, len = 0;
+    char *all = arena_alloc(&d->ed.arena, cap);
+    for (unsigned k = 0; k < 40; k++) {
+        const char *t;
+        if (k % 9 == 4) {
+            t = "The keepers count the lamps";
+            add_block(d, art, EDITION_BLOCK_SUBHEAD, t);
+        } else if (k % 13 == 7) {
+            t = "\xE2\x80\x9CWe waited all winter for this,\xE2\x80\x9D said a fisherman.";
+            add_block(d, art, EDITION_BLOCK_QUOTE, t);
+        } else if (k % 11 == 5) {
+            t = words(d, k, 14);
+            add_block(d, art, EDITION_BLOCK_LIST_ITEM, t);
+        } else if (k % 10 == 8) {
+            add_figure(d, art, "images/lamps.jpg", 1600, 900);
+            continue;
+        } else {
+            t = words(d, k + 100, 30 + (int)(k * 7) % 70);
+            add_block(d, art, EDITION_BLOCK_PARAGRAPH, t);
+        }
+        len += (size_t)snprintf(all + len, cap - len, "%s%s", len ? " " : "", t);
+    }
+    return all;
+}
+
+static void
+test_words_in_order_and_numbers(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    const char *all = long_article(&d, 0);
+    static const int sizes[][2] = {{800, 480}, {1280, 800}, {480, 272}, {600, 1024}};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        struct layout_pages p;
+        if (!set_article(L, &d, 0, sizes[s][0], sizes[s][1], 1.0f, true, &p))
+            continue;
+        static char got[64 * 1024];
+        collect_words(&p, got, sizeof got);
+        CHECK_MSG(strcmp(got, all) == 0, "%dx%d: words differ:\n got %.200s\nwant %.200s",
+                  sizes[s][0], sizes[s][1], got, all);
+        CHECK(p.count >= 2);
+        for (size_t i = 0; i < p.count; i++) {
+            CHECK_INT(p.pages[i].number, i + 1);
+            CHECK_INT(p.pages[i].of, p.count);
+            CHECK_INT(p.pages[i].kind, LAYOUT_PAGE_ARTICLE);
+            char want[64];
+            snprintf(want, sizeof want, "page %zu of %zu", i + 1, p.count);
+            bool footer = false, header = false;
+            int nav = 0;
+            for (size_t l = 0; l < p.pages[i].line_count; l++) {
+                const struct layout_line *ln = &p.pages[i].lines[l];
+                if (ln->role == LAYOUT_ROLE_FOOTER)
+                    footer = strcmp(ln->text, want) == 0 ||
+                             (strchr(ln->text, '/') && atoi(ln->text) == (int)i + 1);
+                if (ln->role == LAYOUT_ROLE_HEADER)
+                    header = strcmp(ln->text, "The Harbour Courier \xC2\xB7 Town") == 0;
+            }
+            for (size_t k = 0; k < p.pages[i].link_count; k++) {
+                const struct layout_link *lk = &p.pages[i].links[k];
+                nav++;
+                CHECK(lk->h >= 40 && lk->w >= 40);
+                if (lk->action == LAYOUT_ACTION_PREV_STORY ||
+                    lk->action == LAYOUT_ACTION_NEXT_STORY)
+                    CHECK(!lk->enabled); /* the only article */
+            }
+            CHECK_MSG(footer, "%dx%d page %zu: no footer \"%s\"", sizes[s][0], sizes[s][1], i + 1,
+                      want);
+            CHECK(header);
+            CHECK_INT(nav, 5);
+        }
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+static int
+body_columns(const struct layout_pages *p, int W)
+{
+    bool left = false, right = false;
+    for (size_t i = 0; i < p->count; i++)
+        for (size_t l = 0; l < p->pages[i].line_count; l++) {
+            const struct layout_line *ln = &p->pages[i].lines[l];
+            if (ln->role != LAYOUT_ROLE_BODY)
+                continue;
+            if (ln->x + ln->w <= W / 2 + 2)
+                left = true;
+            else if (ln->x >= W / 2 - 2)
+                right = true;
+            else
+                return 1; /* a line across the middle: one column */
+        }
+    return left && right ? 2 : 1;
+}
+
+static void
+test_columns(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    long_article(&d, 0);
+    static const struct {
+        int w, h, cols;
+    } cases[] = {{1280, 800, 2}, {1920, 1080, 2}, {800, 480, 1}, {1024, 600, 1}, {600, 1024, 1}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct layout_pages p;
+        if (set_article(L, &d, 0, cases[k].w, cases[k].h, 1.0f, true, &p)) {
+            if (k == 3)
+                dump(&p, "columns");
+            CHECK_MSG(body_columns(&p, cases[k].w) == cases[k].cols, "%dx%d: expected %d columns",
+                      cases[k].w, cases[k].h, cases[k].cols);
+            layout_pages_fini(&p);
+        }
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+static void
+test_every_size_and_scale(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    long_article(&d, 0);
+    d.art[0].title = "A very long headline about the harbour lights, the lamplighters, the "
+                     "council, the winter storms and everything else that happened this year";
+    static const int sizes[][2] = {{480, 272},  {800, 480},   {1024, 600}, {600, 1024},
+                                   {1280, 800}, {1920, 1080}, {1080, 1920}};
+    static const float scales[] = {0.75f, 1.0f, 1.5f, 2.0f};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
+            struct layout_pages p;
+            if (!set_article(L, &d, 0, sizes[s][0], sizes[s][1], scales[k], true, &p))
+                continue;
+            char what[64];
+            snprintf(what, sizeof what, "%dx%d at %.2f", sizes[s][0], sizes[s][1], scales[k]);
+            check_boxes(&p, sizes[s][0], sizes[s][1], what);
+            layout_pages_fini(&p);
+        }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+static void
+test_page_for_block(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    long_article(&d, 0);
+    struct layout_pages a, b;
+    if (set_article(L, &d, 0, 800, 480, 1.0f, true, &a)) {
+        CHECK(a.count >= 4);
+        size_t from = a.count / 2;
+        int32_t block = a.pages[from].first_block;
+        CHECK(block > 0);
+        /* the first page holding the block: this one, or the one before
+         * when the paragraph started there */
+        size_t at = layout_page_for_block(&a, block);
+        CHECK(at == from || (at + 1 == from && a.pages[at].first_block <= block));
+        if (set_article(L, &d, 0, 800, 480, 1.5f, true, &b)) {
+            CHECK(b.count > a.count);
+            size_t to = layout_page_for_block(&b, block);
+            bool holds = false;
+            for (size_t l = 0; l < b.pages[to].line_count; l++)
+                holds |= b.pages[to].lines[l].block == block;
+            for (size_t f = 0; f < b.pages[to].figure_count; f++)
+                holds |= b.pages[to].figures[f].block == block;
+            CHECK_MSG(holds, "page %zu after re-layout does not hold block %d", to, block);
+            layout_pages_fini(&b);
+        }
+        layout_pages_fini(&a);
+    }
+    CHECK_INT(layout_page_for_block(NULL, 3), 0);
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+static void
+test_index(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 6);
+    d.sections[0] = "Town";
+    d.sections[1] = "Sea";
+    d.ed.sections = d.sections;
+    d.ed.section_count = 2;
+    static const char *const secs[] = {"Sea", "Town", "Weather", "Sea", "", "Town"};
+    for (size_t i = 0; i < 6; i++) {
+        d.art[i].section = secs[i];
+        d.art[i].title = words(&d, (unsigned)i + 300, 4 + (int)i * 3);
+        d.art[i].body_loaded = false;
+        if (i % 2 == 0)
+            add_figure(&d, i, "images/thumb.jpg", 1000, 700);
+    }
+    d.art[3].deck = words(&d, 77, 60); /* cut to about 20 words */
+    static const int sizes[][2] = {{800, 480}, {1280, 800}, {480, 272}, {1080, 1920}};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        struct layout_config cfg;
+        layout_config_default(&cfg, sizes[s][0], sizes[s][1]);
+        struct layout_pages p;
+        layout_pages_init(&p);
+        struct err e = {0};
+        CHECK(layout_index(L, &cfg, &d.ed, true, &p, &e));
+        int links[6] = {0};
+        int sections = 0;
+        bool badge = false, date = false, deck_cut = false;
+        for (size_t i = 0; i < p.count; i++) {
+            CHECK_INT(p.pages[i].kind, LAYOUT_PAGE_INDEX);
+            CHECK_INT(p.pages[i].of, p.count);
+            for (size_t k = 0; k < p.pages[i].link_count; k++) {
+                const struct layout_link *lk = &p.pages[i].links[k];
+                if (lk->action == LAYOUT_ACTION_OPEN_ARTICLE && lk->article >= 0 && lk->article < 6)
+                    links[lk->article]++;
+                if (lk->action == LAYOUT_ACTION_SECTION)
+                    sections++;
+            }
+            for (size_t l = 0; l < p.pages[i].line_count; l++) {
+                const char *t = p.pages[i].lines[l].text;
+                badge |= strcmp(t, "OUT OF DATE") == 0;
+                date |= strcmp(t, "Saturday 28 November 2026") == 0;
+                deck_cut |= strstr(t, "\xE2\x80\xA6") != NULL;
+            }
+        }
+        for (size_t i = 0; i < 6; i++)
+            CHECK_MSG(links[i] == 1, "%dx%d: article %zu has %d links", sizes[s][0], sizes[s][1], i,
+                      links[i]);
+        CHECK_INT(sections, 4); /* Town, Sea, then Weather and More */
+        CHECK(badge);
+        CHECK(date);
+        CHECK(deck_cut);
+        char what[32];
+        snprintf(what, sizeof what, "index %dx%d", sizes[s][0], sizes[s][1]);
+        check_boxes(&p, sizes[s][0], sizes[s][1], what);
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+static void
+test_screen_and_errors(void)
+{
+    struct layout *L = make_layout();
+    struct layout_config cfg;
+    layout_config_default(&cfg, 800, 480);
+    struct layout_pages p;
+    layout_pages_init(&p);
+    static const char *const lines[] = {
+        "Copy a bundle to the root of a USB stick and plug it in.",
+        "The kiosk checks it and shows the new edition.",
+    };
+    struct err e = {0};
+    CHECK(layout_screen(L, &cfg, "No edition installed", lines, 2, &p, &e));
+    CHECK_INT(p.count, 1);
+    if (p.count) {
+        CHECK_INT(p.pages[0].kind, LAYOUT_PAGE_SCREEN);
+        CHECK(p.pages[0].line_count >= 3);
+        const struct layout_line *t = &p.pages[0].lines[0];
+        CHECK_STR(t->text, "No edition installed");
+        CHECK(abs((t->x + t->w / 2) - 400) <= 1); /* centred */
+        CHECK(t->y > 100);                        /* vertically centred block */
+        check_boxes(&p, 800, 480, "screen");
+    }
+    layout_pages_fini(&p);
+
+    struct doc d;
+    doc_init(&d, 1);
+    d.art[0].body_loaded = false;
+    layout_pages_init(&p);
+    CHECK(!layout_article(L, &cfg, &d.ed, 0, &p, &e));
+    CHECK_CONTAINS(e.msg, "articles/001-test.md");
+    CHECK_CONTAINS(e.msg, "not loaded");
+    CHECK(!layout_article(L, &cfg, &d.ed, 5, &p, &e));
+    layout_pages_fini(&p);
+    doc_fini(&d);
+
+    CHECK_STR(layout_role_name(LAYOUT_ROLE_HEADLINE), "headline");
+    CHECK_STR(layout_role_name(LAYOUT_ROLE_FOOTER), "footer");
+    layout_destroy(NULL);
+    layout_destroy(L);
+}
+
+int
+main(void)
+{
+    test_total_fit_beats_greedy();
+    test_justified_edges();
+    test_long_word_broken();
+    test_hyphenation_english();
+    test_hyphenation_russian();
+    test_widows_orphans_subheads();
+    test_figure_kept_with_caption();
+    test_figure_deferred();
+    test_words_in_order_and_numbers();
+    test_columns();
+    test_every_size_and_scale();
+    test_page_for_block();
+    test_index();
+    test_screen_and_errors();
+    return check_summary("layout");
+}
