@@ -392,6 +392,9 @@ test_article_words_and_misc(void)
         {"---\r\ntitle: x\r\n---\r\nCRLF lines\r\n", 2, 1},
         {"---\ntitle: x\n---\n1. a\n\n   b\n2. c\n", 3, 2},
         {"---\ntitle: x\n---\n---\n", 0, 0}, /* a rule */
+        /* md4c 0.4.8 reads past its input when it ends right after "](" */
+        {"---\ntitle: x\n---\nword [](", 2, 1}, /* literal text */
+        {"---\ntitle: x\n---\n![](", 1, 1},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         struct edition *ed = one_article("articles/a.md");

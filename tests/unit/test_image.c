@@ -116,6 +116,55 @@ make_png(uint32_t w, uint32_t h, int color_type, bool header_only)
     return b;
 }
 
+/* Formats that need libpng's conversions: 16-bit RGB interlaced, and a
+ * palette with transparency. */
+static struct buf
+make_png_variant(uint32_t w, uint32_t h, bool palette)
+{
+    struct buf b = {NULL, 0};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    unsigned char *row = calloc((size_t)w * 6, 1);
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        free(b.data);
+        b.data = NULL;
+        return b;
+    }
+    png_set_write_fn(png, &b, png_collect, png_noflush);
+    if (palette) {
+        png_color pal[2] = {{200, 0, 0}, {0, 0, 200}};
+        png_byte trans[1] = {0};
+        png_set_IHDR(png, info, w, h, 8, PNG_COLOR_TYPE_PALETTE, PNG_INTERLACE_NONE,
+                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+        png_set_PLTE(png, info, pal, 2);
+        png_set_tRNS(png, info, trans, 1, NULL);
+    } else {
+        png_set_IHDR(png, info, w, h, 16, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_ADAM7,
+                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    }
+    png_write_info(png, info);
+    int passes = palette ? 1 : png_set_interlace_handling(png);
+    for (int pass = 0; pass < passes; pass++)
+        for (uint32_t y = 0; y < h; y++) {
+            for (uint32_t x = 0; x < w; x++) {
+                if (palette) {
+                    row[x] = x < w / 2 ? 0 : 1;
+                } else {
+                    unsigned char *q = row + (size_t)x * 6;
+                    q[0] = q[1] = x < w / 2 ? 0xdd : 0x10; /* red, 16-bit big-endian */
+                    q[2] = q[3] = q[4] = q[5] = 0x20;
+                }
+            }
+            png_write_row(png, row);
+        }
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    return b;
+}
+
 static struct buf
 make_webp(uint32_t w, uint32_t h)
 {
@@ -333,6 +382,24 @@ test_decode_scaled(void)
     image_pixels_free(&px);
     free(g.data);
     image_pixels_free(NULL);
+
+    /* palette with a transparent entry: alpha 0 on the left, 255 on the right */
+    struct buf pal = make_png_variant(12, 6, true);
+    CHECK_MSG(image_decode(pal.data, pal.len, IMAGE_MAX_PIXELS_DEFAULT, 0, 0, &px, &e), "%s",
+              e.msg);
+    CHECK(px.rgba && px.width == 12 && px.rgba[0] == 200 && px.rgba[3] == 0);
+    CHECK(px.rgba && px.rgba[11 * 4 + 2] == 200 && px.rgba[11 * 4 + 3] == 255);
+    image_pixels_free(&px);
+    free(pal.data);
+
+    /* 16-bit interlaced, scaled down */
+    struct buf deep = make_png_variant(64, 32, false);
+    CHECK_MSG(image_decode(deep.data, deep.len, IMAGE_MAX_PIXELS_DEFAULT, 16, 16, &px, &e), "%s",
+              e.msg);
+    CHECK(px.rgba && px.width == 16 && px.height == 8);
+    CHECK(px.rgba && px.rgba[0] == 0xdd && px.rgba[15 * 4] == 0x10 && px.rgba[3] == 255);
+    image_pixels_free(&px);
+    free(deep.data);
 }
 
 int
