@@ -209,15 +209,13 @@ cmd_verify(struct args *a, bool inspect)
     printf("articles:  %zu\n", ed->article_count);
     for (size_t i = 0; i < ed->article_count; i++) {
         const struct edition_article *art = &ed->articles[i];
-        size_t figs = 0;
-        for (size_t b = 0; b < art->block_count; b++)
-            figs += art->blocks[b].kind == EDITION_BLOCK_FIGURE;
         words += art->word_count;
-        printf("  %-32s %-12s %6u words %2zu photos  %s\n", art->path,
-               art->section[0] ? art->section : "-", art->word_count, figs, art->title);
+        printf("  %-32s %-12s %6u words  %-5s  %s\n", art->path,
+               art->section[0] ? art->section : "-", art->word_count, art->lead ? "photo" : "-",
+               art->title);
     }
-    printf("words:     %llu\nimages:    %zu\nsignature: %s%s\n", (unsigned long long)words,
-           info.image_count,
+    printf("words:     %llu\nimages:    %zu (%zu shown in articles)\nsignature: %s%s\n",
+           (unsigned long long)words, info.image_count, info.figure_count,
            info.signature_verified  ? "verified, key "
            : info.signature_present ? "present (not checked: no --key)"
                                     : "none",

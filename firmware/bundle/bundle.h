@@ -71,12 +71,15 @@ struct bundle_options {
 /* Default limits, no keys, no progress, real filesystem. */
 void bundle_options_default(struct bundle_options *o);
 
-/* What a verified read found. ed belongs to the caller (edition_destroy);
- * its articles hold full bodies. */
+/* What a verified read found. ed belongs to the caller (bundle_info_fini):
+ * the manifest and each article's front matter, lead figure and word count
+ * (edition_parse_article_meta); bodies are validated but not kept, so memory
+ * stays bounded. */
 struct bundle_info {
     struct edition *ed;
     size_t file_count;    /* regular files, SHA256SUMS included */
     size_t image_count;   /* files under images/ */
+    size_t figure_count;  /* photos shown by the articles, all together */
     uint64_t total_bytes; /* uncompressed data */
     bool signature_present;
     bool signature_verified;

@@ -21,6 +21,12 @@
 
 #define BLOCK_BYTES (64 * 1024)
 #define PROBE_BYTES (512 * 1024) /* image header bytes kept for image_probe */
+/* Article bodies are parsed in a scratch edition that is dropped (and the
+ * manifest parsed again) once its arena holds this much: memory stays
+ * bounded however much text a bundle carries. */
+#ifndef SCRATCH_BYTES /* overridable to exercise the renewal in a test build */
+#define SCRATCH_BYTES ((size_t)32 * 1024 * 1024)
+#endif
 
 enum kind { K_SUMS, K_SIG, K_MANIFEST, K_ARTICLE, K_IMAGE };
 
@@ -49,7 +55,17 @@ struct rd {
     bool sig_checked;
     char *sums_text;
     size_t sums_len;
-    struct edition *ed;
+    struct edition *ed;      /* manifest + article metadata: returned in info */
+    struct edition *scratch; /* full article bodies, dropped now and then */
+    struct edition_limits el;
+    char *manifest; /* the manifest's bytes, to parse into a new scratch */
+    size_t manifest_len;
+    bool *article_seen; /* by manifest index */
+    struct fig {
+        char *image;
+        size_t article;
+    } * figs; /* every photo an article shows */
+    size_t fig_count, fig_cap;
     bool manifest_done;
     struct bundle_info *info;
     uint8_t *block;
@@ -313,6 +329,14 @@ handle_manifest(struct rd *r, int fd, struct err *e)
     if (ok)
         ok = edition_parse_manifest(r->ed, "manifest.yaml", k.data ? (const char *)k.data : "",
                                     k.len, e);
+    if (ok) {
+        r->article_seen = calloc(r->ed->article_count + 1, sizeof *r->article_seen);
+        r->manifest = k.data ? (char *)k.data : NULL;
+        r->manifest_len = k.len;
+        k.data = NULL;
+        if (!r->article_seen)
+            ok = err_set(e, ERR_NOMEM, "out of memory");
+    }
     keep_free(&k);
     if (!ok)
         return false;
@@ -322,6 +346,45 @@ handle_manifest(struct rd *r, int fd, struct err *e)
                        "manifest.yaml: sequence %lld is not newer than the installed edition's "
                        "%lld",
                        (long long)r->ed->sequence, (long long)r->p->min_sequence);
+    }
+    return true;
+}
+
+/* A scratch edition with the manifest parsed, fresh when the last one grew
+ * past SCRATCH_BYTES. */
+static bool
+scratch_ready(struct rd *r, struct err *e)
+{
+    if (r->scratch && r->scratch->arena.used < SCRATCH_BYTES)
+        return true;
+    edition_destroy(r->scratch);
+    r->scratch = edition_create(&r->el);
+    if (!r->scratch)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    return edition_parse_manifest(r->scratch, "manifest.yaml", r->manifest ? r->manifest : "",
+                                  r->manifest_len, e);
+}
+
+static bool
+collect_figures(struct rd *r, size_t idx, struct err *e)
+{
+    const struct edition_article *a = &r->scratch->articles[idx];
+    for (size_t b = 0; b < a->block_count; b++) {
+        const struct edition_block *blk = &a->blocks[b];
+        if (blk->kind != EDITION_BLOCK_FIGURE || !blk->figure.image)
+            continue;
+        if (r->fig_count == r->fig_cap) {
+            size_t cap = r->fig_cap ? r->fig_cap * 2 : 64;
+            struct fig *nf = realloc(r->figs, cap * sizeof *nf);
+            if (!nf)
+                return err_set(e, ERR_NOMEM, "out of memory");
+            r->figs = nf;
+            r->fig_cap = cap;
+        }
+        char *img = strdup(blk->figure.image);
+        if (!img)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        r->figs[r->fig_count++] = (struct fig){.image = img, .article = idx};
     }
     return true;
 }
@@ -341,10 +404,14 @@ handle_article(struct rd *r, const char *name, int fd, struct err *e)
     bool ok = stream_data(r, name, r->lim->max_article_bytes, fd, &k, sha, e);
     ok = finish_file(r, fd, name, ok, e) && ok;
     ok = ok && check_sum(r, name, sha, e);
-    if (ok)
-        ok =
-            edition_parse_article(r->ed, (size_t)idx, k.data ? (const char *)k.data : "", k.len, e);
+    const char *text = k.data ? (const char *)k.data : "";
+    ok =
+        ok && scratch_ready(r, e) && edition_parse_article(r->scratch, (size_t)idx, text, k.len, e);
+    ok = ok && collect_figures(r, (size_t)idx, e) &&
+         edition_parse_article_meta(r->ed, (size_t)idx, text, k.len, e);
     keep_free(&k);
+    if (ok)
+        r->article_seen[idx] = true;
     return ok;
 }
 
@@ -530,25 +597,23 @@ check_complete(struct rd *r, struct err *e)
         }
     }
     for (size_t i = 0; i < r->ed->article_count; i++) {
-        const struct edition_article *a = &r->ed->articles[i];
-        if (!a->body_loaded) {
-            esc_name(esc, sizeof esc, a->path);
+        if (!r->article_seen[i]) {
+            esc_name(esc, sizeof esc, r->ed->articles[i].path);
             return err_set(e, ERR_INVALID, "manifest.yaml names %s, which is not in the bundle",
                            esc);
         }
-        for (size_t b = 0; b < a->block_count; b++) {
-            const struct edition_block *blk = &a->blocks[b];
-            if (blk->kind != EDITION_BLOCK_FIGURE || !blk->figure.image)
-                continue;
-            if (!image_seen(r, blk->figure.image)) {
-                char img[256];
-                esc_name(img, sizeof img, blk->figure.image);
-                esc_name(esc, sizeof esc, a->path);
-                return err_set(e, ERR_INVALID, "%s: the photo %s is not in the bundle's images/",
-                               esc, img);
-            }
+    }
+    for (size_t i = 0; i < r->fig_count; i++) {
+        if (!image_seen(r, r->figs[i].image)) {
+            char img[256];
+            esc_name(img, sizeof img, r->figs[i].image);
+            esc_name(esc, sizeof esc, r->ed->articles[r->figs[i].article].path);
+            return err_set(e, ERR_INVALID, "%s: the photo %s is not in the bundle's images/", esc,
+                           img);
         }
     }
+    if (r->info)
+        r->info->figure_count = r->fig_count;
     return true;
 }
 
@@ -658,14 +723,13 @@ bundle_read_archive(const struct bundle_read *p, struct bundle_info *info, struc
         memset(info, 0, sizeof *info);
     if (sodium_init() < 0)
         return err_set(e, ERR_IO, "libsodium failed to initialise");
-    struct edition_limits el;
-    edition_limits_default(&el);
-    el.max_manifest_bytes = (size_t)r.lim->max_manifest_bytes;
-    el.max_article_bytes = (size_t)r.lim->max_article_bytes;
-    el.max_articles = r.lim->max_entries;
-    el.max_image_pixels = r.lim->max_image_pixels;
-    el.max_image_bytes = (size_t)r.lim->max_image_bytes;
-    r.ed = edition_create(&el);
+    edition_limits_default(&r.el);
+    r.el.max_manifest_bytes = (size_t)r.lim->max_manifest_bytes;
+    r.el.max_article_bytes = (size_t)r.lim->max_article_bytes;
+    r.el.max_articles = r.lim->max_entries;
+    r.el.max_image_pixels = r.lim->max_image_pixels;
+    r.el.max_image_bytes = (size_t)r.lim->max_image_bytes;
+    r.ed = edition_create(&r.el);
     r.block = malloc(BLOCK_BYTES);
     bool ok;
     if (!r.ed || !r.block)
@@ -678,6 +742,12 @@ bundle_read_archive(const struct bundle_read *p, struct bundle_info *info, struc
         close(r.img_fd);
     free(r.block);
     free(r.seen);
+    edition_destroy(r.scratch);
+    free(r.manifest);
+    free(r.article_seen);
+    for (size_t i = 0; i < r.fig_count; i++)
+        free(r.figs[i].image);
+    free(r.figs);
     free(r.sums_text);
     bundle_sums_free(r.sums, r.sum_count);
     if (ok && info) {
