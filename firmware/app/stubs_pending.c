@@ -19,11 +19,3 @@ app_dump_layout(const struct app_config *c)
     fprintf(stderr, "newskiosk: --dump-layout is not built yet\n");
     return 1;
 }
-
-int
-app_run(const struct app_config *c)
-{
-    (void)c;
-    fprintf(stderr, "newskiosk: the interactive kiosk is not built yet\n");
-    return 1;
-}

@@ -1,0 +1,1223 @@
+/* The interactive kiosk: the window, the edition source (a --bundle, or the
+ * installed edition with new bundles from the inboxes installed by a worker
+ * thread), the page cache behind the ui, and the quiet event loop.
+ *
+ * Waking: on X11/Wayland SDL_WaitEventTimeout really blocks, so the loop
+ * waits there with the next deadline, and a small watcher thread turns the
+ * signalfd and the worker's eventfd into SDL user events. On the dummy and
+ * KMSDRM drivers SDL polls every millisecond, so the loop blocks in poll()
+ * itself on a timerfd (the next deadline), the eventfd, the signalfd and the
+ * evdev input nodes, then pumps SDL. Our own evdev descriptors are drained
+ * after each wake-up: every evdev client has its own queue, so this takes
+ * nothing from SDL's descriptors and keeps poll() from spinning.
+ *
+ * Scripted input (--events) goes through the same path: SDL_PushEvent of
+ * finger and key events. The ui's clock is then virtual: it starts at 1000
+ * ms and moves only when a timer of the loop fires (a script wait, an
+ * animation frame, the idle timeout), to exactly that deadline, while the
+ * loop really sleeps that long; so a scripted run is deterministic. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <glob.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef NK_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "app_internal.h"
+#include "bundle.h"
+#include "edition.h"
+#include "kiosk.h"
+#include "layout.h"
+#include "render.h"
+#include "text.h"
+#include "ui.h"
+
+#ifndef NK_HYPHEN_DIR
+#define NK_HYPHEN_DIR "/usr/share/hyphen"
+#endif
+
+#define ARTICLE_CACHE 6    /* articles kept laid out (current, neighbours, attract) */
+#define MAX_EVDEV 16       /* input device nodes watched on KMSDRM */
+#define MAX_PENDING 16     /* synthetic events of one scripted gesture */
+#define SCRIPT_STEP_MS 16  /* between the events of a scripted swipe */
+#define SCRIPT_TAP_MS 60   /* a scripted tap's press to release */
+#define SCRIPT_CLOCK0 1000 /* the virtual clock's start */
+#define PROGRESS_BAR_PX 6
+
+enum wake_code { WAKE_WORKER = 1, WAKE_SIGNAL = 2 };
+
+struct cached_article {
+    int32_t article; /* -1: free */
+    bool ok;
+    uint64_t used;
+    struct layout_pages pages;
+};
+
+struct pending_event {
+    uint64_t due; /* virtual ms */
+    SDL_Event ev;
+};
+
+struct kiosk {
+    const struct app_config *cfg;
+    struct bundle_options bopt;
+    int lw, lh; /* the logical screen the pages are laid out for */
+    int pw, ph; /* the window */
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Texture *rotated; /* logical-size target when --rotate is not 0 */
+    struct text *text;
+    struct render *rd;
+    struct layout *L;
+    struct layout_config lc;
+
+    /* the edition on screen */
+    struct edition *ed;
+    char *tmp_dir; /* --bundle archive unpacked here, removed at exit */
+    bool expired;
+    bool from_state; /* the installed edition (not --bundle) */
+    struct bundle_status status;
+
+    /* pages behind the ui, all at scale */
+    float scale;
+    struct layout_pages index;
+    bool index_ok, index_tried;
+    struct cached_article cache[ARTICLE_CACHE];
+    uint64_t use_clock;
+    struct layout_pages screen; /* splash, no-edition or status */
+    bool screen_ok;
+    int screen_key; /* what screen holds: screen kind * 1000 + percent */
+
+    struct ui *ui;
+    struct app_input input;
+    bool redraw;
+
+    /* waking up */
+    bool use_poll;
+    int tfd, efd, sfd;
+    int evdev[MAX_EVDEV];
+    int evdev_count;
+    Uint32 wake_event;
+    pthread_t watcher;
+    bool watcher_running;
+    atomic_bool stopping;
+
+    /* the install worker */
+    pthread_t worker;
+    bool worker_running;
+    atomic_bool worker_done;
+    atomic_uint_fast64_t done_bytes, total_bytes;
+    atomic_int last_percent;
+    bool worker_ok;
+    struct err worker_err;
+    char installing[PATH_MAX];
+    bool rescan;
+
+    /* scripted input */
+    bool scripted;
+    struct app_script script;
+    size_t script_next;
+    uint64_t vnow;
+    uint64_t script_wait_until; /* 0: not waiting */
+    struct pending_event pending[MAX_PENDING];
+    size_t pending_count, pending_next;
+
+    /* systemd */
+    uint64_t watchdog_ms, watchdog_next;
+    bool notified_ready;
+
+    bool first_frame;
+    bool quit;
+    int exit_code;
+};
+
+static uint64_t
+real_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The ui's clock. */
+static uint64_t
+now_ms(const struct kiosk *k)
+{
+    return k->scripted ? k->vnow : real_ms();
+}
+
+/* ---- pages behind the ui ---- */
+
+static void
+forget_layouts(struct kiosk *k)
+{
+    if (k->rd)
+        render_forget_pages(k->rd);
+    layout_pages_fini(&k->index);
+    layout_pages_init(&k->index);
+    k->index_ok = k->index_tried = false;
+    for (size_t i = 0; i < ARTICLE_CACHE; i++) {
+        if (k->cache[i].article >= 0)
+            layout_pages_fini(&k->cache[i].pages);
+        k->cache[i].article = -1;
+    }
+}
+
+static void
+use_scale(struct kiosk *k, float scale)
+{
+    if (scale == k->scale)
+        return;
+    forget_layouts(k);
+    k->scale = scale;
+    k->lc.font_scale = scale;
+}
+
+static size_t
+content_article_count(void *ctx)
+{
+    struct kiosk *k = ctx;
+    return k->ed ? k->ed->article_count : 0;
+}
+
+static const struct layout_pages *
+content_index(void *ctx, float scale)
+{
+    struct kiosk *k = ctx;
+    if (!k->ed)
+        return NULL;
+    use_scale(k, scale);
+    if (!k->index_tried) {
+        k->index_tried = true;
+        struct err e = {0};
+        k->index_ok = layout_index(k->L, &k->lc, k->ed, k->expired, &k->index, &e);
+        if (!k->index_ok)
+            fprintf(stderr, "newskiosk: the index cannot be set: %s\n", e.msg);
+    }
+    return k->index_ok ? &k->index : NULL;
+}
+
+static const struct layout_pages *
+content_article(void *ctx, size_t a, float scale)
+{
+    struct kiosk *k = ctx;
+    if (!k->ed || a >= k->ed->article_count)
+        return NULL;
+    use_scale(k, scale);
+    struct cached_article *slot = NULL;
+    for (size_t i = 0; i < ARTICLE_CACHE; i++)
+        if (k->cache[i].article == (int32_t)a) {
+            k->cache[i].used = ++k->use_clock;
+            return k->cache[i].ok ? &k->cache[i].pages : NULL;
+        }
+    for (size_t i = 0; i < ARTICLE_CACHE; i++)
+        if (!slot || k->cache[i].article < 0 ||
+            (slot->article >= 0 && k->cache[i].used < slot->used))
+            slot = &k->cache[i];
+    if (slot->article >= 0) {
+        /* page textures are keyed by page address: forget them with the pages */
+        render_forget_pages(k->rd);
+        layout_pages_fini(&slot->pages);
+    }
+    layout_pages_init(&slot->pages);
+    slot->article = (int32_t)a;
+    slot->used = ++k->use_clock;
+    struct err e = {0};
+    slot->ok =
+        edition_load_body(k->ed, a, &e) && layout_article(k->L, &k->lc, k->ed, a, &slot->pages, &e);
+    if (!slot->ok)
+        fprintf(stderr, "newskiosk: warning: %s (article not shown)\n", e.msg);
+    if (slot->ok && slot->pages.count == 0)
+        slot->ok = false;
+    return slot->ok ? &slot->pages : NULL;
+}
+
+static int32_t
+content_section(void *ctx, size_t a)
+{
+    struct kiosk *k = ctx;
+    if (!k->ed || a >= k->ed->article_count)
+        return -1;
+    const char *s = k->ed->articles[a].section;
+    for (size_t i = 0; s && *s && i < k->ed->section_count; i++)
+        if (strcmp(k->ed->sections[i], s) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+/* ---- the edition ---- */
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void
+close_edition(struct kiosk *k)
+{
+    forget_layouts(k);
+    edition_destroy(k->ed);
+    k->ed = NULL;
+}
+
+/* Opens the edition folder dir (for the installed one, the resolved target
+ * of current, so a later switch of current cannot change files under it). */
+static bool
+open_edition_dir(struct kiosk *k, const char *dir, struct err *e)
+{
+    struct edition *ed = edition_open_dir(dir, NULL, e);
+    if (!ed)
+        return false;
+    close_edition(k);
+    k->ed = ed;
+    k->expired = edition_is_expired(ed, (int64_t)time(NULL));
+    render_set_root(k->rd, ed->root ? ed->root : dir);
+    return true;
+}
+
+static bool
+open_bundle_option(struct kiosk *k, struct err *e)
+{
+    const char *path = k->cfg->bundle;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return err_set(e, ERR_IO, "%s: cannot open the bundle: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return open_edition_dir(k, path, e);
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    size_t n = strlen(tmp) + 32;
+    k->tmp_dir = malloc(n);
+    if (!k->tmp_dir)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    snprintf(k->tmp_dir, n, "%s/newskiosk-XXXXXX", tmp);
+    if (!mkdtemp(k->tmp_dir)) {
+        err_set(e, ERR_IO, "%s: cannot create a temporary folder: %s", k->tmp_dir, strerror(errno));
+        free(k->tmp_dir);
+        k->tmp_dir = NULL;
+        return false;
+    }
+    if (!bundle_unpack(path, k->tmp_dir, &k->bopt, e))
+        return false;
+    return open_edition_dir(k, k->tmp_dir, e);
+}
+
+/* Opens state_dir/current if an edition is installed; false only on a
+ * broken installed edition (e says why), true with no edition otherwise. */
+static bool
+open_installed(struct kiosk *k, struct err *e)
+{
+    if (!bundle_status_read(k->cfg->state_dir, &k->status, e))
+        return false;
+    if (!k->status.installed || !k->status.path[0])
+        return true;
+    return open_edition_dir(k, k->status.path, e);
+}
+
+/* ---- the install worker ---- */
+
+static void
+wake(struct kiosk *k)
+{
+    uint64_t one = 1;
+    ssize_t n = write(k->efd, &one, sizeof one);
+    (void)n; /* a full counter already means "wake up" */
+}
+
+static void
+worker_progress(void *user, uint64_t done, uint64_t total)
+{
+    struct kiosk *k = user;
+    atomic_store(&k->done_bytes, done);
+    atomic_store(&k->total_bytes, total);
+    int pct = total ? (int)(done * 100 / total) : 0;
+    if (atomic_exchange(&k->last_percent, pct) != pct)
+        wake(k);
+}
+
+static void *
+worker_main(void *arg)
+{
+    struct kiosk *k = arg;
+    struct bundle_options opt = k->bopt;
+    opt.progress = worker_progress;
+    opt.progress_user = k;
+    k->worker_ok = bundle_install(k->installing, k->cfg->state_dir, &opt, NULL, &k->worker_err);
+    atomic_store(&k->worker_done, true);
+    wake(k);
+    return NULL;
+}
+
+/* Looks in the inboxes and starts installing the newest new bundle. */
+static void
+scan_inboxes(struct kiosk *k)
+{
+    k->rescan = false;
+    if (k->cfg->bundle || k->worker_running || k->cfg->inbox_count == 0)
+        return;
+    struct err e = {0};
+    if (!bundle_scan_inbox(k->cfg->inbox, k->cfg->inbox_count, k->cfg->state_dir, &k->bopt,
+                           k->installing, sizeof k->installing, &e)) {
+        if (e.code != ERR_OK)
+            fprintf(stderr, "newskiosk: inbox: %s\n", e.msg);
+        return;
+    }
+    atomic_store(&k->worker_done, false);
+    atomic_store(&k->done_bytes, 0);
+    atomic_store(&k->total_bytes, 0);
+    atomic_store(&k->last_percent, 0);
+    err_clear(&k->worker_err);
+    if (pthread_create(&k->worker, NULL, worker_main, k) != 0) {
+        fprintf(stderr, "newskiosk: cannot start the installer thread\n");
+        return;
+    }
+    k->worker_running = true;
+    fprintf(stderr, "newskiosk: installing %s\n", k->installing);
+    ui_set_progress(k->ui, 0.0f);
+}
+
+/* The worker's news: progress, or the end of an install. */
+static void
+worker_news(struct kiosk *k)
+{
+    if (!k->worker_running)
+        return;
+    if (!atomic_load(&k->worker_done)) {
+        uint64_t total = atomic_load(&k->total_bytes), done = atomic_load(&k->done_bytes);
+        ui_set_progress(k->ui, total ? (float)((double)done / (double)total) : 0.0f);
+        return;
+    }
+    pthread_join(k->worker, NULL);
+    k->worker_running = false;
+    if (k->worker_ok) {
+        struct err e = {0};
+        if (open_installed(k, &e) && k->ed) {
+            fprintf(stderr, "newskiosk: showing the new edition %s (%s)\n", k->status.title,
+                    k->status.edition);
+            ui_set_edition(k->ui, true, true, now_ms(k));
+        } else {
+            fprintf(stderr, "newskiosk: the new edition cannot be opened: %s\n", e.msg);
+        }
+    } else if (k->worker_err.code != ERR_STALE) {
+        fprintf(stderr, "newskiosk: %s\n", k->worker_err.msg);
+        struct err e = {0};
+        bundle_status_read(k->cfg->state_dir, &k->status, &e);
+    }
+    ui_set_progress(k->ui, -1.0f);
+    k->redraw = true;
+    k->rescan = true; /* another bundle may be waiting */
+}
+
+/* ---- screens drawn from layout_screen ---- */
+
+#define SCREEN_LINES 10
+#define SCREEN_LINE_MAX 700
+
+/* Appends a formatted line (cut to SCREEN_LINE_MAX) to a message screen. */
+static void __attribute__((format(printf, 3, 4)))
+add_line(char (*buf)[SCREEN_LINE_MAX], size_t *n, const char *fmt, ...)
+{
+    if (*n == SCREEN_LINES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf[*n], SCREEN_LINE_MAX, fmt, ap);
+    va_end(ap);
+    (*n)++;
+}
+
+static const struct layout_page *
+screen_page(struct kiosk *k, const struct ui_state *st)
+{
+    int pct = st->progress >= 0 ? (int)(st->progress * 100) : -1;
+    int key = (int)st->view.screen * 1000 + pct + 1;
+    if (k->screen_ok && k->screen_key == key)
+        return &k->screen.pages[0];
+    layout_pages_fini(&k->screen);
+    layout_pages_init(&k->screen);
+    k->screen_key = key;
+    char buf[SCREEN_LINES][SCREEN_LINE_MAX];
+    const char *lines[SCREEN_LINES];
+    size_t n = 0;
+    const char *title;
+    if (st->view.screen == UI_SCREEN_SPLASH) {
+        title = "Loading the edition";
+        add_line(buf, &n, "Checking and installing the new edition: %d%%", pct < 0 ? 0 : pct);
+        add_line(buf, &n, "It will open here in a moment.");
+    } else if (st->view.screen == UI_SCREEN_NO_EDITION) {
+        title = "No edition installed";
+        add_line(buf, &n,
+                 "To load one, copy an edition bundle (a .tar.zst file) to the root of a USB "
+                 "stick and plug it into the kiosk.");
+        add_line(buf, &n, "The kiosk checks it, installs it and shows it here.");
+        if (k->status.rejected) {
+            add_line(buf, &n, "Last bundle refused: %s: %s", k->status.rejected_name,
+                     k->status.rejected_reason);
+        }
+    } else {
+        title = "Operator status";
+        if (k->ed)
+            add_line(buf, &n, "Edition: %s, %s (sequence %lld)%s", k->ed->title, k->ed->edition,
+                     (long long)k->ed->sequence, k->expired ? ", out of date" : "");
+        else
+            add_line(buf, &n, "Edition: none installed");
+        if (k->from_state) {
+            add_line(buf, &n, "Installed in: %s",
+                     k->status.path[0] ? k->status.path : k->cfg->state_dir);
+            if (k->status.rejected)
+                add_line(buf, &n, "Last bundle rejected: %s: %s", k->status.rejected_name,
+                         k->status.rejected_reason);
+            else
+                add_line(buf, &n, "Last bundle rejected: none");
+            if (k->status.fell_back)
+                add_line(buf, &n, "Rolled back: %s", k->status.fallback_reason);
+        } else {
+            add_line(buf, &n, "Shown from: %s (not installed)", k->cfg->bundle);
+        }
+        if (k->worker_running)
+            add_line(buf, &n, "Installing: %s (%d%%)", k->installing, pct < 0 ? 0 : pct);
+        add_line(buf, &n, "newskiosk %s, screen %dx%d, rotation %d, driver %s", NK_VERSION, k->lw,
+                 k->lh, k->cfg->rotate, SDL_GetCurrentVideoDriver());
+        add_line(buf, &n, "Tap anywhere to return.");
+    }
+    for (size_t i = 0; i < n; i++)
+        lines[i] = buf[i];
+    struct err e = {0};
+    struct layout_config lc = k->lc;
+    lc.font_scale = 1.0f;
+    k->screen_ok = layout_screen(k->L, &lc, title, lines, n, &k->screen, &e) && k->screen.count;
+    if (!k->screen_ok) {
+        fprintf(stderr, "newskiosk: cannot set the %s screen: %s\n",
+                ui_screen_name(st->view.screen), e.msg);
+        return NULL;
+    }
+    return &k->screen.pages[0];
+}
+
+/* ---- drawing ---- */
+
+static const struct layout_page *
+view_page(struct kiosk *k, const struct ui_view *v, float scale)
+{
+    const struct layout_pages *p = NULL;
+    if (v->screen == UI_SCREEN_INDEX)
+        p = content_index(k, scale);
+    else if ((v->screen == UI_SCREEN_ARTICLE || v->screen == UI_SCREEN_ATTRACT) && v->article >= 0)
+        p = content_article(k, (size_t)v->article, scale);
+    return p && v->page < p->count ? &p->pages[v->page] : NULL;
+}
+
+static void
+copy_page(struct kiosk *k, const struct layout_page *page, int dx)
+{
+    struct err e = {0};
+    SDL_Texture *t = render_page_texture(k->rd, page, k->lw, k->lh, &e);
+    if (t) {
+        SDL_Rect dst = {dx, 0, k->lw, k->lh};
+        SDL_RenderCopy(k->ren, t, NULL, &dst);
+    } else {
+        render_page(k->rd, page, dx, 0);
+    }
+}
+
+static void
+fill_bar(struct kiosk *k, int y, int h, float fraction)
+{
+    int w = (int)((float)k->lw * (fraction < 0 ? 0 : fraction > 1 ? 1 : fraction));
+    SDL_Rect back = {0, y, k->lw, h}, done = {0, y, w, h};
+    SDL_SetRenderDrawColor(k->ren, 0xd8, 0xd4, 0xcc, 0xff);
+    SDL_RenderFillRect(k->ren, &back);
+    SDL_SetRenderDrawColor(k->ren, 0x9c, 0x1c, 0x1c, 0xff);
+    SDL_RenderFillRect(k->ren, &done);
+}
+
+/* Draws the screen the ui describes into the logical target; writes it to
+ * shot (a PNG) when given; then shows it. */
+static bool
+draw(struct kiosk *k, const char *shot, struct err *e)
+{
+    struct ui_state st;
+    ui_get_state(k->ui, &st);
+    const struct layout_page *cur = NULL, *side = NULL;
+    int side_dx = 0;
+    bool message = st.view.screen == UI_SCREEN_SPLASH || st.view.screen == UI_SCREEN_NO_EDITION ||
+                   st.view.screen == UI_SCREEN_STATUS;
+    if (message) {
+        cur = screen_page(k, &st);
+    } else {
+        cur = view_page(k, &st.view, st.font_scale);
+        if (st.offset < 0 && st.has_next) {
+            side = view_page(k, &st.next, st.font_scale);
+            side_dx = st.offset + k->lw;
+        } else if (st.offset > 0 && st.has_prev) {
+            side = view_page(k, &st.prev, st.font_scale);
+            side_dx = st.offset - k->lw;
+        }
+        /* the current page may have been evicted by the neighbour's layout */
+        cur = view_page(k, &st.view, st.font_scale);
+    }
+    if (k->rotated)
+        SDL_SetRenderTarget(k->ren, k->rotated);
+    SDL_SetRenderDrawColor(k->ren, 0xfb, 0xf9, 0xf4, 0xff);
+    SDL_RenderClear(k->ren);
+    if (cur && message)
+        render_page(k->rd, cur, 0, 0);
+    else if (cur)
+        copy_page(k, cur, st.offset);
+    if (side)
+        copy_page(k, side, side_dx);
+    if (st.view.screen == UI_SCREEN_SPLASH)
+        fill_bar(k, k->lh * 3 / 4, PROGRESS_BAR_PX * 2, st.progress);
+    else if (st.progress >= 0 && !message)
+        fill_bar(k, k->lh - PROGRESS_BAR_PX, PROGRESS_BAR_PX, st.progress);
+    bool ok = true;
+    if (shot)
+        ok = render_save_png(k->ren, k->lw, k->lh, shot, e);
+    if (k->rotated) {
+        SDL_SetRenderTarget(k->ren, NULL);
+        SDL_SetRenderDrawColor(k->ren, 0, 0, 0, 0xff);
+        SDL_RenderClear(k->ren);
+        SDL_Rect dst = {(k->pw - k->lw) / 2, (k->ph - k->lh) / 2, k->lw, k->lh};
+        SDL_RenderCopyEx(k->ren, k->rotated, NULL, &dst, (double)k->cfg->rotate, NULL,
+                         SDL_FLIP_NONE);
+    }
+    SDL_RenderPresent(k->ren);
+    ui_clear_dirty(k->ui);
+    k->redraw = false;
+
+    /* render the neighbours ahead, so a turn is one texture copy */
+    if (!message && !st.animating && st.offset == 0) {
+        if (st.has_next && (side = view_page(k, &st.next, st.font_scale)))
+            render_page_texture(k->rd, side, k->lw, k->lh, NULL);
+        if (st.has_prev && (side = view_page(k, &st.prev, st.font_scale)))
+            render_page_texture(k->rd, side, k->lw, k->lh, NULL);
+    }
+    return ok;
+}
+
+/* ---- events ---- */
+
+static void
+dispatch(struct kiosk *k, const SDL_Event *ev)
+{
+    if (ev->type == k->wake_event) {
+        if (ev->user.code == WAKE_SIGNAL) {
+            int sig = (int)(intptr_t)ev->user.data1;
+            if (sig == SIGUSR1) {
+                k->rescan = true;
+            } else {
+                k->quit = true;
+            }
+        }
+        worker_news(k);
+        return;
+    }
+    if (ev->type == SDL_WINDOWEVENT) {
+        if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
+            ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            k->redraw = true;
+        return;
+    }
+    if (ev->type == SDL_RENDER_TARGETS_RESET || ev->type == SDL_RENDER_DEVICE_RESET) {
+        render_forget_pages(k->rd);
+        k->redraw = true;
+        return;
+    }
+    struct ui_input in;
+    if (app_input_translate(&k->input, ev, now_ms(k), &in))
+        ui_handle(k->ui, &in);
+}
+
+static void
+handle_signal(struct kiosk *k, int sig)
+{
+    if (sig == SIGUSR1)
+        k->rescan = true;
+    else
+        k->quit = true;
+}
+
+/* Reads what woke poll(): signals, the worker, input nodes. */
+static void
+drain_fds(struct kiosk *k)
+{
+    uint64_t v;
+    if (read(k->efd, &v, sizeof v) == (ssize_t)sizeof v)
+        worker_news(k);
+    struct signalfd_siginfo si;
+    while (read(k->sfd, &si, sizeof si) == (ssize_t)sizeof si)
+        handle_signal(k, (int)si.ssi_signo);
+    char buf[1024];
+    for (int i = 0; i < k->evdev_count; i++)
+        while (read(k->evdev[i], buf, sizeof buf) > 0)
+            ;
+    while (read(k->tfd, &v, sizeof v) == (ssize_t)sizeof v)
+        ;
+}
+
+/* X11/Wayland: turns the signalfd and the eventfd into SDL user events. */
+static void *
+watcher_main(void *arg)
+{
+    struct kiosk *k = arg;
+    for (;;) {
+        struct pollfd p[2] = {{k->sfd, POLLIN, 0}, {k->efd, POLLIN, 0}};
+        if (poll(p, 2, -1) < 0 && errno != EINTR)
+            return NULL;
+        if (atomic_load(&k->stopping))
+            return NULL;
+        if (p[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(k->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+                SDL_Event ev = {.type = k->wake_event};
+                ev.user.code = WAKE_SIGNAL;
+                ev.user.data1 = (void *)(intptr_t)si.ssi_signo;
+                SDL_PushEvent(&ev);
+            }
+        }
+        if (p[1].revents & POLLIN) {
+            uint64_t v;
+            if (read(k->efd, &v, sizeof v) == (ssize_t)sizeof v) {
+                SDL_Event ev = {.type = k->wake_event};
+                ev.user.code = WAKE_WORKER;
+                SDL_PushEvent(&ev);
+            }
+        }
+    }
+}
+
+/* ---- scripted input ---- */
+
+static void
+to_window(const struct kiosk *k, int lx, int ly, float *nx, float *ny)
+{
+    int px = lx, py = ly;
+    switch (k->cfg->rotate) {
+    case 90:
+        px = k->lh - 1 - ly;
+        py = lx;
+        break;
+    case 180:
+        px = k->lw - 1 - lx;
+        py = k->lh - 1 - ly;
+        break;
+    case 270:
+        px = ly;
+        py = k->lw - 1 - lx;
+        break;
+    default:
+        break;
+    }
+    *nx = ((float)px + 0.5f) / (float)k->pw;
+    *ny = ((float)py + 0.5f) / (float)k->ph;
+}
+
+static void
+queue_finger(struct kiosk *k, uint64_t due, Uint32 type, int lx, int ly)
+{
+    if (k->pending_count == MAX_PENDING)
+        return;
+    SDL_Event ev = {.type = type};
+    ev.tfinger.touchId = APP_SCRIPT_TOUCH_ID;
+    ev.tfinger.fingerId = 1;
+    ev.tfinger.windowID = SDL_GetWindowID(k->win);
+    ev.tfinger.pressure = 1.0f;
+    to_window(k, lx, ly, &ev.tfinger.x, &ev.tfinger.y);
+    k->pending[k->pending_count++] = (struct pending_event){.due = due, .ev = ev};
+}
+
+static void
+queue_key(struct kiosk *k, uint64_t due, Uint32 type, SDL_Keycode key)
+{
+    if (k->pending_count == MAX_PENDING)
+        return;
+    SDL_Event ev = {.type = type};
+    ev.key.windowID = SDL_GetWindowID(k->win);
+    ev.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
+    ev.key.keysym.sym = key;
+    ev.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+    k->pending[k->pending_count++] = (struct pending_event){.due = due, .ev = ev};
+}
+
+/* Checks what only SDL can: key names, and taps inside the screen. */
+static bool
+script_check(struct kiosk *k, struct err *e)
+{
+    char shown[256];
+    err_escape(shown, sizeof shown, k->cfg->events, strlen(k->cfg->events));
+    for (size_t i = 0; i < k->script.count; i++) {
+        const struct app_script_cmd *c = &k->script.cmds[i];
+        if (c->op == APP_SCRIPT_KEY && SDL_GetKeyFromName(c->text) == SDLK_UNKNOWN) {
+            char name[96];
+            err_escape(name, sizeof name, c->text, strlen(c->text));
+            return err_set(e, ERR_USAGE,
+                           "%s:%u: unknown key name '%s' (SDL key names: Right, Left, PageDown, "
+                           "PageUp, Space, Home, Escape, +, -, F1)",
+                           shown, c->line, name);
+        }
+        if (c->op == APP_SCRIPT_TAP && (c->x >= k->lw || c->y >= k->lh))
+            return err_set(e, ERR_USAGE, "%s:%u: tap %d %d is outside the %dx%d screen", shown,
+                           c->line, c->x, c->y, k->lw, k->lh);
+    }
+    return true;
+}
+
+/* Pushes the synthetic events that are due; true when it pushed some (they
+ * are handled before the script goes on) or some remain. */
+static bool
+push_pending(struct kiosk *k)
+{
+    size_t before = k->pending_next;
+    while (k->pending_next < k->pending_count && k->pending[k->pending_next].due <= k->vnow) {
+        SDL_Event ev = k->pending[k->pending_next++].ev;
+        ev.common.timestamp = SDL_GetTicks();
+        SDL_PushEvent(&ev);
+    }
+    bool pushed = k->pending_next != before;
+    if (k->pending_next == k->pending_count)
+        k->pending_next = k->pending_count = 0;
+    return pushed || k->pending_count != 0;
+}
+
+/* Runs script commands until one needs time to pass. */
+static void
+script_step(struct kiosk *k)
+{
+    if (push_pending(k))
+        return;
+    if (k->script_wait_until) {
+        if (k->vnow < k->script_wait_until)
+            return;
+        k->script_wait_until = 0;
+    }
+    while (k->script_next < k->script.count && !k->quit) {
+        const struct app_script_cmd *c = &k->script.cmds[k->script_next++];
+        uint64_t t = k->vnow;
+        switch (c->op) {
+        case APP_SCRIPT_TAP:
+            queue_finger(k, t, SDL_FINGERDOWN, c->x, c->y);
+            queue_finger(k, t + SCRIPT_TAP_MS, SDL_FINGERUP, c->x, c->y);
+            push_pending(k);
+            return;
+        case APP_SCRIPT_SWIPE: {
+            /* 60% of the screen in 6 steps of 16 ms: a decided swipe */
+            int x0 = k->lw / 2, y0 = k->lh / 2, dx = 0, dy = 0;
+            if (c->swipe == APP_SWIPE_LEFT || c->swipe == APP_SWIPE_RIGHT) {
+                dx = (c->swipe == APP_SWIPE_LEFT ? -1 : 1) * k->lw * 3 / 5;
+                x0 -= dx / 2;
+            } else {
+                dy = (c->swipe == APP_SWIPE_UP ? -1 : 1) * k->lh * 3 / 5;
+                y0 -= dy / 2;
+            }
+            queue_finger(k, t, SDL_FINGERDOWN, x0, y0);
+            for (int i = 1; i <= 6; i++)
+                queue_finger(k, t + (uint64_t)i * SCRIPT_STEP_MS, SDL_FINGERMOTION, x0 + dx * i / 6,
+                             y0 + dy * i / 6);
+            queue_finger(k, t + 7 * SCRIPT_STEP_MS, SDL_FINGERUP, x0 + dx, y0 + dy);
+            push_pending(k);
+            return;
+        }
+        case APP_SCRIPT_KEY: {
+            SDL_Keycode key = SDL_GetKeyFromName(c->text);
+            queue_key(k, t, SDL_KEYDOWN, key);
+            queue_key(k, t, SDL_KEYUP, key);
+            push_pending(k);
+            return;
+        }
+        case APP_SCRIPT_WAIT:
+            k->script_wait_until = t + c->ms;
+            return;
+        case APP_SCRIPT_SCREENSHOT: {
+            struct err e = {0};
+            if (!draw(k, c->text, &e)) {
+                fprintf(stderr, "newskiosk: %s:%u: %s\n", k->cfg->events, c->line, e.msg);
+                k->exit_code = 1;
+                k->quit = true;
+            }
+            return;
+        }
+        case APP_SCRIPT_QUIT:
+            k->quit = true;
+            return;
+        }
+    }
+}
+
+/* The next time (ui clock) the script needs the loop; UI_NO_DEADLINE if none. */
+static uint64_t
+script_deadline(const struct kiosk *k)
+{
+    if (k->pending_next < k->pending_count)
+        return k->pending[k->pending_next].due;
+    if (k->script_wait_until)
+        return k->script_wait_until;
+    if (k->script_next < k->script.count)
+        return k->vnow; /* more to do now */
+    return UI_NO_DEADLINE;
+}
+
+/* ---- set-up ---- */
+
+static bool
+wants_poll(void)
+{
+    const char *d = SDL_GetCurrentVideoDriver();
+    return d && (strcmp(d, "dummy") == 0 || strcmp(d, "KMSDRM") == 0 || strcmp(d, "evdev") == 0 ||
+                 strcmp(d, "offscreen") == 0);
+}
+
+static void
+open_evdev(struct kiosk *k)
+{
+    const char *d = SDL_GetCurrentVideoDriver();
+    if (!d || strcmp(d, "KMSDRM") != 0)
+        return;
+    glob_t g;
+    if (glob("/dev/input/event*", 0, NULL, &g) != 0)
+        return;
+    for (size_t i = 0; i < g.gl_pathc && k->evdev_count < MAX_EVDEV; i++) {
+        int fd = open(g.gl_pathv[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0)
+            k->evdev[k->evdev_count++] = fd;
+    }
+    globfree(&g);
+}
+
+static bool
+open_window(struct kiosk *k, struct err *e)
+{
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0"); /* a finger is not also a mouse */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1"); /* SIGTERM/SIGINT come through our signalfd */
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
+        return err_set(e, ERR_IO, "cannot start the display (SDL video driver %s): %s",
+                       getenv("SDL_VIDEODRIVER") ? getenv("SDL_VIDEODRIVER") : "auto",
+                       SDL_GetError());
+    Uint32 flags = SDL_WINDOW_SHOWN | (k->cfg->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    k->win = SDL_CreateWindow("newskiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                              k->cfg->width, k->cfg->height, flags);
+    if (!k->win)
+        return err_set(e, ERR_IO, "cannot open a %dx%d window: %s", k->cfg->width, k->cfg->height,
+                       SDL_GetError());
+    k->ren = SDL_CreateRenderer(k->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE);
+    if (!k->ren)
+        k->ren = SDL_CreateRenderer(k->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!k->ren)
+        return err_set(e, ERR_IO, "cannot create a renderer: %s", SDL_GetError());
+    if (SDL_GetRendererOutputSize(k->ren, &k->pw, &k->ph) != 0) {
+        k->pw = k->cfg->width;
+        k->ph = k->cfg->height;
+    }
+    /* The logical screen: the window turned by --rotate. */
+    k->lw = k->pw;
+    k->lh = k->ph;
+    if (k->cfg->rotate == 90 || k->cfg->rotate == 270) {
+        k->lw = k->ph;
+        k->lh = k->pw;
+    }
+    if (k->cfg->rotate) {
+        k->rotated = SDL_CreateTexture(k->ren, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET,
+                                       k->lw, k->lh);
+        if (!k->rotated)
+            return err_set(e, ERR_IO, "--rotate %d needs target textures: %s", k->cfg->rotate,
+                           SDL_GetError());
+    }
+    k->wake_event = SDL_RegisterEvents(1);
+    if (k->wake_event == (Uint32)-1)
+        return err_set(e, ERR_IO, "cannot register an SDL event: %s", SDL_GetError());
+    app_input_init(&k->input, k->lw, k->lh, k->pw, k->ph, k->cfg->rotate);
+    return true;
+}
+
+static bool
+open_kiosk(struct kiosk *k, struct err *e)
+{
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGUSR1);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGHUP);
+    /* blocked before SDL starts threads, so every thread inherits it */
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    k->sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+    k->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    k->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (k->sfd < 0 || k->efd < 0 || k->tfd < 0)
+        return err_set(e, ERR_IO, "cannot create the loop's descriptors: %s", strerror(errno));
+
+    if (k->cfg->events) {
+        if (!app_script_load(&k->script, k->cfg->events, e))
+            return false;
+        k->scripted = true;
+        k->vnow = SCRIPT_CLOCK0;
+    }
+    if (!open_window(k, e))
+        return false;
+    if (k->scripted && !script_check(k, e))
+        return false;
+    k->use_poll = wants_poll();
+    open_evdev(k);
+
+    struct text_fonts fonts;
+    text_fonts_default(&fonts);
+    k->text = text_create(&fonts, e);
+    if (!k->text)
+        return false;
+    k->L = layout_create(text_metrics(k->text), NK_HYPHEN_DIR);
+    if (!k->L)
+        return err_set(e, ERR_NOMEM, "out of memory creating the typesetter");
+    k->rd = render_create(k->ren, k->text, e);
+    if (!k->rd)
+        return false;
+    struct app_config lcfg = *k->cfg;
+    lcfg.width = k->pw; /* fullscreen may differ from --size */
+    lcfg.height = k->ph;
+    app_layout_config(&lcfg, &k->lc);
+    k->scale = k->lc.font_scale;
+
+    struct ui_config ucfg = {
+        .width = k->lw,
+        .height = k->lh,
+        .font_scale = k->lc.font_scale,
+        .idle_timeout_ms = (uint64_t)k->cfg->idle_timeout_s * 1000u,
+        .attract_interval_ms = (uint64_t)k->cfg->attract_interval_s * 1000u,
+        .allow_quit = k->cfg->allow_quit,
+    };
+    struct ui_content content = {.ctx = k,
+                                 .article_count = content_article_count,
+                                 .index_pages = content_index,
+                                 .article_pages = content_article,
+                                 .article_section = content_section};
+    k->ui = ui_create(&ucfg, &content, now_ms(k));
+    if (!k->ui)
+        return err_set(e, ERR_NOMEM, "out of memory");
+
+    if (k->cfg->bundle) {
+        if (!open_bundle_option(k, e))
+            return false;
+    } else {
+        k->from_state = true;
+        struct err re = {0};
+        if (!bundle_recover(k->cfg->state_dir, &k->bopt, &k->status, &re))
+            fprintf(stderr, "newskiosk: %s\n", re.msg);
+        struct err oe = {0};
+        if (!open_installed(k, &oe))
+            fprintf(stderr, "newskiosk: the installed edition cannot be opened: %s\n", oe.msg);
+    }
+    if (k->ed)
+        ui_set_edition(k->ui, true, true, now_ms(k));
+    scan_inboxes(k);
+
+    if (!k->use_poll) {
+        if (pthread_create(&k->watcher, NULL, watcher_main, k) != 0)
+            return err_set(e, ERR_IO, "cannot start the watcher thread");
+        k->watcher_running = true;
+    }
+#ifdef NK_HAVE_SYSTEMD
+    uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) > 0 && usec >= 2000) {
+        k->watchdog_ms = usec / 2000u; /* half the period */
+        k->watchdog_next = real_ms() + k->watchdog_ms;
+    }
+#endif
+    return true;
+}
+
+static void
+close_kiosk(struct kiosk *k)
+{
+    if (k->worker_running) {
+        pthread_join(k->worker, NULL); /* an install finishes or fails atomically */
+        k->worker_running = false;
+    }
+    if (k->watcher_running) {
+        atomic_store(&k->stopping, true);
+        wake(k);
+        pthread_join(k->watcher, NULL);
+    }
+    ui_destroy(k->ui);
+    forget_layouts(k);
+    layout_pages_fini(&k->index);
+    layout_pages_fini(&k->screen);
+    edition_destroy(k->ed);
+    render_destroy(k->rd);
+    layout_destroy(k->L);
+    text_destroy(k->text);
+    if (k->rotated)
+        SDL_DestroyTexture(k->rotated);
+    if (k->ren)
+        SDL_DestroyRenderer(k->ren);
+    if (k->win)
+        SDL_DestroyWindow(k->win);
+    SDL_Quit();
+    if (k->tmp_dir) {
+        nftw(k->tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(k->tmp_dir);
+    }
+    app_script_fini(&k->script);
+    for (int i = 0; i < k->evdev_count; i++)
+        close(k->evdev[i]);
+    if (k->sfd >= 0)
+        close(k->sfd);
+    if (k->efd >= 0)
+        close(k->efd);
+    if (k->tfd >= 0)
+        close(k->tfd);
+}
+
+/* ---- the loop ---- */
+
+static uint64_t
+min_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Sleeps until an input, a wake-up or the next deadline. */
+static void
+wait_for_work(struct kiosk *k)
+{
+    uint64_t vd =
+        min_u64(ui_next_deadline(k->ui), k->scripted ? script_deadline(k) : UI_NO_DEADLINE);
+    uint64_t now = real_ms();
+    uint64_t rd = UI_NO_DEADLINE; /* real-time deadline */
+    if (vd != UI_NO_DEADLINE)
+        rd = k->scripted ? now + (vd > k->vnow ? vd - k->vnow : 0) : vd;
+    if (k->watchdog_ms)
+        rd = min_u64(rd, k->watchdog_next);
+    if (k->redraw || (k->rescan && !k->worker_running))
+        rd = now;
+
+    if (k->use_poll) {
+        struct itimerspec its = {0};
+        if (rd != UI_NO_DEADLINE) {
+            uint64_t at = rd > now ? rd : now;
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            uint64_t base_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+            uint64_t target_ns = base_ns + (at - now) * 1000000u;
+            if (target_ns == base_ns)
+                target_ns++;
+            its.it_value.tv_sec = (time_t)(target_ns / 1000000000u);
+            its.it_value.tv_nsec = (long)(target_ns % 1000000000u);
+        }
+        timerfd_settime(k->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+        struct pollfd p[3 + MAX_EVDEV];
+        int n = 0;
+        p[n++] = (struct pollfd){k->tfd, POLLIN, 0};
+        p[n++] = (struct pollfd){k->efd, POLLIN, 0};
+        p[n++] = (struct pollfd){k->sfd, POLLIN, 0};
+        for (int i = 0; i < k->evdev_count; i++)
+            p[n++] = (struct pollfd){k->evdev[i], POLLIN, 0};
+        if (poll(p, (nfds_t)n, -1) > 0)
+            drain_fds(k);
+        SDL_PumpEvents();
+    } else {
+        int timeout = -1;
+        if (rd != UI_NO_DEADLINE)
+            timeout = rd > now ? (int)min_u64(rd - now, INT32_MAX) : 0;
+        SDL_Event ev;
+        if (SDL_WaitEventTimeout(&ev, timeout))
+            dispatch(k, &ev);
+    }
+    uint64_t after = real_ms();
+    if (k->scripted && vd != UI_NO_DEADLINE && after >= now + (vd > k->vnow ? vd - k->vnow : 0))
+        k->vnow = vd > k->vnow ? vd : k->vnow;
+    if (k->watchdog_ms && after >= k->watchdog_next) {
+#ifdef NK_HAVE_SYSTEMD
+        sd_notify(0, "WATCHDOG=1");
+#endif
+        k->watchdog_next = after + k->watchdog_ms;
+    }
+}
+
+int
+app_run(const struct app_config *c)
+{
+    struct kiosk *k = calloc(1, sizeof *k);
+    if (!k) {
+        fprintf(stderr, "newskiosk: out of memory\n");
+        return 1;
+    }
+    k->cfg = c;
+    k->sfd = k->efd = k->tfd = -1;
+    k->scale = -1;
+    layout_pages_init(&k->index);
+    layout_pages_init(&k->screen);
+    for (size_t i = 0; i < ARTICLE_CACHE; i++)
+        k->cache[i].article = -1;
+    bundle_options_default(&k->bopt);
+    for (size_t i = 0; i < c->key_count && i < BUNDLE_MAX_KEYS; i++)
+        k->bopt.keys[k->bopt.key_count++] = c->keys[i];
+    k->bopt.require_signature = c->require_signature;
+
+    struct err e = {0};
+    if (!open_kiosk(k, &e)) {
+        fprintf(stderr, "newskiosk: %s\n", e.msg);
+        int rc = e.code == ERR_USAGE ? 2 : 1;
+        close_kiosk(k);
+        free(k);
+        return rc;
+    }
+    k->redraw = true;
+    while (!k->quit) {
+        SDL_Event ev;
+        while (SDL_PollEvent(&ev))
+            dispatch(k, &ev);
+        if (k->quit)
+            break;
+        if (k->rescan && !k->worker_running)
+            scan_inboxes(k);
+        ui_tick(k->ui, now_ms(k));
+        struct ui_state st;
+        ui_get_state(k->ui, &st);
+        if (st.quit)
+            break;
+        if (st.dirty || k->redraw) {
+            struct err de = {0};
+            draw(k, NULL, &de);
+            if (!k->first_frame) {
+                k->first_frame = true;
+#ifdef NK_HAVE_SYSTEMD
+                sd_notify(0, "READY=1");
+#endif
+                if (c->exit_after_first_frame)
+                    break;
+            }
+        }
+        if (k->scripted) {
+            script_step(k);
+            if (k->quit)
+                break;
+            /* events just pushed are handled before sleeping */
+            if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+                continue;
+        }
+        wait_for_work(k);
+    }
+    int rc = k->exit_code;
+    close_kiosk(k);
+    free(k);
+    return rc;
+}
