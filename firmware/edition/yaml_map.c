@@ -47,10 +47,23 @@ next_event(struct yreader *r, yaml_event_t *ev)
     return true;
 }
 
+/* YAML's spellings of null: "key: ~" means the same as "key:". */
+static bool
+is_null(const yaml_event_t *ev)
+{
+    static const char *const nulls[] = {"~", "null", "Null", "NULL"};
+    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+        if (strcmp((const char *)ev->data.scalar.value, nulls[i]) == 0)
+            return true;
+    return false;
+}
+
 static bool
 scalar_item(struct yreader *r, const yaml_event_t *ev, struct yitem *out)
 {
-    size_t len = ev->data.scalar.length;
+    size_t len = is_null(ev) ? 0 : ev->data.scalar.length;
     out->text = arena_strndup(r->tmp, (const char *)ev->data.scalar.value, len);
     if (!out->text)
         return err_set(r->e, ERR_NOMEM, "%s: out of memory reading YAML", r->name);

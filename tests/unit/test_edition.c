@@ -96,6 +96,8 @@ test_manifest_bad(void)
         {"format: 1\n", "", ERR_INVALID, "format is required"},
         {"title: The Harbour Gazette\n", "title: \"\"\n", ERR_INVALID,
          ":2: title must not be empty"},
+        {"title: The Harbour Gazette\n", "title: null\n", ERR_INVALID,
+         ":2: title must not be empty"},
         {"edition: 2026-11-28\n", "edition: 2026-13-01\n", ERR_INVALID,
          "manifest.yaml:3: edition must be an ISO date"},
         {"edition: 2026-11-28\n", "edition: 2026-02-29\n", ERR_INVALID, ":3: edition must be"},
@@ -446,6 +448,7 @@ test_article_bad(void)
     } rows[] = {
         {"---\ndeck: no title\n---\nbody\n", ERR_INVALID, "articles/a.md:3: title is required"},
         {"---\ntitle: \"\"\n---\nbody\n", ERR_INVALID, "articles/a.md:3: title is required"},
+        {"---\ntitle: ~\n---\nbody\n", ERR_INVALID, "articles/a.md:3: title is required"},
         {"---\ntitle: x\nbody without end\n", ERR_INVALID,
          "articles/a.md:1: front matter opened with '---' is never closed"},
         {"---", ERR_INVALID, "articles/a.md:1: front matter opened with '---' is never closed"},
