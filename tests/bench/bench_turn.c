@@ -1,9 +1,9 @@
-/* bench_turn: times page turns the way the reader does them, outside the
- * reader's event loop: pages of the edition's first articles are rendered
- * ahead into target textures (render_page), and a turn copies the next page's
- * texture to the window and presents it. Reported separately: the turn
- * (copy + present, what a finger waits for when the neighbour is ready) and
- * the render-ahead of one page into a texture (done after the turn is shown).
+/* bench_turn: times page turns the way the reader draws them, outside the
+ * reader's event loop: the pages of the edition's first articles, each shown
+ * from its texture rendered ahead (render_page_texture, the reader's LRU),
+ * copied over a cleared screen and presented. Reported separately: the turn
+ * (what a finger waits for when the neighbour is ready) and the render-ahead
+ * of the following page into its texture (done after the turn is shown).
  * Uses the software renderer of whatever SDL video driver is set (dummy in
  * the bench). Prints `key=value` lines for scripts/bench.
  *   bench_turn DIR [--size WxH] [--turns N]
@@ -22,6 +22,22 @@
 #include "text.h"
 
 #define BENCH_MAX_PAGES 64
+
+/* What the reader does to show a page: its texture (rendered ahead, so an
+ * LRU hit) copied over a cleared screen, then presented. */
+static bool
+show(SDL_Renderer *r, struct render *rd, const struct layout_page *page, int w, int h,
+     struct err *e)
+{
+    SDL_Texture *tex = render_page_texture(rd, page, w, h, e);
+    if (!tex)
+        return false;
+    SDL_SetRenderDrawColor(r, 0xff, 0xff, 0xff, 0xff);
+    SDL_RenderClear(r);
+    SDL_RenderCopy(r, tex, NULL, NULL);
+    SDL_RenderPresent(r);
+    return true;
+}
 
 static int
 usage(const char *msg)
@@ -61,7 +77,6 @@ main(int argc, char **argv)
     struct render *rd = NULL;
     SDL_Window *win = NULL;
     SDL_Renderer *r = NULL;
-    SDL_Texture *tex[2] = {NULL, NULL};
     double *turn_ms = calloc((size_t)turns, sizeof *turn_ms);
     double *ahead_ms = calloc((size_t)turns, sizeof *ahead_ms);
     struct layout_pages pages;
@@ -76,11 +91,10 @@ main(int argc, char **argv)
         goto done;
     }
     win = SDL_CreateWindow("bench_turn", 0, 0, w, h, 0);
-    r = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
-    for (int i = 0; r && i < 2; i++)
-        tex[i] = SDL_CreateTexture(r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w, h);
-    if (!tex[0] || !tex[1]) {
-        fprintf(stderr, "bench_turn: SDL window, renderer or texture: %s\n", SDL_GetError());
+    r = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE)
+            : NULL;
+    if (!r) {
+        fprintf(stderr, "bench_turn: SDL window or renderer: %s\n", SDL_GetError());
         goto done;
     }
 
@@ -114,29 +128,22 @@ main(int argc, char **argv)
     render_set_root(rd, ed->root ? ed->root : dir);
 
     /* The first page on screen, its neighbour rendered ahead. */
-    SDL_SetRenderTarget(r, tex[0]);
-    render_page(rd, &pages.pages[0], 0, 0);
-    SDL_SetRenderTarget(r, NULL);
-    SDL_RenderCopy(r, tex[0], NULL, NULL);
-    SDL_RenderPresent(r);
-    SDL_SetRenderTarget(r, tex[1]);
-    render_page(rd, &pages.pages[1], 0, 0);
-    SDL_SetRenderTarget(r, NULL);
+    if (!show(r, rd, &pages.pages[0], w, h, &e))
+        goto fail;
+    if (!render_page_texture(rd, &pages.pages[1], w, h, &e))
+        goto fail;
 
     size_t shown = 0;
-    int cur = 0; /* tex[cur] holds the page on screen, tex[cur ^ 1] the next one */
     for (int k = 0; k < turns; k++) {
-        double t0 = bench_now_ms();
-        SDL_RenderCopy(r, tex[cur ^ 1], NULL, NULL);
-        SDL_RenderPresent(r);
-        turn_ms[k] = bench_now_ms() - t0;
         shown = (shown + 1) % pages.count;
-        cur ^= 1;
+        double t0 = bench_now_ms();
+        if (!show(r, rd, &pages.pages[shown], w, h, &e))
+            goto fail;
+        turn_ms[k] = bench_now_ms() - t0;
 
         t0 = bench_now_ms();
-        SDL_SetRenderTarget(r, tex[cur ^ 1]);
-        render_page(rd, &pages.pages[(shown + 1) % pages.count], 0, 0);
-        SDL_SetRenderTarget(r, NULL);
+        if (!render_page_texture(rd, &pages.pages[(shown + 1) % pages.count], w, h, &e))
+            goto fail;
         ahead_ms[k] = bench_now_ms() - t0;
     }
 
@@ -158,9 +165,6 @@ done:
     layout_destroy(L);
     text_destroy(t);
     edition_destroy(ed);
-    for (int i = 0; i < 2; i++)
-        if (tex[i])
-            SDL_DestroyTexture(tex[i]);
     if (r)
         SDL_DestroyRenderer(r);
     if (win)
