@@ -643,6 +643,8 @@ lctx_end(struct lctx *c, struct err *e, const char *what)
 {
     free(c->wc);
     c->wc = NULL;
+    free(c->hm);
+    c->hm = NULL;
     if (c->oom)
         return err_set(e, ERR_NOMEM, "layout: out of memory while setting %s", what);
     return true;

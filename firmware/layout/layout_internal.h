@@ -45,6 +45,14 @@ struct wcache_entry {
     int32_t width;
 };
 
+/* Hyphenation points of one word (bit k: a break after k characters). */
+struct hmemo_entry {
+    const char *word;
+    uint32_t len, hash;
+    const void *dict;
+    uint64_t mask;
+};
+
 /* The scratch context of one layout call. oom is sticky: once an allocation
  * fails, pushes return scratch storage and the call reports ERR_NOMEM at the
  * end, so that deep helpers need not propagate every failure. */
@@ -55,6 +63,8 @@ struct lctx {
     _Alignas(16) unsigned char scratch[256];
     struct wcache_entry *wc;
     size_t wc_cap, wc_count;
+    struct hmemo_entry *hm; /* hyphenation memo, per call */
+    size_t hm_cap, hm_count;
 };
 
 void vec_init(struct vec *v, size_t elem);

@@ -25,6 +25,7 @@
 #define FINAL_HYPHEN_DEMERITS 5000
 #define FITNESS_DEMERITS 3000
 #define MAX_WORD_BYTES 96
+#define LOOSE_RATIO 0.75
 
 enum { IT_BOX, IT_GLUE, IT_PEN };
 
@@ -44,6 +45,7 @@ struct node {
     int32_t prev;
     uint8_t fit;
     bool flagged;
+    float ratio; /* adjustment ratio of the line ending here */
     int64_t tw, ty, tz, tinf;
     double dem;
 };
@@ -143,10 +145,172 @@ push_split_word(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
     }
 }
 
+static int
+space_width(struct breaker *b, uint8_t face)
+{
+    if (b->space_w[face] < 0) {
+        struct layout_font font = {face, b->st->px};
+        b->space_w[face] = lctx_measure(b->c, font, &b->st->props, " ", 1);
+    }
+    return b->space_w[face];
+}
+
+static int
+hyphen_width(struct breaker *b, uint8_t face)
+{
+    if (b->hyphen_w[face] < 0) {
+        struct layout_font font = {face, b->st->px};
+        b->hyphen_w[face] = lctx_measure(b->c, font, &b->st->props, "-", 1);
+    }
+    return b->hyphen_w[face];
+}
+
 static bool
 is_letter(ucs4_t cp)
 {
     return uc_is_alpha(cp);
+}
+
+/* Sum of per-character advances of buf[from, to): cheap (few distinct
+ * characters, all cached) and used only for proportions. */
+static int
+char_units(struct breaker *b, uint8_t face, uint32_t from, uint32_t to)
+{
+    const uint8_t *s = (const uint8_t *)b->buf;
+    struct layout_font font = {face, b->st->px};
+    int sum = 0;
+    for (uint32_t p = from; p < to;) {
+        ucs4_t cp;
+        int n = u8_mbtouc(&cp, s + p, to - p);
+        sum += lctx_measure(b->c, font, &b->st->props, b->buf + p, (size_t)n);
+        p += (uint32_t)n;
+    }
+    return sum;
+}
+
+static void
+push_box_w(struct breaker *b, uint8_t face, uint32_t off, uint32_t len, int w)
+{
+    struct item *it = vec_push(b->c, &b->items);
+    it->type = IT_BOX;
+    it->face = face;
+    it->off = off;
+    it->len = len;
+    it->w = w;
+}
+
+static uint32_t
+hmemo_hash(const void *dict, const char *w, size_t n)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)dict;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint8_t)w[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static bool
+hmemo_get(struct lctx *c, const void *dict, const char *w, size_t n, uint64_t *mask)
+{
+    if (!c->hm_cap)
+        return false;
+    uint32_t h = hmemo_hash(dict, w, n);
+    for (size_t j = h & (c->hm_cap - 1); c->hm[j].word; j = (j + 1) & (c->hm_cap - 1)) {
+        const struct hmemo_entry *e = &c->hm[j];
+        if (e->hash == h && e->len == n && e->dict == dict && memcmp(e->word, w, n) == 0) {
+            *mask = e->mask;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+hmemo_put(struct lctx *c, const void *dict, const char *w, size_t n, uint64_t mask)
+{
+    if (c->hm_count * 2 >= c->hm_cap) {
+        size_t cap = c->hm_cap ? c->hm_cap * 2 : 1024;
+        struct hmemo_entry *t = calloc(cap, sizeof *t);
+        if (!t)
+            return; /* a memo only: work on without it */
+        for (size_t i = 0; i < c->hm_cap; i++) {
+            if (!c->hm[i].word)
+                continue;
+            size_t j = c->hm[i].hash & (cap - 1);
+            while (t[j].word)
+                j = (j + 1) & (cap - 1);
+            t[j] = c->hm[i];
+        }
+        free(c->hm);
+        c->hm = t;
+        c->hm_cap = cap;
+    }
+    uint32_t h = hmemo_hash(dict, w, n);
+    size_t j = h & (c->hm_cap - 1);
+    while (c->hm[j].word)
+        j = (j + 1) & (c->hm_cap - 1);
+    c->hm[j] = (struct hmemo_entry){w, (uint32_t)n, h, dict, mask};
+    c->hm_count++;
+}
+
+/* libhyphen's points for a word of nchars letters (UTF-8, len bytes):
+ * bit k set when a hyphen may follow the k-th character, keeping at least
+ * 2 characters before and 3 after. */
+static uint64_t
+hyphen_points(struct layout_hyph *h, const uint8_t *word8, size_t len, size_t nchars)
+{
+    uint8_t lower[MAX_WORD_BYTES * 2 + 8];
+    size_t lower_len = sizeof lower;
+    uint8_t *lw = u8_tolower(word8, len, NULL, NULL, lower, &lower_len);
+    if (!lw)
+        return 0;
+    if (lw != lower) {
+        free(lw);
+        return 0;
+    }
+    if (lower_len != len)
+        return 0;
+    /* the word in the dictionary's charset: one byte a character, or UTF-8 */
+    char word[MAX_WORD_BYTES * 2 + 8];
+    size_t wlen;
+    if (h->utf8) {
+        memcpy(word, lower, lower_len);
+        wlen = lower_len;
+    } else {
+        char *in = (char *)lower, *outp = word;
+        size_t inleft = lower_len, outleft = sizeof word - 1;
+        iconv((iconv_t)h->conv, NULL, NULL, NULL, NULL);
+        if (iconv((iconv_t)h->conv, &in, &inleft, &outp, &outleft) == (size_t)-1 ||
+            (size_t)(outp - word) != nchars)
+            return 0;
+        wlen = nchars;
+    }
+    word[wlen] = '\0';
+    char hy[MAX_WORD_BYTES * 2 + 16];
+    char **rep = NULL;
+    int *pos = NULL, *cut = NULL;
+    uint64_t mask = 0;
+    if (hnj_hyphen_hyphenate2((HyphenDict *)h->dict, word, (int)wlen, hy, NULL, &rep, &pos, &cut) ==
+        0) {
+        size_t k = 0;
+        for (size_t i = 0; i < wlen; i++) {
+            bool char_end = !h->utf8 || i + 1 == wlen || (((uint8_t)word[i + 1]) & 0xC0) != 0x80;
+            if (!char_end)
+                continue;
+            k++;
+            if ((hy[i] & 1) && !(rep && rep[i]) && k >= 2 && nchars - k >= 3 && k < 64)
+                mask |= (uint64_t)1 << k;
+        }
+    }
+    if (rep) {
+        for (size_t i = 0; i < wlen; i++)
+            free(rep[i]);
+        free(rep);
+    }
+    free(pos);
+    free(cut);
+    return mask;
 }
 
 /* Pushes a word as fragments between its hyphenation points. */
@@ -191,69 +355,35 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
         return;
     }
     cstart[nchars] = z;
-    uint8_t lower[MAX_WORD_BYTES * 2 + 8];
-    size_t lower_len = sizeof lower;
-    uint8_t *lw = u8_tolower(s + a, z - a, NULL, NULL, lower, &lower_len);
-    if (!lw || lower_len != z - a) {
-        if (lw && lw != lower)
-            free(lw);
+    uint64_t mask = 0;
+    if (!hmemo_get(b->c, h->dict, (const char *)s + a, z - a, &mask)) {
+        mask = hyphen_points(h, s + a, z - a, nchars);
+        hmemo_put(b->c, h->dict, (const char *)s + a, z - a, mask);
+    }
+    if (!mask) {
         push_box(b, face, off, len);
         return;
     }
-    /* the word in the dictionary's charset: one byte a character, or UTF-8 */
-    char word[MAX_WORD_BYTES * 2 + 8];
-    size_t wlen;
-    if (h->utf8) {
-        memcpy(word, lower, lower_len);
-        wlen = lower_len;
-    } else {
-        char *in = (char *)lower, *outp = word;
-        size_t inleft = lower_len, outleft = sizeof word - 1;
-        iconv((iconv_t)h->conv, NULL, NULL, NULL, NULL);
-        if (iconv((iconv_t)h->conv, &in, &inleft, &outp, &outleft) == (size_t)-1 ||
-            (size_t)(outp - word) != nchars) {
-            push_box(b, face, off, len);
-            return;
-        }
-        wlen = nchars;
-    }
-    word[wlen] = '\0';
-    char hy[MAX_WORD_BYTES * 2 + 16];
-    char **rep = NULL;
-    int *pos = NULL, *cut = NULL;
-    bool ok = hnj_hyphen_hyphenate2((HyphenDict *)h->dict, word, (int)wlen, hy, NULL, &rep, &pos,
-                                    &cut) == 0;
-    /* break after character k (1-based count of characters on the left) */
-    bool brk[MAX_WORD_BYTES + 1] = {false};
-    if (ok) {
-        size_t k = 0;
-        for (size_t i = 0; i < wlen; i++) {
-            bool char_end =
-                h->utf8 ? (i + 1 == wlen || (((uint8_t)word[i + 1]) & 0xC0) != 0x80) : true;
-            if (!char_end)
-                continue;
-            k++;
-            if ((hy[i] & 1) && !(rep && rep[i]) && k >= 2 && nchars - k >= 3)
-                brk[k] = true;
-        }
-    }
-    if (rep) {
-        for (size_t i = 0; i < wlen; i++)
-            free(rep[i]);
-        free(rep);
-    }
-    free(pos);
-    free(cut);
+    /* fragment widths: the word's shaped width shared out in proportion to
+     * per-character advances, so that only whole words and the final runs
+     * go through the shaper */
+    int word_w = box_width(b, face, off, len);
+    int total_units = char_units(b, face, off, off + len);
     uint32_t start = off;
+    int used = 0;
     for (size_t k = 2; k + 3 <= nchars; k++) {
-        if (!brk[k])
+        if (!(mask & ((uint64_t)1 << k)))
             continue;
         uint32_t at = off + cstart[k];
-        push_box(b, face, start, at - start);
-        push_pen(b, HYPHEN_PENALTY, b->hyphen_w[face], true, true, face);
+        int w = total_units > 0
+                    ? (int)lround((double)word_w * char_units(b, face, start, at) / total_units)
+                    : 0;
+        push_box_w(b, face, start, at - start, w);
+        used += w;
+        push_pen(b, HYPHEN_PENALTY, hyphen_width(b, face), true, true, face);
         start = at;
     }
-    push_box(b, face, start, off + len - start);
+    push_box_w(b, face, start, off + len - start, word_w - used);
 }
 
 static void
@@ -314,11 +444,11 @@ build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
                     flush_word(b, h, face, (uint32_t)word, p - (uint32_t)word);
                 word = -1;
                 if (!at_line_start(b)) {
-                    int sw = b->space_w[face];
+                    int sw = space_width(b, face);
                     if (b->st->ragged)
                         push_glue(b, sw, 0, 0);
                     else
-                        push_glue(b, sw, sw / 2, sw / 3);
+                        push_glue(b, sw, (sw * 2 + 1) / 3, (sw + 1) / 3);
                 }
             } else if (cp == '\n') {
                 if (word >= 0)
@@ -387,6 +517,7 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
             int32_t pw = it->type == IT_PEN ? it->w : 0;
             bool flagged = it->type == IT_PEN && it->flagged;
             double best[4] = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+            double best_r[4] = {0, 0, 0, 0};
             int32_t best_from[4] = {-1, -1, -1, -1};
             next_active.count = 0;
             for (size_t a = 0; a < active.count; a++) {
@@ -428,6 +559,7 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
                 d += nd->dem;
                 if (d < best[fit]) {
                     best[fit] = d;
+                    best_r[fit] = r;
                     best_from[fit] = ai;
                 }
             }
@@ -463,6 +595,7 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
                 nn->tz = tz;
                 nn->tinf = tinf;
                 nn->dem = best[f];
+                nn->ratio = (float)best_r[f];
                 *(int32_t *)vec_push(c, &next_active) = (int32_t)(nodes.count - 1);
             }
             struct vec tmp = active;
@@ -500,10 +633,8 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
         size_t k = count;
         for (int32_t ni = best; ni > 0; ni = VEC_AT(&nodes, struct node, ni)->prev) {
             const struct node *nd = VEC_AT(&nodes, struct node, ni);
-            if (k < count && nd->fit == 3)
-                *max_ratio = 2;
-            else if (k < count && nd->fit == 2 && *max_ratio < 1)
-                *max_ratio = 1;
+            if (k < count && nd->ratio > *max_ratio)
+                *max_ratio = nd->ratio;
             *VEC_AT(breaks, int32_t, --k) = nd->pos;
         }
         if (c->oom)
@@ -745,18 +876,17 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     b.min_w = st->width - st->first_indent;
     if (b.min_w < 1)
         b.min_w = 1;
-    for (int face = 0; face < LAYOUT_FACE_COUNT; face++) {
-        struct layout_font font = {(uint8_t)face, st->px};
-        b.space_w[face] = lctx_measure(c, font, &st->props, " ", 1);
-        b.hyphen_w[face] = lctx_measure(c, font, &st->props, "-", 1);
-    }
+    for (int face = 0; face < LAYOUT_FACE_COUNT; face++)
+        b.space_w[face] = b.hyphen_w[face] = -1; /* measured on first use */
     struct layout_hyph *h = st->hyphenate ? layout_hyph_for(c->L, st->props.lang) : NULL;
     struct vec breaks;
     vec_init(&breaks, sizeof(int32_t));
     double max_ratio = 0;
     build_items(&b, spans, span_count, span_off, brks, NULL);
     size_t nb = total_fit(&b, 1.0, &breaks, &max_ratio);
-    if ((!nb || max_ratio >= 1) && h) {
+    /* hyphenate only a paragraph that cannot be set, or only with a line
+     * whose spaces stretch by more than LOOSE_RATIO of their stretchability */
+    if ((!nb || max_ratio > LOOSE_RATIO) && h) {
         struct vec hb;
         vec_init(&hb, sizeof(int32_t));
         double hr = 0;
