@@ -71,7 +71,8 @@ struct body {
     char *img_src, *img_title;
     size_t img_line;
 
-    size_t last_off; /* furthest source offset seen, for line numbers */
+    size_t last_off;          /* furthest source offset seen, for line numbers */
+    size_t line_off, line_no; /* a known (offset, line) pair to count on from */
     uint32_t words;
     bool in_word;
 };
@@ -492,22 +493,22 @@ attr_text(struct body *p, const MD_ATTRIBUTE *at)
     return buf;
 }
 
-/* The line of an image: where its src appears in the source. md4c hands the
- * attribute as a pointer into the source when it has no escapes; otherwise
- * search for it, and fall back to the last text seen. */
+/* The line of an image: where md4c's src attribute points into the source
+ * (it does when the src has no escapes), else the last text seen. Lines are
+ * counted on from the previous answer, so many images stay linear. */
 static size_t
-image_line(struct body *p, const MD_ATTRIBUTE *src, const char *decoded)
+image_line(struct body *p, const MD_ATTRIBUTE *src)
 {
     size_t off = p->last_off;
-    if (src->text >= p->src && src->text < p->src + p->src_len) {
+    if (src->text >= p->src && src->text < p->src + p->src_len)
         off = (size_t)(src->text - p->src);
-    } else if (decoded[0]) {
-        const char *hit =
-            memmem(p->src + p->last_off, p->src_len - p->last_off, decoded, strlen(decoded));
-        if (hit)
-            off = (size_t)(hit - p->src);
+    if (off < p->line_off) {
+        p->line_off = 0;
+        p->line_no = p->first_line;
     }
-    return edition_line_at(p->src, off, p->first_line);
+    p->line_no = edition_line_at(p->src + p->line_off, off - p->line_off, p->line_no);
+    p->line_off = off;
+    return p->line_no;
 }
 
 static int
@@ -518,7 +519,7 @@ begin_image(struct body *p, const MD_SPAN_IMG_DETAIL *d)
     p->alt_len = 0;
     if (!p->img_src || !p->img_title || !append_raw(&p->alt, &p->alt_len, &p->alt_cap, "", 0))
         return fail_nomem(p);
-    p->img_line = image_line(p, &d->src, p->img_src);
+    p->img_line = image_line(p, &d->src);
     if (!edition_valid_image_path(p->img_src)) {
         char esc[128];
         err_escape(esc, sizeof esc, p->img_src, strlen(p->img_src));
@@ -890,12 +891,21 @@ edition_article_parse(struct edition *ed, size_t index, const void *vdata, size_
     if (!parse_front(ed, &a, &f, e))
         return false;
 
+    size_t openers = 0;
+    for (const char *q = f.body; (q = memmem(q, (size_t)(f.body + f.body_len - q), "![", 2));
+         q += 2)
+        if (++openers > EDITION_MAX_IMAGES)
+            return err_set(e, ERR_LIMIT, "%s:%zu: more than %d images in one article", a.path,
+                           edition_line_at(f.body, (size_t)(q - f.body), f.close_line + 1),
+                           EDITION_MAX_IMAGES);
+
     struct body p = {
         .ed = ed,
         .path = a.path,
         .src = f.body,
         .src_len = f.body_len,
         .first_line = f.close_line + 1,
+        .line_no = f.close_line + 1,
         .full = full,
         .on_image = on_image,
         .ctx = ctx,

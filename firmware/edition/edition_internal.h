@@ -11,6 +11,12 @@
 #define EDITION_ARENA_BUDGET ((size_t)512 * 1024 * 1024)
 /* More top-level keys than this in a manifest or front matter is an error. */
 #define EDITION_MAX_KEYS 256
+/* Images an article may reference. md4c 0.4.8 takes time quadratic in the
+ * number of images in one paragraph (seconds for 100,000 in 2 MiB), so the
+ * body's "![" openers are counted before md4c sees it. */
+#define EDITION_MAX_IMAGES 1000
+/* Sections are display headings, a handful an edition. */
+#define EDITION_MAX_SECTIONS 256
 
 struct edition_priv {
     struct edition pub; /* first: edition_create hands out &priv->pub */

@@ -86,6 +86,9 @@ parse_sections(struct manifest_ctx *m, const struct yentry *ent)
     if (ent->kind != YENTRY_LIST)
         return err_set(m->e, ERR_INVALID, "%s:%zu: sections must be a list of names", m->name,
                        ent->line);
+    if (ent->item_count > EDITION_MAX_SECTIONS)
+        return err_set(m->e, ERR_LIMIT, "%s:%zu: more than %d sections", m->name, ent->line,
+                       EDITION_MAX_SECTIONS);
     struct edition *ed = m->ed;
     ed->sections = arena_alloc(&ed->arena, (ent->item_count + 1) * sizeof *ed->sections);
     if (!ed->sections)

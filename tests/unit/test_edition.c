@@ -506,6 +506,22 @@ test_article_bad(void)
     CHECK_INT(e.code, ERR_LIMIT);
     CHECK_CONTAINS(e.msg, "articles/a.md: 26 bytes exceeds the article limit");
     edition_destroy(ed);
+
+    /* too many images (md4c slows down quadratically with them) */
+    ed = one_article("articles/a.md");
+    size_t cap = 64 * 1024, len = 0;
+    char *big = malloc(cap);
+    len += (size_t)snprintf(big, cap, "---\ntitle: x\n---\n");
+    for (int i = 0; i < 1001; i++)
+        len += (size_t)snprintf(big + len, cap - len, "![a](images/a.jpg)\n");
+    CHECK(!edition_parse_article(ed, 0, big, len, &e));
+    CHECK_INT(e.code, ERR_LIMIT);
+    CHECK_CONTAINS(e.msg, "articles/a.md:1004: more than 1000 images");
+    len -= strlen("![a](images/a.jpg)\n");
+    CHECK_MSG(edition_parse_article(ed, 0, big, len, &e), "%s", e.msg);
+    CHECK_INT(ed->articles[0].block_count, 1000);
+    free(big);
+    edition_destroy(ed);
 }
 
 static void
