@@ -1,0 +1,26 @@
+# The interactive kiosk end to end (issue 5): a scripted walk of the sample
+# edition compared pixel for pixel with --render-pages, idle CPU under the
+# dummy driver and under Xvfb, a real window under Xvfb, bad scripts and
+# configs. Included from tests/unit/app.cmake (tests/ scope).
+include_guard(GLOBAL)
+find_program(NK_READER_PYTHON3 python3)
+if(NOT NK_READER_PYTHON3)
+  return()
+endif()
+set(NK_READER_E2E ${CMAKE_CURRENT_LIST_DIR}/reader_e2e.py)
+set(NK_READER_SAMPLE ${CMAKE_SOURCE_DIR}/assets/sample-edition)
+
+function(nk_reader_test name timeout)
+  add_test(NAME e2e.reader_${name} COMMAND ${NK_READER_PYTHON3} ${NK_READER_E2E} ${ARGN})
+  set_tests_properties(e2e.reader_${name} PROPERTIES TIMEOUT ${timeout} SKIP_RETURN_CODE 77
+                       ENVIRONMENT "${NK_TEST_ENV}")
+endfunction()
+
+nk_reader_test(walk 600 walk $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
+nk_reader_test(errors 120 errors $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
+# 5 s idle on the index must cost under 0.05 CPU s (the target is 0.1 s a minute).
+nk_reader_test(idle_dummy 60 idle $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE} 5 0.05)
+nk_reader_test(idle_xvfb 60 idle $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE} 5 0.05 xvfb)
+nk_reader_test(xvfb_window 120 xvfb $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
+set_tests_properties(e2e.reader_idle_dummy e2e.reader_idle_xvfb e2e.reader_xvfb_window
+                     PROPERTIES RUN_SERIAL TRUE)

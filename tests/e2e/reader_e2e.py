@@ -1,0 +1,417 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the interactive kiosk (issue 5), through --events.
+
+    reader_e2e.py walk   NEWSKIOSK EDITION
+    reader_e2e.py idle   NEWSKIOSK EDITION SECONDS MAX_CPU_S [xvfb]
+    reader_e2e.py xvfb   NEWSKIOSK EDITION
+    reader_e2e.py errors NEWSKIOSK EDITION
+
+walk: a scripted reader, headless (SDL dummy driver), opens every article
+from the index by tapping its entry, pages to its end with keys, swipes and
+edge taps, returns with Escape, uses the nav bar (next story, contents), runs
+past an article's last page into the next, idles into the index and the
+attract loop and touches out of it. Every screenshot must be byte-identical
+to the page --render-pages writes for the page --dump-layout says is shown.
+
+idle: the kiosk sits on the index; CPU time (utime+stime from /proc) over
+SECONDS after start-up must stay under MAX_CPU_S; SIGTERM ends it with 0.
+With "xvfb", the same in a real X window under Xvfb.
+
+xvfb: a real window under Xvfb: a root-window screenshot (ImageMagick
+import) is not blank; a mouse click (xdotool) on the first headline opens
+the article (the screen changes). Skips (exit 77) without Xvfb/import/xdotool.
+
+errors: bad --events scripts and config files: exit 2, one line naming the
+file and line, no sanitizer report.
+"""
+import filecmp
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
+SKIP = 77
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL:", msg, file=sys.stderr)
+
+
+def run(cmd, env=None, timeout=300):
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    if p.returncode != 0 or SANITIZER.search(p.stderr):
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[:3000]}")
+    return p
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def center(link):
+    return link["x"] + link["w"] // 2, link["y"] + link["h"] // 2
+
+
+class Walk:
+    """Builds an --events script and the list of (screenshot, expected PNG)."""
+
+    def __init__(self, pages, shots, pngs):
+        self.pages, self.shots, self.pngs = pages, shots, pngs
+        self.lines, self.expect = [], []
+        self.index = [i for i, p in enumerate(pages) if p["kind"] == "index"]
+        self.articles = []  # per article: list of page numbers in the dump
+        for i, p in enumerate(pages):
+            if p["kind"] != "article":
+                continue
+            if p["number"] == 1:
+                self.articles.append([])
+            self.articles[-1].append(i)
+
+    def cmd(self, line):
+        self.lines.append(line)
+
+    def shot(self, page, what):
+        name = os.path.join(self.shots, f"{len(self.expect):04d}.png")
+        self.cmd(f"screenshot {name}")
+        self.expect.append((name, os.path.join(self.pngs, f"{page + 1:04d}.png"), what))
+
+    def index_page_of(self, a):
+        path = self.pages[self.articles[a][0]]["article"]
+        for i in self.index:
+            for link in self.pages[i]["links"]:
+                if link["action"] == "open_article" and link.get("article") == path:
+                    return i, link
+        sys.exit(f"FAIL: no index entry links to {path}")
+
+    def nav(self, page, action):
+        for link in self.pages[page]["links"]:
+            if link["action"] == action:
+                return link
+        sys.exit(f"FAIL: page {page + 1} has no {action} link")
+
+
+def test_walk(kiosk, edition):
+    tmp = tempfile.mkdtemp(prefix="nk-walk-")
+    try:
+        conf = os.path.join(tmp, "kiosk.conf")
+        write(conf, "idle_timeout = 1\nattract_interval = 1\n")
+        pngs, shots = os.path.join(tmp, "pages"), os.path.join(tmp, "shots")
+        os.mkdir(shots)
+        dump = os.path.join(tmp, "layout.json")
+        base = [kiosk, "--config", conf, "--bundle", edition, "--size", "800x480"]
+        run(base + ["--dump-layout", dump, "--render-pages", pngs])
+        with open(dump, encoding="utf-8") as f:
+            pages = json.load(f)["pages"]
+        w = Walk(pages, shots, pngs)
+        if len(w.articles) < 2 or not w.index:
+            sys.exit("FAIL: the edition needs an index and two articles for the walk")
+        w.shot(w.index[0], "index page 1 at start")
+        turn = ["key PageDown", "swipe left\nwait 200", "tap 795 240", "key Right", "key Space"]
+        t = 0
+        for a, article in enumerate(w.articles):
+            ip, link = w.index_page_of(a)
+            w.cmd("key Home")
+            for _ in range(w.index.index(ip)):
+                w.cmd("key PageDown")
+            w.shot(ip, f"index page listing article {a + 1}")
+            x, y = center(link)
+            w.cmd(f"tap {x} {y}")
+            w.shot(article[0], f"article {a + 1} page 1 after tapping its entry")
+            for p in article[1:]:
+                w.cmd(turn[t % len(turn)])
+                w.shot(p, f"article {a + 1} page {pages[p]['number']} after '{turn[t % len(turn)]}'")
+                t += 1
+            if len(article) > 1:  # and back one page with a swipe right and Left
+                w.cmd("swipe right\nwait 200" if a % 2 else "key Left")
+                w.shot(article[-2], f"article {a + 1} one page back")
+                w.cmd("key PageDown")
+            w.cmd("key Escape")
+            w.shot(ip, f"the index after Escape from article {a + 1}")
+
+        # news navigation: past the last page, the nav bar, swipe down
+        first, second = w.articles[0], w.articles[1]
+        ip, link = w.index_page_of(0)
+        w.cmd("key Home")
+        for _ in range(w.index.index(ip)):
+            w.cmd("key PageDown")
+        w.cmd("tap %d %d" % center(link))
+        for _ in first[1:]:
+            w.cmd("key PageDown")
+        w.shot(first[-1], "article 1, last page")
+        w.cmd("key PageDown")
+        w.shot(second[0], "past the last page: article 2, page 1")
+        x, y = center(w.nav(second[0], "prev_story"))
+        w.cmd(f"tap {x} {y}")
+        w.shot(first[0], "previous story from the nav bar")
+        x, y = center(w.nav(first[0], "next_story"))
+        w.cmd(f"tap {x} {y}")
+        w.shot(second[0], "next story from the nav bar")
+        x, y = center(w.nav(second[0], "contents"))
+        w.cmd(f"tap {x} {y}")
+        ip2, _ = w.index_page_of(1)
+        w.shot(ip2, "contents from the nav bar")
+        w.cmd("key Home")
+        w.cmd("tap %d %d" % center(w.index_page_of(0)[1]))
+        w.cmd("swipe down")
+        w.shot(ip, "swipe down from an article")
+
+        # idle: the reader goes back to the index, then the attract loop
+        w.cmd("tap %d %d" % center(w.index_page_of(0)[1]))
+        w.cmd("key PageDown")
+        w.cmd("wait 1100")
+        w.shot(w.index[0], "idle 1 s: the index")
+        w.cmd("wait 1000")
+        w.shot(w.articles[0][0], "idle 2 s: attract, story 1")
+        w.cmd("wait 1000")
+        w.shot(w.articles[1][0], "idle 3 s: attract, story 2")
+        w.cmd("tap %d %d" % center(w.index_page_of(0)[1]))
+        w.shot(w.index[0], "a touch ends the attract loop on the index, without opening")
+        w.cmd("quit")
+
+        script = os.path.join(tmp, "walk.events")
+        write(script, "# generated by reader_e2e.py walk\n" + "\n".join(w.lines) + "\n")
+        run(base + ["--events", script], timeout=600)
+        for shot, want, what in w.expect:
+            if not os.path.exists(shot):
+                fail(f"{what}: no screenshot {shot}")
+            elif not filecmp.cmp(shot, want, shallow=False):
+                fail(f"{what}: {shot} differs from {want}")
+        print(f"walk: {len(w.expect)} screenshots compared, {len(w.lines)} script lines")
+    finally:
+        if not failures:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("kept", tmp, file=sys.stderr)
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Xvfb:
+    def __init__(self):
+        self.proc = None
+        for tool in ("Xvfb", "xdpyinfo"):
+            if not shutil.which(tool):
+                print(f"SKIP: {tool} is not installed")
+                sys.exit(SKIP)
+        for n in range(90, 110):
+            if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
+                continue
+            self.display = f":{n}"
+            self.proc = subprocess.Popen(
+                ["Xvfb", self.display, "-screen", "0", "800x480x24", "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(100):
+                if subprocess.run(["xdpyinfo", "-display", self.display],
+                                  capture_output=True).returncode == 0:
+                    return
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+            self.stop()
+        sys.exit("FAIL: could not start Xvfb")
+
+    def env(self):
+        env = dict(os.environ, DISPLAY=self.display, SDL_VIDEODRIVER="x11",
+                   SDL_MOUSE_TOUCH_EVENTS="1")
+        # Mesa and libdbus, loaded by SDL's X11 driver, leak at exit: not ours.
+        env["ASAN_OPTIONS"] = "detect_leaks=0"
+        return env
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+def start_kiosk(cmd, env):
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+
+
+def stop_kiosk(p, what):
+    p.send_signal(signal.SIGTERM)
+    try:
+        out, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        fail(f"{what}: did not stop on SIGTERM")
+    if p.returncode != 0:
+        fail(f"{what}: exit {p.returncode} after SIGTERM: {err.strip()[:2000]}")
+    if SANITIZER.search(err):
+        fail(f"{what}: sanitizer report: {err.strip()[:3000]}")
+
+
+def test_idle(kiosk, edition, seconds, max_cpu, xvfb):
+    x = Xvfb() if xvfb else None
+    try:
+        env = x.env() if x else dict(os.environ, SDL_VIDEODRIVER="dummy")
+        conf = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
+        conf.write("idle_timeout = 120\n")
+        conf.close()
+        p = start_kiosk([kiosk, "--config", conf.name, "--bundle", edition], env)
+        time.sleep(2.0)  # start-up: fonts, the index, the first frame
+        if p.poll() is not None:
+            sys.exit(f"FAIL: the kiosk exited early: {p.communicate()[1][:2000]}")
+        before = cpu_seconds(p.pid)
+        time.sleep(seconds)
+        used = cpu_seconds(p.pid) - before
+        where = "Xvfb" if x else "dummy driver"
+        print(f"idle on the index, {where}: {used:.3f} CPU s in {seconds} s")
+        if used > max_cpu:
+            fail(f"idle {where}: {used:.3f} CPU s in {seconds} s, more than {max_cpu}")
+        stop_kiosk(p, f"idle {where}")
+        os.unlink(conf.name)
+    finally:
+        if x:
+            x.stop()
+
+
+def read_ppm(data):
+    """(width, height, pixels as bytes) of a binary P6 PPM."""
+    parts = re.match(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    if not parts:
+        sys.exit("FAIL: import did not write a PPM")
+    return int(parts.group(1)), int(parts.group(2)), data[parts.end():]
+
+
+def screen_colours(display):
+    png = subprocess.run(["import", "-display", display, "-window", "root", "ppm:-"],
+                         capture_output=True, timeout=60)
+    if png.returncode != 0:
+        sys.exit(f"FAIL: import: {png.stderr.decode()[:500]}")
+    w, h, px = read_ppm(png.stdout)
+    colours = {}
+    for i in range(0, len(px) - 2, 3 * 7):  # every 7th pixel is plenty
+        c = px[i:i + 3]
+        colours[c] = colours.get(c, 0) + 1
+    return w, h, colours, px
+
+
+def test_xvfb(kiosk, edition):
+    for tool in ("import", "xdotool"):
+        if not shutil.which(tool):
+            print(f"SKIP: {tool} is not installed")
+            sys.exit(SKIP)
+    x = Xvfb()
+    try:
+        env = x.env()
+        tmp = tempfile.mkdtemp(prefix="nk-xvfb-")
+        dump = os.path.join(tmp, "layout.json")
+        run([kiosk, "--bundle", edition, "--dump-layout", dump],
+            env=dict(os.environ, SDL_VIDEODRIVER="dummy"))
+        with open(dump, encoding="utf-8") as f:
+            first = json.load(f)["pages"][0]
+        entry = [l for l in first["links"] if l["action"] == "open_article"][0]
+
+        # --exit-after-first-frame opens a real window and exits 0
+        run([kiosk, "--bundle", edition, "--exit-after-first-frame"], env=env, timeout=120)
+
+        p = start_kiosk([kiosk, "--bundle", edition, "--size", "800x480"], env)
+        wid = ""
+        for _ in range(200):
+            r = subprocess.run(["xdotool", "search", "--name", "newskiosk"], env=env,
+                               capture_output=True, text=True)
+            wid = r.stdout.split()[0] if r.stdout.split() else ""
+            if wid or p.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not wid:
+            sys.exit(f"FAIL: no newskiosk window appeared: {p.communicate(timeout=10)[1][:2000]}")
+        time.sleep(1.0)
+        w, h, colours, index_px = screen_colours(x.display)
+        common = max(colours.values())
+        total = sum(colours.values())
+        print(f"xvfb: {w}x{h}, {len(colours)} colours, the commonest covers {common / total:.0%}")
+        if (w, h) != (800, 480):
+            fail(f"root window is {w}x{h}")
+        if len(colours) < 20 or common / total > 0.97:
+            fail("the screen looks blank")
+        cx, cy = center(entry)
+        subprocess.run(["xdotool", "mousemove", "--window", wid, str(cx), str(cy), "click", "1"],
+                       env=env, check=True)
+        time.sleep(1.0)
+        _, _, _, article_px = screen_colours(x.display)
+        differ = sum(1 for i in range(0, len(index_px), 97) if index_px[i] != article_px[i])
+        if differ < 100:
+            fail("clicking the first headline did not change the screen")
+        stop_kiosk(p, "xvfb window")
+        shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        x.stop()
+
+
+def test_errors(kiosk, edition):
+    tmp = tempfile.mkdtemp(prefix="nk-err-")
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    cases = [
+        ("events", "tap 10 10\nfly away\n", r"bad\.events:2: unknown command 'fly'"),
+        ("events", "key Escapee\n", r"bad\.events:1: unknown key name 'Escapee'"),
+        ("events", "wait 10\ntap 900 100\n", r"bad\.events:2: tap 900 100 is outside the 800x480"),
+        ("events", "swipe diagonal\n", r"bad\.events:1: swipe takes left, right, up or down"),
+        ("events", "wait -5\n", r"bad\.events:1: wait takes milliseconds"),
+        ("config", "size = 800x480\nidle_timout = 3\n", r"bad\.conf:2: unknown key 'idle_timout'"),
+        ("config", "rotate = 45\n", r"bad\.conf:1: rotate must be 0, 90, 180 or 270"),
+        ("config", "allow_quit = perhaps\n", r"bad\.conf:1: allow_quit must be yes or no"),
+    ]
+    for kind, text, want in cases:
+        path = os.path.join(tmp, "bad.events" if kind == "events" else "bad.conf")
+        write(path, text)
+        opt = "--events" if kind == "events" else "--config"
+        cmd = [kiosk, "--bundle", edition, opt, path]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+        lines = p.stderr.strip().splitlines()
+        if p.returncode != 2:
+            fail(f"{text!r}: exit {p.returncode}, expected 2 ({p.stderr.strip()[:500]})")
+        elif len(lines) != 1 or not re.search(want, lines[0]):
+            fail(f"{text!r}: stderr {p.stderr.strip()[:500]!r}, expected one line like /{want}/")
+        if SANITIZER.search(p.stderr):
+            fail(f"{text!r}: sanitizer report")
+    p = subprocess.run([kiosk, "--bundle", edition, "--events", "/nonexistent/x.events"],
+                       capture_output=True, text=True, timeout=120, env=env)
+    if p.returncode != 2 or "/nonexistent/x.events: cannot open the events script" not in p.stderr:
+        fail(f"missing script: exit {p.returncode}: {p.stderr.strip()[:300]}")
+    p = subprocess.run([kiosk, "--bundle", os.path.join(tmp, "none.tar.zst"),
+                        "--exit-after-first-frame"],
+                       capture_output=True, text=True, timeout=120, env=env)
+    if p.returncode != 1 or "none.tar.zst" not in p.stderr or len(p.stderr.splitlines()) != 1:
+        fail(f"missing bundle: exit {p.returncode}: {p.stderr.strip()[:300]}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"errors: {len(cases) + 2} bad inputs checked")
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    mode, kiosk, edition = sys.argv[1:4]
+    if mode == "walk":
+        test_walk(kiosk, edition)
+    elif mode == "idle":
+        test_idle(kiosk, edition, float(sys.argv[4]), float(sys.argv[5]),
+                  len(sys.argv) > 6 and sys.argv[6] == "xvfb")
+    elif mode == "xvfb":
+        test_xvfb(kiosk, edition)
+    elif mode == "errors":
+        test_errors(kiosk, edition)
+    else:
+        sys.exit(__doc__)
+    if failures:
+        sys.exit(f"{len(failures)} failure(s)")
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
