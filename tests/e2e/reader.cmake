@@ -1,7 +1,7 @@
 # The interactive kiosk end to end (issue 5): a scripted walk of the sample
 # edition compared pixel for pixel with --render-pages, idle CPU under the
 # dummy driver and under Xvfb, a real window under Xvfb, bad scripts and
-# configs. Included from tests/unit/app.cmake (tests/ scope).
+# configs, inbox installs. Included from tests/unit/app.cmake (tests/ scope).
 include_guard(GLOBAL)
 find_program(NK_READER_PYTHON3 python3)
 if(NOT NK_READER_PYTHON3)
@@ -17,6 +17,7 @@ function(nk_reader_test name timeout)
 endfunction()
 
 nk_reader_test(walk 600 walk $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
+nk_reader_test(inbox 300 inbox $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE} $<TARGET_FILE:newsbundle>)
 nk_reader_test(errors 120 errors $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
 # 5 s idle on the index must cost under 0.05 CPU s (the target is 0.1 s a minute).
 nk_reader_test(idle_dummy 60 idle $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE} 5 0.05)

@@ -5,6 +5,7 @@
     reader_e2e.py idle   NEWSKIOSK EDITION SECONDS MAX_CPU_S [xvfb]
     reader_e2e.py xvfb   NEWSKIOSK EDITION
     reader_e2e.py errors NEWSKIOSK EDITION
+    reader_e2e.py inbox  NEWSKIOSK EDITION NEWSBUNDLE
 
 walk: a scripted reader, headless (SDL dummy driver), opens every article
 from the index by tapping its entry, pages to its end with keys, swipes and
@@ -20,6 +21,12 @@ With "xvfb", the same in a real X window under Xvfb.
 xvfb: a real window under Xvfb: a root-window screenshot (ImageMagick
 import) is not blank; a mouse click (xdotool) on the first headline opens
 the article (the screen changes). Skips (exit 77) without Xvfb/import/xdotool.
+
+inbox: the installed-edition path: first boot with an empty state folder
+shows the no-edition screen; a bundle copied into the inbox and SIGUSR1
+install it (worker thread) and the index appears; the next start shows it at
+once; a newer bundle (sequence 2) is installed behind the shown edition and
+switched to; a damaged bundle is refused without disturbing the reader.
 
 errors: bad --events scripts and config files: exit 2, one line naming the
 file and line, no sanitizer report.
@@ -393,6 +400,75 @@ def test_errors(kiosk, edition):
     print(f"errors: {len(cases) + 2} bad inputs checked")
 
 
+def kiosk_with_signal(cmd, env, inbox, bundles):
+    """Runs cmd; after 1 s copies bundles into inbox and sends SIGUSR1."""
+    p = start_kiosk(cmd, env)
+    time.sleep(1.0)
+    for b in bundles:
+        shutil.copy(b, inbox)
+    p.send_signal(signal.SIGUSR1)
+    out, err = p.communicate(timeout=120)
+    if p.returncode != 0 or SANITIZER.search(err):
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {err.strip()[:3000]}")
+    return err
+
+
+def test_inbox(kiosk, edition, newsbundle):
+    tmp = tempfile.mkdtemp(prefix="nk-inbox-")
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    state, inbox = os.path.join(tmp, "state"), os.path.join(tmp, "inbox")
+    os.mkdir(inbox)
+    b1 = os.path.join(tmp, "one.tar.zst")
+    run([newsbundle, "pack", edition, "-o", b1])
+    pngs = os.path.join(tmp, "pages")
+    run([kiosk, "--bundle", edition, "--render-pages", pngs], env=env)
+    index1 = os.path.join(pngs, "0001.png")
+    base = [kiosk, "--state-dir", state, "--inbox", inbox]
+
+    script = os.path.join(tmp, "a.events")
+    write(script, "screenshot %s/a0.png\nwait 5000\nscreenshot %s/a1.png\nquit\n" % (tmp, tmp))
+    err = kiosk_with_signal(base + ["--events", script], env, inbox, [b1])
+    if "installing" not in err:
+        fail(f"no install reported: {err.strip()[:500]}")
+    if filecmp.cmp(os.path.join(tmp, "a0.png"), index1, shallow=False):
+        fail("first boot with nothing installed shows the index?")
+    if not filecmp.cmp(os.path.join(tmp, "a1.png"), index1, shallow=False):
+        fail("after SIGUSR1 and the install, the screen is not the index page 1")
+    if not os.path.islink(os.path.join(state, "current")):
+        fail("no state/current after the install")
+
+    write(script, "screenshot %s/b0.png\nquit\n" % tmp)
+    run(base + ["--events", script], env=env)
+    if not filecmp.cmp(os.path.join(tmp, "b0.png"), index1, shallow=False):
+        fail("the installed edition is not shown at once on the next start")
+
+    # a newer edition behind the shown one, and a damaged bundle
+    src2 = os.path.join(tmp, "edition2")
+    shutil.copytree(edition, src2)
+    man = os.path.join(src2, "manifest.yaml")
+    with open(man, encoding="utf-8") as f:
+        text = f.read()
+    write(man, re.sub(r"(?m)^sequence: *\d+", "sequence: 2", text))
+    b2 = os.path.join(tmp, "two.tar.zst")
+    run([newsbundle, "pack", src2, "-o", b2])
+    bad = os.path.join(tmp, "zz-bad.tar.zst")
+    with open(b1, "rb") as f:
+        data = f.read()
+    with open(bad, "wb") as f:
+        f.write(data[: len(data) // 2])
+    write(script, "wait 5000\nscreenshot %s/c1.png\nquit\n" % tmp)
+    err = kiosk_with_signal(base + ["--events", script], env, inbox, [b2, bad])
+    if "showing the new edition" not in err:
+        fail(f"the newer edition was not switched to: {err.strip()[:800]}")
+    target = os.readlink(os.path.join(state, "current"))
+    if not re.search(r"(^|/)2-", target):
+        fail(f"state/current is {target}, expected sequence 2")
+    if not os.path.exists(os.path.join(tmp, "c1.png")):
+        fail("no screenshot after the switch")
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("inbox: first boot, SIGUSR1 install, shown at once, newer edition switched")
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -406,6 +482,8 @@ def main():
         test_xvfb(kiosk, edition)
     elif mode == "errors":
         test_errors(kiosk, edition)
+    elif mode == "inbox":
+        test_inbox(kiosk, edition, sys.argv[4])
     else:
         sys.exit(__doc__)
     if failures:
