@@ -58,6 +58,13 @@ bool app_config_load_file(struct app_config *c, const char *path, bool missing_o
 /* Parses "800x480" (each side 240..4096) for --size and size =. */
 bool app_config_parse_size(const char *s, int *w, int *h);
 
+struct layout_config;
+/* The typesetting settings for c's screen (rotated 90/270: width and height
+ * swap), font scale, margin, size, ragged right, with the reader's navigation
+ * bar: one builder for the reader and the headless modes, so a rendered page
+ * is exactly what the screen shows (headless.c). */
+void app_layout_config(const struct app_config *c, struct layout_config *out);
+
 /* Headless: every page of every screen (index pages, then each article's
  * pages) to DIR/NNNN.png; returns the exit code. (headless.c) */
 int app_render_pages(const struct app_config *c);

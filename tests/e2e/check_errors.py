@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Bad inputs to the headless modes: each gives exit 1, one clear line naming
+the file and the rule, and no crash or sanitizer report.
+
+    check_errors.py NEWSKIOSK GOOD_EDITION_DIR
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
+failures = []
+
+
+def expect(name, args, code, needle):
+    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    err = p.stderr.strip()
+    if SANITIZER.search(p.stderr):
+        failures.append(f"{name}: sanitizer report: {err[:800]}")
+        return
+    if p.returncode != code:
+        failures.append(f"{name}: exit {p.returncode}, expected {code}: {err[:300]}")
+    if code and (len(err.splitlines()) != 1 or needle not in err):
+        failures.append(f"{name}: expected one line naming {needle!r}, got {err[:300]!r}")
+    print(f"{name}: exit {p.returncode}: {err.splitlines()[-1] if err else ''}")
+
+
+def main():
+    exe, good = sys.argv[1:3]
+    with tempfile.TemporaryDirectory() as tmp:
+        missing = os.path.join(tmp, "no-such-edition")
+        expect("missing bundle", [exe, "--bundle", missing, "--dump-layout", "-"], 1, missing)
+
+        junk = os.path.join(tmp, "junk.tar.zst")
+        with open(junk, "wb") as f:
+            f.write(b"this is not an archive at all\n" * 10)
+        expect("not an archive", [exe, "--bundle", junk, "--dump-layout",
+                                  os.path.join(tmp, "x.json")], 1, "junk.tar.zst")
+
+        empty = os.path.join(tmp, "empty-edition")
+        os.mkdir(empty)
+        expect("folder without manifest", [exe, "--bundle", empty, "--render-pages",
+                                           os.path.join(tmp, "p")], 1, "manifest.yaml")
+
+        blocker = os.path.join(tmp, "a-file")
+        with open(blocker, "w") as f:
+            f.write("x")
+        expect("pages folder is a file", [exe, "--bundle", good, "--render-pages", blocker], 1,
+               blocker)
+        expect("pages folder under a file",
+               [exe, "--bundle", good, "--render-pages", os.path.join(blocker, "pages")], 1,
+               blocker)
+        nowhere = os.path.join(tmp, "no-such-dir", "layout.json")
+        expect("layout file in a missing folder",
+               [exe, "--bundle", good, "--dump-layout", nowhere], 1, nowhere)
+
+    for msg in failures:
+        print("FAIL:", msg)
+    print(f"{len(failures)} problems")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
