@@ -21,8 +21,10 @@ usage(FILE *out)
         "  --key PUBFILE          trusted minisign public key (repeatable)\n"
         "  --require-signature    refuse unsigned bundles\n"
         "  --config FILE          config file (default " APP_DEFAULT_CONFIG ")\n"
-        "  --size WxH             screen size (default 800x480)\n"
-        "  --rotate DEG           0, 90, 180 or 270 (a panel mounted sideways)\n"
+        "  --size WxH             panel size (default 800x480; common panels: 800x480,\n"
+        "                         1024x600, 1280x800, 1080x1920)\n"
+        "  --rotate DEG           turn the page 0, 90, 180 or 270 degrees clockwise\n"
+        "                         (a panel mounted sideways)\n"
         "  --fullscreen           fill the display\n"
         "  --font-scale X         text size factor, 0.75 to 2.0\n"
         "  --allow-quit           let Escape on the index or closing the window quit\n"
@@ -30,6 +32,10 @@ usage(FILE *out)
         "  --dump-layout FILE     write the typeset pages as JSON and exit (headless)\n"
         "  --events FILE          replay scripted input (tap, swipe, key, wait, screenshot, quit)\n"
         "  --exit-after-first-frame  exit 0 once the first frame is presented\n"
+        "Keys: arrows, Page Up/Down, Space turn pages; Home and Escape go to the index;\n"
+        "+ and - change the text size; F1 or s shows the operator status (also: hold a\n"
+        "finger 2 s in the top-left corner). Signals: SIGUSR1 looks in the inboxes again;\n"
+        "SIGTERM and SIGINT quit.\n"
         "  --version, --help\n");
 }
 

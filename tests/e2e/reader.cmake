@@ -18,6 +18,7 @@ endfunction()
 
 nk_reader_test(walk 600 walk $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
 nk_reader_test(inbox 300 inbox $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE} $<TARGET_FILE:newsbundle>)
+nk_reader_test(rotate 300 rotate $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
 nk_reader_test(errors 120 errors $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
 # 5 s idle on the index must cost under 0.05 CPU s (the target is 0.1 s a minute).
 nk_reader_test(idle_dummy 60 idle $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE} 5 0.05)

@@ -6,6 +6,7 @@
     reader_e2e.py xvfb   NEWSKIOSK EDITION
     reader_e2e.py errors NEWSKIOSK EDITION
     reader_e2e.py inbox  NEWSKIOSK EDITION NEWSBUNDLE
+    reader_e2e.py rotate NEWSKIOSK EDITION
 
 walk: a scripted reader, headless (SDL dummy driver), opens every article
 from the index by tapping its entry, pages to its end with keys, swipes and
@@ -21,6 +22,10 @@ With "xvfb", the same in a real X window under Xvfb.
 xvfb: a real window under Xvfb: a root-window screenshot (ImageMagick
 import) is not blank; a mouse click (xdotool) on the first headline opens
 the article (the screen changes). Skips (exit 77) without Xvfb/import/xdotool.
+
+rotate: --rotate 90 and 270 on an 800x480 panel: taps given in the turned
+(480x800) screen reach the right link through the window's coordinates, and
+screenshots of the turned screen equal --render-pages with the same rotation.
 
 inbox: the installed-edition path: first boot with an empty state folder
 shows the no-edition screen; a bundle copied into the inbox and SIGUSR1
@@ -469,6 +474,38 @@ def test_inbox(kiosk, edition, newsbundle):
     print("inbox: first boot, SIGUSR1 install, shown at once, newer edition switched")
 
 
+def test_rotate(kiosk, edition):
+    tmp = tempfile.mkdtemp(prefix="nk-rot-")
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    for rot in ("90", "270"):
+        base = [kiosk, "--bundle", edition, "--size", "800x480", "--rotate", rot]
+        pngs, dump = os.path.join(tmp, "pages" + rot), os.path.join(tmp, rot + ".json")
+        run(base + ["--dump-layout", dump, "--render-pages", pngs], env=env)
+        with open(dump, encoding="utf-8") as f:
+            d = json.load(f)
+        if (d["screen"]["width"], d["screen"]["height"]) != (480, 800):
+            fail(f"--rotate {rot}: the screen is {d['screen']}, expected 480x800")
+        w = Walk(d["pages"], tmp, pngs)
+        w.shot(0, f"rotate {rot}: index")
+        w.cmd("tap %d %d" % center(w.index_page_of(0)[1]))
+        w.shot(w.articles[0][0], f"rotate {rot}: article 1 after a tap")
+        w.cmd("tap %d %d" % (470, 400))  # the turned screen's right edge
+        w.shot(w.articles[0][1], f"rotate {rot}: page 2 after an edge tap")
+        w.cmd("swipe right\nwait 200")
+        w.shot(w.articles[0][0], f"rotate {rot}: page 1 after a swipe right")
+        w.cmd("quit")
+        script = os.path.join(tmp, rot + ".events")
+        write(script, "\n".join(w.lines) + "\n")
+        run(base + ["--events", script], env=env)
+        for shot, want, what in w.expect:
+            if not filecmp.cmp(shot, want, shallow=False):
+                fail(f"{what}: {shot} differs from {want}")
+        for shot, _, _ in w.expect:
+            os.unlink(shot)
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("rotate: 90 and 270 checked")
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -482,6 +519,8 @@ def main():
         test_xvfb(kiosk, edition)
     elif mode == "errors":
         test_errors(kiosk, edition)
+    elif mode == "rotate":
+        test_rotate(kiosk, edition)
     elif mode == "inbox":
         test_inbox(kiosk, edition, sys.argv[4])
     else:
