@@ -27,6 +27,7 @@ struct geom {
 struct pb {
     struct vec lines, runs, figs, rects, links;
     int32_t first_block;
+    int32_t col_top; /* where the columns start (below a spanning head) */
 };
 
 static void
@@ -38,6 +39,7 @@ pb_init(struct pb *p)
     vec_init(&p->rects, sizeof(struct layout_rect));
     vec_init(&p->links, sizeof(struct layout_link));
     p->first_block = -1;
+    p->col_top = 0;
 }
 
 static void
@@ -278,6 +280,7 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
         place_unit(c, page, f, &U[i], g->text_x, g->text_top + head_h);
         head_h += U[i].h;
     }
+    page->col_top = g->text_top + head_h;
     struct vec pending, plan;
     vec_init(&pending, sizeof(uint32_t));
     vec_init(&plan, sizeof(struct placement));
@@ -348,6 +351,7 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
             break;
         page = vec_push(c, pages);
         pb_init(page);
+        page->col_top = g->text_top;
         first_page = false;
     }
     vec_free(&pending);
@@ -486,9 +490,9 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     lctx_font_metrics(c, bold, &a, &d, &lh);
     int ty = top + (g->bar_h - lh) / 2;
     static const char *const long_labels[] = {"\xE2\x80\xB9 Previous", "Contents",
-                                              "Next \xE2\x80\xBA", "A\xE2\x88\x92", "A+"};
+                                              "Next \xE2\x80\xBA", "A\xE2\x80\x93", "A+"};
     static const char *const short_labels[] = {"\xE2\x80\xB9 Prev", "Index", "Next \xE2\x80\xBA",
-                                               "A\xE2\x88\x92", "A+"};
+                                               "A\xE2\x80\x93", "A+"};
     static const enum layout_action acts[] = {LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,
                                               LAYOUT_ACTION_NEXT_STORY, LAYOUT_ACTION_FONT_SMALLER,
                                               LAYOUT_ACTION_FONT_LARGER};
@@ -566,15 +570,16 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
         }
         if (g->ncols == 2 && kind != LAYOUT_PAGE_SCREEN) {
             /* a hairline between the columns, from the first column line */
-            int top = g->text_bottom, bottom = g->text_top;
+            int top = src->col_top, bottom = top;
             for (size_t l = 0; l < src->lines.count; l++) {
                 const struct layout_line *ln = VEC_AT(&src->lines, struct layout_line, l);
-                if (ln->x + ln->w <= g->text_x + g->col_w + 1 && ln->w <= g->col_w) {
-                    if (ln->y < top)
-                        top = ln->y;
-                    if (ln->y + ln->h > bottom)
-                        bottom = ln->y + ln->h;
-                }
+                if (ln->y >= top && ln->y + ln->h > bottom)
+                    bottom = ln->y + ln->h;
+            }
+            for (size_t k = 0; k < src->figs.count; k++) {
+                const struct layout_figure *fg = VEC_AT(&src->figs, struct layout_figure, k);
+                if (fg->y >= top && fg->y + fg->h > bottom)
+                    bottom = fg->y + fg->h;
             }
             if (bottom > top)
                 pb_rect(c, src, g->text_x + g->col_w + g->gutter / 2, top, 1, bottom - top,
@@ -703,8 +708,8 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
             for (size_t k = nu; k < f->units.count; k++)
                 VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
             if (f->units.count > nu)
-                VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->h += body / 3;
-            total += y + body / 3;
+                VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->h += body / 2;
+            total += y + body / 2;
             break;
         }
         f->units.count = nu;
@@ -1072,7 +1077,7 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
     int w = g->col_w;
     int thumb_w = 0, thumb_h = 0, gap = body;
     if (a->lead && a->lead->image && *a->lead->image) {
-        thumb_w = w * 28 / 100;
+        thumb_w = w * 22 / 100;
         if (thumb_w > 260)
             thumb_w = 260;
         if (thumb_w < 60)
@@ -1103,10 +1108,27 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         struct para_style ds = style(g, props, dpx, tw, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
         ds.ragged = true;
         ds.max_lines = (budget - y) / dlh;
-        if (ds.max_lines > 3)
-            ds.max_lines = 3;
-        if (ds.max_lines >= 1)
-            set_text(c, f, &ds, LAYOUT_FACE_SERIF, first_words(c, a->deck, 20), true, &y);
+        if (ds.max_lines > 2)
+            ds.max_lines = 2;
+        int max = ds.max_lines;
+        ds.max_lines = 0;
+        /* fewer words until the snippet, with its ellipsis, fits the lines */
+        for (int n = 20; max >= 1 && n > 0; n -= 3) {
+            struct flow_unit *cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+            struct flow_unit saved = *cu;
+            ds.max_lines = n <= 3 ? max : 0;
+            size_t nl = f->lines.count, nr = f->runs.count;
+            int32_t y0 = y;
+            size_t lines =
+                set_text(c, f, &ds, LAYOUT_FACE_SERIF, first_words(c, a->deck, n), true, &y);
+            if ((int)lines <= max || n <= 3)
+                break;
+            cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+            *cu = saved;
+            f->lines.count = nl;
+            f->runs.count = nr;
+            y = y0;
+        }
     }
     u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
     int h = y;

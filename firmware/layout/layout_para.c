@@ -34,6 +34,7 @@ struct item {
     uint8_t face;
     bool flagged;
     bool hyph; /* a discretionary hyphen: breaking here adds '-' */
+    bool est;  /* box width estimated (a fragment of a hyphenated word) */
     int32_t w, stretch, shrink;
     int32_t pen;
     uint32_t off, len; /* box text in the paragraph buffer */
@@ -197,6 +198,7 @@ push_box_w(struct breaker *b, uint8_t face, uint32_t off, uint32_t len, int w)
     it->off = off;
     it->len = len;
     it->w = w;
+    it->est = true;
 }
 
 static uint32_t
@@ -448,7 +450,7 @@ build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
                     if (b->st->ragged)
                         push_glue(b, sw, 0, 0);
                     else
-                        push_glue(b, sw, (sw * 2 + 1) / 3, (sw + 1) / 3);
+                        push_glue(b, sw, (sw * 2 + 1) / 3, (sw + 3) / 6);
                 }
             } else if (cp == '\n') {
                 if (word >= 0)
@@ -686,7 +688,7 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
         r->off = it->off;
         r->len = it->len;
         r->face = it->face;
-        r->w = it->w;
+        r->w = it->est ? -1 : it->w; /* fragments: measure what is drawn */
         r->gap = prev && gap_pending ? gap_w : 0;
         gap_pending = false;
     }

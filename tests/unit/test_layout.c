@@ -327,9 +327,9 @@ cost_of_line(const char *text, int lw, int px, bool last, int *fit_prev, struct 
         return;
     double r;
     if (nat < lw)
-        r = spaces ? (double)(lw - nat) / (spaces * (sp / 2)) : 1e6;
+        r = spaces ? (double)(lw - nat) / (spaces * ((sp * 2 + 1) / 3)) : 1e6;
     else if (nat > lw)
-        r = spaces ? (double)(lw - nat) / (spaces * (sp / 3)) : -1e6;
+        r = spaces ? (double)(lw - nat) / (spaces * ((sp + 3) / 6)) : -1e6;
     else
         r = 0;
     double bad = 100.0 * fabs(r) * r * r;
