@@ -7,6 +7,7 @@
     reader_e2e.py errors NEWSKIOSK EDITION
     reader_e2e.py inbox  NEWSKIOSK EDITION NEWSBUNDLE
     reader_e2e.py rotate NEWSKIOSK EDITION
+    reader_e2e.py notify NEWSKIOSK EDITION
 
 walk: a scripted reader, headless (SDL dummy driver), opens every article
 from the index by tapping its entry, pages to its end with keys, swipes and
@@ -26,6 +27,9 @@ the article (the screen changes). Skips (exit 77) without Xvfb/import/xdotool.
 rotate: --rotate 90 and 270 on an 800x480 panel: taps given in the turned
 (480x800) screen reach the right link through the window's coordinates, and
 screenshots of the turned screen equal --render-pages with the same rotation.
+
+notify: under a fake systemd notify socket with WatchdogSec=0.4 s, the
+kiosk sends READY=1 after its first frame and WATCHDOG=1 every ~0.2 s.
 
 inbox: the installed-edition path: first boot with an empty state folder
 shows the no-edition screen; a bundle copied into the inbox and SIGUSR1
@@ -506,6 +510,38 @@ def test_rotate(kiosk, edition):
     print("rotate: 90 and 270 checked")
 
 
+def test_notify(kiosk, edition):
+    import socket
+    tmp = tempfile.mkdtemp(prefix="nk-notify-")
+    path = os.path.join(tmp, "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(30)
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
+    p = start_kiosk([kiosk, "--bundle", edition], env)
+    got = []
+    try:
+        start = None
+        while True:
+            msg = sock.recv(4096).decode()
+            got.append(msg)
+            if "READY=1" in msg and start is None:
+                start = time.monotonic()
+            if start is not None and sum("WATCHDOG=1" in m for m in got) >= 3:
+                break
+            if start is not None and time.monotonic() - start > 5:
+                break
+    except socket.timeout:
+        pass
+    stop_kiosk(p, "notify")
+    if not any("READY=1" in m for m in got):
+        fail(f"no READY=1 (got {got})")
+    if sum("WATCHDOG=1" in m for m in got) < 3:
+        fail(f"fewer than 3 WATCHDOG=1 within 5 s (got {got})")
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"notify: {len(got)} messages")
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -519,6 +555,8 @@ def main():
         test_xvfb(kiosk, edition)
     elif mode == "errors":
         test_errors(kiosk, edition)
+    elif mode == "notify":
+        test_notify(kiosk, edition)
     elif mode == "rotate":
         test_rotate(kiosk, edition)
     elif mode == "inbox":
