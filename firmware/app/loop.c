@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -61,7 +62,7 @@
 #define SCRIPT_CLOCK0 1000 /* the virtual clock's start */
 #define PROGRESS_BAR_PX 6
 
-enum wake_code { WAKE_WORKER = 1, WAKE_SIGNAL = 2 };
+enum wake_code { WAKE_WORKER = 1, WAKE_SIGNAL = 2, WAKE_INBOX = 3 };
 
 struct cached_article {
     int32_t article; /* -1: free */
@@ -112,6 +113,7 @@ struct kiosk {
     /* waking up */
     bool use_poll;
     int tfd, efd, sfd;
+    int ifd; /* inotify on the inbox folders, -1 if none */
     int evdev[MAX_EVDEV];
     int evdev_count;
     Uint32 wake_event;
@@ -428,6 +430,27 @@ worker_news(struct kiosk *k)
     k->rescan = true; /* another bundle may be waiting */
 }
 
+/* A bundle finished copying into (or moved into) an inbox folder wakes the
+ * loop; folders that do not exist yet (a USB stick not mounted) rely on
+ * SIGUSR1 from the udev hand-over. */
+static void
+watch_inboxes(struct kiosk *k)
+{
+    if (k->cfg->bundle || k->cfg->inbox_count == 0)
+        return;
+    k->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (k->ifd < 0)
+        return;
+    size_t watched = 0;
+    for (size_t i = 0; i < k->cfg->inbox_count; i++)
+        if (inotify_add_watch(k->ifd, k->cfg->inbox[i], IN_CLOSE_WRITE | IN_MOVED_TO) >= 0)
+            watched++;
+    if (!watched) {
+        close(k->ifd);
+        k->ifd = -1;
+    }
+}
+
 /* ---- screens drawn from layout_screen ---- */
 
 #define SCREEN_LINES 10
@@ -621,6 +644,8 @@ static void
 dispatch(struct kiosk *k, const SDL_Event *ev)
 {
     if (ev->type == k->wake_event) {
+        if (ev->user.code == WAKE_INBOX)
+            k->rescan = true;
         if (ev->user.code == WAKE_SIGNAL) {
             int sig = (int)(intptr_t)ev->user.data1;
             if (sig == SIGUSR1) {
@@ -657,6 +682,17 @@ handle_signal(struct kiosk *k, int sig)
         k->quit = true;
 }
 
+/* Reads everything fd has; true if there was something. */
+static bool
+drain(int fd)
+{
+    char buf[4096] __attribute__((aligned(8)));
+    bool any = false;
+    while (read(fd, buf, sizeof buf) > 0)
+        any = true;
+    return any;
+}
+
 /* Reads what woke poll(): signals, the worker, input nodes. */
 static void
 drain_fds(struct kiosk *k)
@@ -673,16 +709,19 @@ drain_fds(struct kiosk *k)
             ;
     while (read(k->tfd, &v, sizeof v) == (ssize_t)sizeof v)
         ;
+    if (k->ifd >= 0 && drain(k->ifd))
+        k->rescan = true;
 }
 
-/* X11/Wayland: turns the signalfd and the eventfd into SDL user events. */
+/* X11/Wayland: turns the signalfd, the eventfd and inotify into SDL user
+ * events. */
 static void *
 watcher_main(void *arg)
 {
     struct kiosk *k = arg;
     for (;;) {
-        struct pollfd p[2] = {{k->sfd, POLLIN, 0}, {k->efd, POLLIN, 0}};
-        if (poll(p, 2, -1) < 0 && errno != EINTR)
+        struct pollfd p[3] = {{k->sfd, POLLIN, 0}, {k->efd, POLLIN, 0}, {k->ifd, POLLIN, 0}};
+        if (poll(p, 3, -1) < 0 && errno != EINTR)
             return NULL;
         if (atomic_load(&k->stopping))
             return NULL;
@@ -702,6 +741,11 @@ watcher_main(void *arg)
                 ev.user.code = WAKE_WORKER;
                 SDL_PushEvent(&ev);
             }
+        }
+        if ((p[2].revents & POLLIN) && drain(k->ifd)) {
+            SDL_Event ev = {.type = k->wake_event};
+            ev.user.code = WAKE_INBOX;
+            SDL_PushEvent(&ev);
         }
     }
 }
@@ -1027,6 +1071,7 @@ open_kiosk(struct kiosk *k, struct err *e)
     }
     if (k->ed)
         ui_set_edition(k->ui, true, true, now_ms(k));
+    watch_inboxes(k);
     scan_inboxes(k);
 
     if (!k->use_poll) {
@@ -1080,6 +1125,8 @@ close_kiosk(struct kiosk *k)
         close(k->evdev[i]);
     if (k->sfd >= 0)
         close(k->sfd);
+    if (k->ifd >= 0)
+        close(k->ifd);
     if (k->efd >= 0)
         close(k->efd);
     if (k->tfd >= 0)
@@ -1123,11 +1170,12 @@ wait_for_work(struct kiosk *k)
             its.it_value.tv_nsec = (long)(target_ns % 1000000000u);
         }
         timerfd_settime(k->tfd, TFD_TIMER_ABSTIME, &its, NULL);
-        struct pollfd p[3 + MAX_EVDEV];
+        struct pollfd p[4 + MAX_EVDEV];
         int n = 0;
         p[n++] = (struct pollfd){k->tfd, POLLIN, 0};
         p[n++] = (struct pollfd){k->efd, POLLIN, 0};
         p[n++] = (struct pollfd){k->sfd, POLLIN, 0};
+        p[n++] = (struct pollfd){k->ifd, POLLIN, 0}; /* -1 is skipped by poll */
         for (int i = 0; i < k->evdev_count; i++)
             p[n++] = (struct pollfd){k->evdev[i], POLLIN, 0};
         if (poll(p, (nfds_t)n, -1) > 0)
@@ -1161,7 +1209,7 @@ app_run(const struct app_config *c)
         return 1;
     }
     k->cfg = c;
-    k->sfd = k->efd = k->tfd = -1;
+    k->sfd = k->efd = k->tfd = k->ifd = -1;
     k->scale = -1;
     layout_pages_init(&k->index);
     layout_pages_init(&k->screen);
