@@ -12,8 +12,14 @@ struct yreader {
     struct arena *tmp;
     const char *name;
     size_t first_line;
+    size_t depth; /* open sequences and mappings */
     struct err *e;
 };
+
+/* libyaml 0.2.5 slows down quadratically with flow nesting ("[[[[...": half
+ * a minute for 100 KB), so nesting is cut off as the events arrive. Front
+ * matter of static-site generators nests a few levels at most. */
+#define YAML_MAX_DEPTH 32
 
 static size_t
 mark_line(const struct yreader *r, yaml_mark_t m)
@@ -38,6 +44,16 @@ next_event(struct yreader *r, yaml_event_t *ev)
         anchor = ev->data.sequence_start.anchor;
     else if (ev->type == YAML_MAPPING_START_EVENT)
         anchor = ev->data.mapping_start.anchor;
+    if (ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT) {
+        if (++r->depth > YAML_MAX_DEPTH) {
+            size_t line = mark_line(r, ev->start_mark);
+            yaml_event_delete(ev);
+            return err_set(r->e, ERR_LIMIT, "%s:%zu: YAML nested deeper than %d levels", r->name,
+                           line, YAML_MAX_DEPTH);
+        }
+    } else if (ev->type == YAML_SEQUENCE_END_EVENT || ev->type == YAML_MAPPING_END_EVENT) {
+        r->depth--;
+    }
     if (ev->type == YAML_ALIAS_EVENT || anchor) {
         size_t line = mark_line(r, ev->start_mark);
         yaml_event_delete(ev);

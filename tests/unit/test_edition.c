@@ -464,6 +464,8 @@ test_article_bad(void)
         {"---\ntitle: x\nlanguage: 12\n---\n", ERR_INVALID, "articles/a.md:3: language must be"},
         {"---\ntitle: x\ntags: &t [a]\nmore: *t\n---\n", ERR_INVALID,
          "articles/a.md:3: YAML anchors"},
+        {"---\ntitle: x\nk: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n---\n", ERR_LIMIT,
+         "articles/a.md:3: YAML nested deeper than 32 levels"},
         {"---\ntitle: x\n---\nline one\n\nline three caf\xc3\x28\n", ERR_INVALID,
          "articles/a.md:6: text is not valid UTF-8"},
         {"---\ntitle: caf\xff\n---\n", ERR_INVALID, "articles/a.md:2: text is not valid UTF-8"},
