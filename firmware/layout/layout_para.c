@@ -456,7 +456,18 @@ build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
                 if (word >= 0)
                     flush_word(b, h, face, (uint32_t)word, p - (uint32_t)word);
                 word = -1;
-                end_with_forced(b);
+                /* a break at the start or after another one would set an
+                 * empty line: collapse it */
+                bool blank = true;
+                for (size_t j = b->items.count; j-- > 0 && blank;) {
+                    const struct item *it = VEC_AT(&b->items, struct item, j);
+                    if (it->type == IT_BOX)
+                        blank = false;
+                    else if (it->type == IT_PEN && it->pen == -PEN_INF)
+                        break;
+                }
+                if (!blank)
+                    end_with_forced(b);
             } else {
                 if (word < 0)
                     word = p;
@@ -885,6 +896,18 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     vec_init(&breaks, sizeof(int32_t));
     double max_ratio = 0;
     build_items(&b, spans, span_count, span_off, brks, NULL);
+    bool any_box = false;
+    for (size_t k = 0; k < b.items.count && !any_box; k++)
+        any_box = VEC_AT(&b.items, struct item, k)->type == IT_BOX;
+    if (!any_box) {
+        /* white space only: no line at all */
+        vec_free(&breaks);
+        vec_free(&b.items);
+        vec_free(&b.runs);
+        free(span_off);
+        free(brks);
+        return 0;
+    }
     size_t nb = total_fit(&b, 1.0, &breaks, &max_ratio);
     /* hyphenate only a paragraph that cannot be set, or only with a line
      * whose spaces stretch by more than LOOSE_RATIO of their stretchability */

@@ -1069,6 +1069,92 @@ test_screen_and_errors(void)
     layout_destroy(L);
 }
 
+/* Odd but possible input: no crash, no box outside the page, no empty
+ * lines, ragged lines inside the column. */
+#define EA "e\xCC\x81" /* e and a combining acute accent */
+
+static void
+test_odd_input(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    d.art[0].deck = "";
+    d.art[0].byline = "";
+    d.art[0].section = "";
+    d.art[0].date = "not a date";
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, "   ");
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, "");
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH,
+              "First line\nafter a hard break\n\nand *another* one");
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH,
+              "Combining: " EA EA EA EA EA EA EA EA EA EA EA EA EA EA EA EA EA EA EA EA EA EA
+              " done");
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH,
+              "\xD8\xA7\xD9\x84\xD9\x85\xD9\x8A\xD9\x86\xD8\xA7\xD8\xA1 and "
+              "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D mixed with "
+              "\xCE\xB8\xCE\xAC\xCE\xBB\xCE\xB1\xCF\x83\xCF\x83\xCE\xB1");
+    add_block(&d, 0, EDITION_BLOCK_SUBHEAD, "");
+    add_block(&d, 0, EDITION_BLOCK_QUOTE, "");
+    struct edition_block *li = add_block(&d, 0, EDITION_BLOCK_LIST_ITEM, "deep item");
+    li->depth = 9;
+    li->ordered = true;
+    li->number = 4294967295u;
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, "trailing words of the article");
+    add_block(&d, 0, EDITION_BLOCK_FIGURE, "")->figure.image = "images/x.png";
+    static const int sizes[][2] = {{120, 90}, {480, 272}, {800, 480}};
+    static const float scales[] = {0.5f, 1.0f, 3.0f};
+    for (size_t s = 0; s < 3; s++)
+        for (size_t k = 0; k < 3; k++)
+            for (int ragged = 0; ragged < 2; ragged++) {
+                struct layout_config cfg;
+                layout_config_default(&cfg, sizes[s][0], sizes[s][1]);
+                cfg.font_scale = scales[k];
+                cfg.ragged = ragged;
+                struct layout_pages p;
+                layout_pages_init(&p);
+                struct err e = {0};
+                bool ok = layout_article(L, &cfg, &d.ed, 0, &p, &e);
+                CHECK_MSG(ok, "%s", e.msg);
+                char what[48];
+                snprintf(what, sizeof what, "odd %dx%d %.1f%s", sizes[s][0], sizes[s][1], scales[k],
+                         ragged ? " ragged" : "");
+                if (sizes[s][0] >= 480 && scales[k] <= 1.0f)
+                    check_boxes(&p, sizes[s][0], sizes[s][1], what);
+                bool rtl = false, grek = false;
+                for (size_t i = 0; i < p.count; i++)
+                    for (size_t l = 0; l < p.pages[i].line_count; l++) {
+                        const struct layout_line *ln = &p.pages[i].lines[l];
+                        CHECK_MSG(ln->text[0] || ln->role == LAYOUT_ROLE_FOOTER, "%s: empty line",
+                                  what);
+                        if (ln->role == LAYOUT_ROLE_BODY && ragged && sizes[s][0] >= 480)
+                            CHECK(ln->x + ln->w <= sizes[s][0] - cfg.margin);
+                        for (uint32_t r = 0; r < ln->run_count; r++) {
+                            const struct layout_run *run = &p.pages[i].runs[ln->first_run + r];
+                            grek |=
+                                run->props.script == (('G' << 24) | ('r' << 16) | ('e' << 8) | 'k');
+                            rtl |=
+                                run->props.script == (('A' << 24) | ('r' << 16) | ('a' << 8) | 'b');
+                        }
+                    }
+                CHECK(grek && rtl);
+                layout_pages_fini(&p);
+            }
+    /* a right-to-left article: runs carry the direction */
+    d.art[0].language = "ar";
+    struct layout_pages p;
+    if (set_article(L, &d, 0, 800, 480, 1.0f, true, &p)) {
+        bool rtl_dir = false;
+        for (size_t r = 0; r < p.pages[0].run_count; r++)
+            rtl_dir |= p.pages[0].runs[r].role == LAYOUT_ROLE_BODY &&
+                       p.pages[0].runs[r].props.dir == LAYOUT_DIR_RTL;
+        CHECK(rtl_dir);
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
 int
 main(void)
 {
@@ -1086,5 +1172,6 @@ main(void)
     test_page_for_block();
     test_index();
     test_screen_and_errors();
+    test_odd_input();
     return check_summary("layout");
 }
