@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The bench's smoke run for CTest: scripts/bench --quick --no-write on a
+# The bench's smoke run for CTest: scripts/bench --smoke --no-write on a
 # 10-article edition with this build's binaries. Passes when the bench exits 0,
 # prints a row for each of its six measures, and every row holds a figure (a
 # number) or says "not measured: <reason>". It never judges speed.
@@ -8,7 +8,7 @@ set -uo pipefail
 src=$1 bin=$2
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-if ! "$src/scripts/bench" --quick --no-write --build-dir "$bin" >"$out"; then
+if ! "$src/scripts/bench" --smoke --no-write --build-dir "$bin" >"$out"; then
     echo "smoke: scripts/bench exited non-zero" >&2
     cat "$out" >&2
     exit 1
