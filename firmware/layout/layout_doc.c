@@ -185,8 +185,7 @@ set_text(struct lctx *c, struct flow *f, const struct para_style *st, uint8_t fa
 }
 
 static struct para_style
-style(const struct geom *g, struct layout_run_props props, int px, int width, uint8_t role,
-      uint8_t color)
+style(struct layout_run_props props, int px, int width, uint8_t role, uint8_t color)
 {
     struct para_style st = {0};
     st.px = (uint16_t)px;
@@ -195,7 +194,6 @@ style(const struct geom *g, struct layout_run_props props, int px, int width, ui
     st.role = role;
     st.color = color;
     st.block = -1;
-    (void)g;
     return st;
 }
 
@@ -680,7 +678,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
     int body = g->body_px;
     if (a->section && *a->section) {
         struct para_style st =
-            style(g, props, scaled(body, 0.75), w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
+            style(props, scaled(body, 0.75), w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
         st.ragged = true;
         st.max_lines = 1;
         st.leading = line_height(c, LAYOUT_FACE_SANS_BOLD, st.px) + body / 4;
@@ -695,7 +693,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
     for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
         size_t nu = f->units.count, nl = f->lines.count, nr = f->runs.count;
         struct para_style st =
-            style(g, props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+            style(props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
         st.ragged = true;
         st.hyphenate = cfg->hyphenate && s >= 2;
         st.leading = (int)lround(st.px * 1.15);
@@ -718,7 +716,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
     }
     if (a->deck && *a->deck) {
         struct para_style st =
-            style(g, props, scaled(body, 1.2), w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
+            style(props, scaled(body, 1.2), w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
         st.ragged = true;
         st.hyphenate = cfg->hyphenate;
         st.max_lines = g->text_h / 3 / line_height(c, LAYOUT_FACE_SERIF_ITALIC, st.px);
@@ -748,7 +746,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
             line = "";
         }
         struct para_style st =
-            style(g, props, scaled(body, 0.8), w, LAYOUT_ROLE_BYLINE, LAYOUT_COLOR_MUTED);
+            style(props, scaled(body, 0.8), w, LAYOUT_ROLE_BYLINE, LAYOUT_COLOR_MUTED);
         st.ragged = true;
         st.max_lines = 2;
         struct flow_unit *u = flow_unit(c, f, -1);
@@ -790,18 +788,17 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
     /* caption and credit first, to know what room the photo has */
     struct flow tmp;
     flow_init(&tmp);
-    struct flow_unit *tu = flow_unit(c, &tmp, block);
-    (void)tu;
+    flow_unit(c, &tmp, block); /* one unit holding every caption line */
     int32_t ty = 0;
     struct para_style cs =
-        style(g, props, scaled(body, 0.8), w, LAYOUT_ROLE_CAPTION, LAYOUT_COLOR_TEXT);
+        style(props, scaled(body, 0.8), w, LAYOUT_ROLE_CAPTION, LAYOUT_COLOR_TEXT);
     cs.ragged = true;
     cs.hyphenate = true;
     cs.block = block;
     if (fig->caption && *fig->caption)
         set_text(c, &tmp, &cs, LAYOUT_FACE_SANS, fig->caption, true, &ty);
     struct para_style rs =
-        style(g, props, scaled(body, 0.7), w, LAYOUT_ROLE_CREDIT, LAYOUT_COLOR_MUTED);
+        style(props, scaled(body, 0.7), w, LAYOUT_ROLE_CREDIT, LAYOUT_COLOR_MUTED);
     rs.ragged = true;
     rs.align_right = true;
     rs.block = block;
@@ -888,7 +885,7 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
         switch (b->kind) {
         case EDITION_BLOCK_PARAGRAPH: {
             struct para_style st =
-                style(g, props, body, g->col_w, LAYOUT_ROLE_BODY, LAYOUT_COLOR_TEXT);
+                style(props, body, g->col_w, LAYOUT_ROLE_BODY, LAYOUT_COLOR_TEXT);
             st.ragged = cfg->ragged;
             st.hyphenate = cfg->hyphenate;
             st.block = (int32_t)bi;
@@ -903,7 +900,7 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
                 flow_space(c, f, (lh * 3) / 4, false);
             int px = scaled(body, b->level >= 3 ? 0.95 : 1.1);
             struct para_style st =
-                style(g, props, px, g->col_w, LAYOUT_ROLE_SUBHEAD, LAYOUT_COLOR_TEXT);
+                style(props, px, g->col_w, LAYOUT_ROLE_SUBHEAD, LAYOUT_COLOR_TEXT);
             st.ragged = true;
             st.block = (int32_t)bi;
             for (size_t k = 0; k < spans.count; k++)
@@ -921,7 +918,7 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             int inset = scaled(body, 1.0);
             int qlh = line_height(c, LAYOUT_FACE_SERIF_ITALIC, px);
             struct para_style st =
-                style(g, props, px, g->col_w - 2 * inset, LAYOUT_ROLE_QUOTE, LAYOUT_COLOR_TEXT);
+                style(props, px, g->col_w - 2 * inset, LAYOUT_ROLE_QUOTE, LAYOUT_COLOR_TEXT);
             st.ragged = true;
             st.hyphenate = cfg->hyphenate;
             st.block = (int32_t)bi;
@@ -956,7 +953,7 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             if (indent > g->col_w / 2)
                 indent = g->col_w / 2;
             struct para_style st =
-                style(g, props, body, g->col_w - indent, LAYOUT_ROLE_LIST, LAYOUT_COLOR_TEXT);
+                style(props, body, g->col_w - indent, LAYOUT_ROLE_LIST, LAYOUT_COLOR_TEXT);
             st.ragged = cfg->ragged;
             st.hyphenate = cfg->hyphenate;
             st.block = (int32_t)bi;
@@ -1096,7 +1093,7 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
     int budget = g->text_h - 2 * pad;
     struct flow_unit *u = flow_unit(c, f, -1);
     int32_t y = pad / 2;
-    struct para_style hs = style(g, props, hpx, tw, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+    struct para_style hs = style(props, hpx, tw, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
     hs.ragged = true;
     hs.max_lines = budget * 2 / 3 / hlh;
     if (hs.max_lines > 4)
@@ -1105,7 +1102,7 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         hs.max_lines = 1;
     set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", true, &y);
     if (a->deck && *a->deck) {
-        struct para_style ds = style(g, props, dpx, tw, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
+        struct para_style ds = style(props, dpx, tw, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
         ds.ragged = true;
         ds.max_lines = (budget - y) / dlh;
         if (ds.max_lines > 2)
@@ -1193,7 +1190,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
     for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
         size_t nu = f.units.count, nl = f.lines.count, nr = f.runs.count;
         struct para_style st =
-            style(&g, props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+            style(props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
         st.center = true;
         st.ragged = true;
         struct flow_unit *u = flow_unit(&c, &f, -1);
@@ -1212,7 +1209,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
     if (!date)
         date = ed->edition ? ed->edition : "";
     struct para_style ds =
-        style(&g, props, scaled(body, 0.85), w, LAYOUT_ROLE_BYLINE, LAYOUT_COLOR_MUTED);
+        style(props, scaled(body, 0.85), w, LAYOUT_ROLE_BYLINE, LAYOUT_COLOR_MUTED);
     ds.center = true;
     ds.ragged = true;
     struct flow_unit *u = flow_unit(&c, &f, -1);
@@ -1279,7 +1276,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         if (!any)
             continue;
         struct para_style ls =
-            style(&g, props, scaled(body, 0.85), g.col_w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
+            style(props, scaled(body, 0.85), g.col_w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
         ls.ragged = true;
         ls.max_lines = 1;
         u = flow_unit(&c, &f, -1);
@@ -1330,7 +1327,7 @@ layout_screen(struct layout *L, const struct layout_config *cfg, const char *tit
     struct flow_unit *u = flow_unit(&c, &f, -1);
     if (title && *title) {
         struct para_style st =
-            style(&g, props, scaled(body, 1.6), g.text_w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+            style(props, scaled(body, 1.6), g.text_w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
         st.center = true;
         st.ragged = true;
         set_text(&c, &f, &st, LAYOUT_FACE_SERIF_BOLD, title, true, &y);
@@ -1339,8 +1336,7 @@ layout_screen(struct layout *L, const struct layout_config *cfg, const char *tit
     for (size_t i = 0; i < line_count; i++) {
         if (!lines[i])
             continue;
-        struct para_style st =
-            style(&g, props, body, g.text_w, LAYOUT_ROLE_OTHER, LAYOUT_COLOR_TEXT);
+        struct para_style st = style(props, body, g.text_w, LAYOUT_ROLE_OTHER, LAYOUT_COLOR_TEXT);
         st.center = true;
         st.ragged = true;
         set_text(&c, &f, &st, LAYOUT_FACE_SANS, lines[i], true, &y);

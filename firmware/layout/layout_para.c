@@ -930,7 +930,7 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     }
     if (!nb)
         nb = total_fit(&b, INFINITY, &breaks, &max_ratio);
-    int asc = 0, desc, lh = 0;
+    int asc = 0, lh = 0;
     for (size_t k = 0; k < span_count; k++) {
         int a, d, l;
         struct layout_font font = {spans[k].face, st->px};
@@ -940,7 +940,6 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
         if (l > lh)
             lh = l;
     }
-    (void)desc;
     if (st->leading)
         lh = st->leading;
     size_t lines = 0;

@@ -1071,6 +1071,65 @@ test_screen_and_errors(void)
 
 /* Odd but possible input: no crash, no box outside the page, no empty
  * lines, ragged lines inside the column. */
+/* The headline is set at twice the body size, one step smaller when it would
+ * fill more than a third of the first page; the head block comes first. */
+static void
+test_headline(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 1, 80));
+    static const char *const titles[] = {
+        "Lamps return",
+        "A very long headline about the harbour lights, the lamplighters, the council, the "
+        "winter storms, the ferry and everything else that happened along the quay this year",
+    };
+    for (size_t t = 0; t < 2; t++) {
+        d.art[0].title = titles[t];
+        struct layout_pages p;
+        if (!set_article(L, &d, 0, 800, 480, 1.0f, true, &p))
+            continue;
+        const struct layout_page *pg = &p.pages[0];
+        int px = 0, top = 480, bottom = 0, body_px = 0;
+        for (size_t r = 0; r < pg->run_count; r++) {
+            if (pg->runs[r].role == LAYOUT_ROLE_HEADLINE)
+                px = pg->runs[r].font.px;
+            if (pg->runs[r].role == LAYOUT_ROLE_BODY)
+                body_px = pg->runs[r].font.px;
+        }
+        for (size_t l = 0; l < pg->line_count; l++)
+            if (pg->lines[l].role == LAYOUT_ROLE_HEADLINE) {
+                if (pg->lines[l].y < top)
+                    top = pg->lines[l].y;
+                if (pg->lines[l].y + pg->lines[l].h > bottom)
+                    bottom = pg->lines[l].y + pg->lines[l].h;
+            }
+        CHECK_INT(body_px, 20);
+        if (t == 0) {
+            CHECK_INT(px, 40);
+        } else {
+            CHECK_MSG(px < 40 && px > 20, "long headline at %d px", px);
+            CHECK_MSG((bottom - top) * 3 <= 480, "long headline %d px tall", bottom - top);
+        }
+        /* reading order: section, headline, deck, byline, then body */
+        static const uint8_t order[] = {LAYOUT_ROLE_HEADER,   LAYOUT_ROLE_SECTION,
+                                        LAYOUT_ROLE_HEADLINE, LAYOUT_ROLE_DECK,
+                                        LAYOUT_ROLE_BYLINE,   LAYOUT_ROLE_BODY};
+        size_t k = 0;
+        for (size_t l = 0; l < pg->line_count && k < sizeof order; l++) {
+            if (pg->lines[l].role == order[k])
+                continue;
+            if (k + 1 < sizeof order && pg->lines[l].role == order[k + 1])
+                k++;
+        }
+        CHECK_INT(k, sizeof order - 1);
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
 #define EA "e\xCC\x81" /* e and a combining acute accent */
 
 static void
@@ -1173,5 +1232,6 @@ main(void)
     test_index();
     test_screen_and_errors();
     test_odd_input();
+    test_headline();
     return check_summary("layout");
 }
