@@ -29,6 +29,11 @@ if [ -n "$bad" ]; then
     echo "$bad" >&2
     fail=1
 fi
+# A driver or the kiosk that crashed or tripped a sanitizer is a failure, not "not measured".
+if grep -E 'Sanitizer|runtime error|exited -[0-9]' "$out" >&2; then
+    echo "smoke: a measured program crashed or reported a sanitizer error" >&2
+    fail=1
+fi
 numeric=$(awk -F' \\| ' 'NR > 1 && $3 ~ /[0-9]/ && $3 !~ /^not measured/' "$out" | wc -l)
 if [ "$numeric" -lt 1 ]; then
     echo "smoke: no row measured anything" >&2
