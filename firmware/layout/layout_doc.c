@@ -1074,7 +1074,7 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
     int w = g->col_w;
     int thumb_w = 0, thumb_h = 0, gap = body;
     if (a->lead && a->lead->image && *a->lead->image) {
-        thumb_w = w * 22 / 100;
+        thumb_w = w * 18 / 100;
         if (thumb_w > 260)
             thumb_w = 260;
         if (thumb_w < 60)
@@ -1086,7 +1086,7 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         }
     }
     int tw = thumb_w ? w - thumb_w - gap : w;
-    int hpx = scaled(body, 1.1), dpx = scaled(body, 0.9);
+    int hpx = scaled(body, 1.0), dpx = scaled(body, 0.85);
     int hlh = line_height(c, LAYOUT_FACE_SERIF_BOLD, hpx);
     int dlh = line_height(c, LAYOUT_FACE_SERIF, dpx);
     int pad = g->body_lh / 2;
