@@ -1089,13 +1089,22 @@ open_kiosk(struct kiosk *k, struct err *e)
     return true;
 }
 
-static void
+/* Releases everything but k itself. An install still running is not waited
+ * for (the kiosk must stop promptly on SIGTERM, and --exit-after-first-frame
+ * must not wait for it): the worker keeps k, its eventfd and the options
+ * until the process exits, and bundle_recover removes the unfinished
+ * staging at the next start. Returns whether k may be freed. */
+static bool
 close_kiosk(struct kiosk *k)
 {
-    if (k->worker_running) {
-        pthread_join(k->worker, NULL); /* an install finishes or fails atomically */
-        k->worker_running = false;
-    }
+    bool worker = k->worker_running && !atomic_load(&k->worker_done);
+    if (k->worker_running && !worker)
+        pthread_join(k->worker, NULL);
+    if (worker)
+        fprintf(stderr,
+                "newskiosk: stopping during the install of %s; it is cleaned up at the "
+                "next start\n",
+                k->installing);
     if (k->watcher_running) {
         atomic_store(&k->stopping, true);
         wake(k);
@@ -1127,10 +1136,11 @@ close_kiosk(struct kiosk *k)
         close(k->sfd);
     if (k->ifd >= 0)
         close(k->ifd);
-    if (k->efd >= 0)
+    if (k->efd >= 0 && !worker)
         close(k->efd);
     if (k->tfd >= 0)
         close(k->tfd);
+    return !worker;
 }
 
 /* ---- the loop ---- */
@@ -1224,8 +1234,8 @@ app_run(const struct app_config *c)
     if (!open_kiosk(k, &e)) {
         fprintf(stderr, "newskiosk: %s\n", e.msg);
         int rc = e.code == ERR_USAGE ? 2 : 1;
-        close_kiosk(k);
-        free(k);
+        if (close_kiosk(k))
+            free(k);
         return rc;
     }
     k->redraw = true;
@@ -1265,7 +1275,7 @@ app_run(const struct app_config *c)
         wait_for_work(k);
     }
     int rc = k->exit_code;
-    close_kiosk(k);
-    free(k);
+    if (close_kiosk(k))
+        free(k);
     return rc;
 }
