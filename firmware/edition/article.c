@@ -883,7 +883,7 @@ edition_article_parse(struct edition *ed, size_t index, const void *vdata, size_
                        len, lim->max_article_bytes);
     if (!edition_check_text(a.path, data, len, 1, e))
         return false;
-    struct front f;
+    struct front f = {0};
     if (!split_front(a.path, data, len, &f, e))
         return false;
     a.title = a.deck = a.byline = a.date = a.section = a.dir = "";

@@ -188,7 +188,7 @@ interpret(struct manifest_ctx *m, const struct ymap *map)
         const char *k = ent->key;
         bool ok;
         if (strcmp(k, "format") == 0) {
-            int64_t v;
+            int64_t v = 0;
             ok = parse_integer(m, ent, &v);
             if (ok && v != EDITION_FORMAT)
                 ok = err_set(m->e, ERR_INVALID,
