@@ -298,12 +298,21 @@ draw_run(struct render *rd, const struct layout_run *run, int x, int y)
     TTF_Font *font = text_font_for(rd->t, run->font, &run->props, run->text, run->len);
     if (!font)
         return;
+    /* Drawn with a space before it (after it, right to left: the space is
+     * then still on the left), so the surface starts at a known pen position
+     * and a glyph that overhangs to the left (an italic "y") has room: the
+     * run's pen origin lands on x, as text measured its advance. */
     char small[256];
-    char *buf = run->len < sizeof small ? small : malloc(run->len + 1);
+    char *buf = run->len + 2 <= sizeof small ? small : malloc(run->len + 2);
     if (!buf)
         return;
-    memcpy(buf, run->text, run->len);
-    buf[run->len] = 0;
+    bool rtl = run->props.dir == LAYOUT_DIR_RTL;
+    buf[0] = ' ';
+    memcpy(buf + !rtl, run->text, run->len);
+    buf[run->len] = rtl ? ' ' : buf[run->len];
+    buf[run->len + 1] = 0;
+    int space = 0;
+    TTF_SizeUTF8(font, " ", &space, NULL);
     SDL_Surface *s = TTF_RenderUTF8_Blended(font, buf, color_of(run->color));
     if (buf != small)
         free(buf);
@@ -311,7 +320,7 @@ draw_run(struct render *rd, const struct layout_run *run, int x, int y)
         return;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(rd->r, s);
     if (tex) {
-        SDL_Rect dst = {x, y, s->w, s->h};
+        SDL_Rect dst = {x - space, y, s->w, s->h};
         SDL_RenderCopy(rd->r, tex, NULL, &dst);
         SDL_DestroyTexture(tex);
     }

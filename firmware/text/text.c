@@ -184,21 +184,30 @@ width_hash(const char *s, size_t len, uint32_t script, int dir)
     return h ? h : 1;
 }
 
+/* The pen advance of text: how far the next run starts, which is what layout
+ * places runs by. TTF_SizeUTF8 gives the ink box instead (an italic "y" or
+ * "f" overhangs its advance by several px, which would open uneven gaps
+ * between words), but it counts a space's advance in full and an overhang
+ * stays inside a neighbouring space: so the advance is the size of the text
+ * between two spaces less the size of two spaces, on the same shaping path
+ * the drawing takes (text_draw_origin). */
 static int
 measure_uncached(TTF_Font *font, const char *text, size_t len)
 {
     char small[256];
-    char *buf = len < sizeof small ? small : malloc(len + 1);
+    char *buf = len + 3 <= sizeof small ? small : malloc(len + 3);
     if (!buf)
         return 0;
-    memcpy(buf, text, len);
-    buf[len] = 0;
-    int w = 0, h = 0;
-    if (TTF_SizeUTF8(font, buf, &w, &h) != 0)
-        w = 0;
+    buf[0] = ' ';
+    memcpy(buf + 1, text, len);
+    buf[len + 1] = ' ';
+    buf[len + 2] = 0;
+    int w = 0, pad = 0;
+    if (TTF_SizeUTF8(font, buf, &w, NULL) != 0 || TTF_SizeUTF8(font, "  ", &pad, NULL) != 0)
+        w = pad = 0;
     if (buf != small)
         free(buf);
-    return w;
+    return w > pad ? w - pad : 0;
 }
 
 static int
