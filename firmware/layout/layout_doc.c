@@ -668,6 +668,27 @@ face_for(uint32_t style)
     return LAYOUT_FACE_SERIF;
 }
 
+/* Sets text as one unit a line, all kept together (unless taller than a
+ * column) and with the unit that follows; extra is added below the last
+ * line. Returns the height. */
+static int
+set_glued(struct lctx *c, struct flow *f, const struct para_style *st, uint8_t face,
+          const char *text, int extra)
+{
+    size_t first = f->units.count;
+    int32_t y = 0;
+    set_text(c, f, st, face, text, false, &y);
+    int h = 0;
+    for (size_t k = first; k < f->units.count; k++) {
+        struct flow_unit *u = VEC_AT(&f->units, struct flow_unit, k);
+        u->glue_next = true;
+        if (k + 1 == f->units.count)
+            u->h += extra;
+        h += u->h;
+    }
+    return h;
+}
+
 /* The article's headline block at width w into f; returns its height. */
 static int
 set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layout_config *cfg,
@@ -680,13 +701,8 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
         struct para_style st =
             style(props, scaled(body, 0.75), w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
         st.ragged = true;
-        st.max_lines = 1;
         st.leading = line_height(c, LAYOUT_FACE_SANS_BOLD, st.px) + body / 4;
-        struct flow_unit *u = flow_unit(c, f, -1);
-        u->glue_next = true;
-        y = 0;
-        set_text(c, f, &st, LAYOUT_FACE_SANS_BOLD, upper(c, a->section), true, &y);
-        total += y;
+        total += set_glued(c, f, &st, LAYOUT_FACE_SANS_BOLD, upper(c, a->section), 0);
     }
     /* the headline, one size smaller while it fills over a third of the page */
     static const double steps[] = {2.0, 1.6, 1.3, 1.1};
@@ -716,19 +732,10 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
     }
     if (a->deck && *a->deck) {
         struct para_style st =
-            style(props, scaled(body, 1.2), w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
+            style(props, scaled(body, 1.1), w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
         st.ragged = true;
         st.hyphenate = cfg->hyphenate;
-        st.max_lines = g->text_h / 3 / line_height(c, LAYOUT_FACE_SERIF_ITALIC, st.px);
-        if (st.max_lines < 1)
-            st.max_lines = 1;
-        struct flow_unit *u = flow_unit(c, f, -1);
-        u->glue_next = true;
-        y = 0;
-        set_text(c, f, &st, LAYOUT_FACE_SERIF_ITALIC, a->deck, true, &y);
-        u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
-        u->h = y + body / 3;
-        total += u->h;
+        total += set_glued(c, f, &st, LAYOUT_FACE_SERIF_ITALIC, a->deck, body / 3);
     }
     const char *by = a->byline && *a->byline ? a->byline : NULL;
     const char *date = NULL;
@@ -748,14 +755,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
         struct para_style st =
             style(props, scaled(body, 0.8), w, LAYOUT_ROLE_BYLINE, LAYOUT_COLOR_MUTED);
         st.ragged = true;
-        st.max_lines = 2;
-        struct flow_unit *u = flow_unit(c, f, -1);
-        u->glue_next = true;
-        y = 0;
-        set_text(c, f, &st, LAYOUT_FACE_SANS, line, true, &y);
-        u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
-        u->h = y;
-        total += y;
+        total += set_glued(c, f, &st, LAYOUT_FACE_SANS, line, 0);
     }
     /* a rule under the head, with space around it */
     struct flow_unit *u = flow_unit(c, f, -1);
@@ -914,33 +914,37 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             break;
         }
         case EDITION_BLOCK_QUOTE: {
+            /* a pull quote: larger italic between two accent rules, inset
+             * on both sides, kept together unless taller than a column */
             int px = scaled(body, 1.3);
             int inset = scaled(body, 1.0);
-            int qlh = line_height(c, LAYOUT_FACE_SERIF_ITALIC, px);
             struct para_style st =
                 style(props, px, g->col_w - 2 * inset, LAYOUT_ROLE_QUOTE, LAYOUT_COLOR_TEXT);
             st.ragged = true;
             st.hyphenate = cfg->hyphenate;
             st.block = (int32_t)bi;
             st.x = inset;
-            int pad = lh / 2;
-            st.max_lines = (g->text_h - 2 * pad - 8) / (qlh > 0 ? qlh : 1);
-            if (st.max_lines < 1)
-                st.max_lines = 1;
             for (size_t k = 0; k < spans.count; k++) {
                 struct para_span *s = VEC_AT(&spans, struct para_span, k);
-                s->face = s->face == LAYOUT_FACE_SERIF_ITALIC ? LAYOUT_FACE_SERIF
-                          : s->face == LAYOUT_FACE_SERIF_BOLD ? LAYOUT_FACE_SERIF_BOLD_ITALIC
-                                                              : LAYOUT_FACE_SERIF_ITALIC;
+                s->face = s->face == LAYOUT_FACE_SERIF_ITALIC        ? LAYOUT_FACE_SERIF
+                          : s->face == LAYOUT_FACE_SERIF_BOLD        ? LAYOUT_FACE_SERIF_BOLD_ITALIC
+                          : s->face == LAYOUT_FACE_SERIF_BOLD_ITALIC ? LAYOUT_FACE_SERIF_BOLD
+                                                                     : LAYOUT_FACE_SERIF_ITALIC;
             }
+            int pad = lh / 2, gap = lh / 3;
+            flow_space(c, f, pad, false);
             struct flow_unit *u = flow_unit(c, f, (int32_t)bi);
-            unit_rect(c, f, inset, pad, g->col_w - 2 * inset, 2, LAYOUT_COLOR_ACCENT);
-            y = pad + 2 + lh / 3;
-            para_set(c, f, &st, spans.data, spans.count, true, &y);
-            y += lh / 3;
-            unit_rect(c, f, inset, y, g->col_w - 2 * inset, 2, LAYOUT_COLOR_ACCENT);
+            u->glue_next = true;
+            u->h = 2 + gap;
+            unit_rect(c, f, inset, 0, g->col_w - 2 * inset, 2, LAYOUT_COLOR_ACCENT);
+            size_t first = f->units.count;
+            para_set(c, f, &st, spans.data, spans.count, false, &y);
+            for (size_t k = first; k < f->units.count; k++)
+                VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
+            u = flow_unit(c, f, (int32_t)bi);
+            unit_rect(c, f, inset, gap, g->col_w - 2 * inset, 2, LAYOUT_COLOR_ACCENT);
             u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
-            u->h = y + 2 + pad;
+            u->h = gap + 2 + pad;
             prev = PREV_OTHER;
             break;
         }
