@@ -91,8 +91,17 @@ check_limits(enum image_type t, uint32_t w, uint32_t h, uint32_t max_pixels, str
 
 /* ---- JPEG (libjpeg-turbo) ---- */
 
+/* A progressive JPEG may hold any number of scans, each a pass over every
+ * coefficient: a small file could keep a kiosk busy for minutes. Real
+ * encoders write about ten (libjpeg-turbo's advice is to stop at a few
+ * hundred). The coefficient buffers of a 40 MP progressive photo take 120 MB
+ * (4:2:0) to 240 MB (4:4:4); beyond that libjpeg fails cleanly. */
+#define JPEG_MAX_SCANS 256
+#define JPEG_MAX_MEMORY (320L * 1024 * 1024)
+
 struct jpeg_guard {
     struct jpeg_error_mgr mgr;
+    struct jpeg_progress_mgr progress;
     jmp_buf jump;
     char msg[JMSG_LENGTH_MAX];
     bool warnings_fatal;
@@ -123,12 +132,24 @@ jpeg_on_message(j_common_ptr cinfo, int level)
 }
 
 static void
+jpeg_on_progress(j_common_ptr cinfo)
+{
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    struct jpeg_guard *g = (struct jpeg_guard *)cinfo->err;
+    if (d->input_scan_number > JPEG_MAX_SCANS) {
+        snprintf(g->msg, sizeof g->msg, "more than %d progressive scans", JPEG_MAX_SCANS);
+        longjmp(g->jump, 1);
+    }
+}
+
+static void
 jpeg_guard_init(struct jpeg_decompress_struct *cinfo, struct jpeg_guard *g, bool warnings_fatal)
 {
     memset(g, 0, sizeof *g);
     cinfo->err = jpeg_std_error(&g->mgr);
     g->mgr.error_exit = jpeg_on_error;
     g->mgr.emit_message = jpeg_on_message;
+    g->progress.progress_monitor = jpeg_on_progress;
     g->warnings_fatal = warnings_fatal;
 }
 
@@ -172,6 +193,8 @@ jpeg_decode(const void *data, size_t len, uint32_t want_w, uint32_t want_h, stru
         return err_set(e, ERR_INVALID, "broken JPEG data: %s", g.msg);
     }
     jpeg_create_decompress(&cinfo);
+    cinfo.progress = &g.progress;
+    cinfo.mem->max_memory_to_use = JPEG_MAX_MEMORY;
     jpeg_mem_src(&cinfo, data, (unsigned long)len);
     jpeg_read_header(&cinfo, TRUE);
     /* Largest DCT reduction that still leaves at least the wanted size, so

@@ -63,6 +63,48 @@ make_jpeg(uint32_t w, uint32_t h)
     return b;
 }
 
+/* A progressive JPEG with one scan per coefficient, component and bit:
+ * 380 scans, valid but far more than any encoder writes. */
+static struct buf
+make_jpeg_many_scans(uint32_t w, uint32_t h)
+{
+    static jpeg_scan_info scans[2 + 63 * 3 * 2];
+    int n = 0;
+    scans[n++] = (jpeg_scan_info){3, {0, 1, 2, 0}, 0, 0, 0, 1};
+    for (int c = 0; c < 3; c++)
+        for (int k = 1; k < 64; k++)
+            scans[n++] = (jpeg_scan_info){1, {c, 0, 0, 0}, k, k, 0, 1};
+    scans[n++] = (jpeg_scan_info){3, {0, 1, 2, 0}, 0, 0, 1, 0};
+    for (int c = 0; c < 3; c++)
+        for (int k = 1; k < 64; k++)
+            scans[n++] = (jpeg_scan_info){1, {c, 0, 0, 0}, k, k, 1, 0};
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr jerr;
+    c.err = jpeg_std_error(&jerr);
+    jpeg_create_compress(&c);
+    unsigned char *out = NULL;
+    unsigned long out_len = 0;
+    jpeg_mem_dest(&c, &out, &out_len);
+    c.image_width = w;
+    c.image_height = h;
+    c.input_components = 3;
+    c.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&c);
+    c.scan_info = scans;
+    c.num_scans = n;
+    jpeg_start_compress(&c, TRUE);
+    unsigned char *rgb = make_rgb(w, h);
+    while (c.next_scanline < h) {
+        JSAMPROW row = rgb + (size_t)c.next_scanline * w * 3;
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    free(rgb);
+    struct buf b = {out, out_len};
+    return b;
+}
+
 static void
 png_collect(png_structp png, png_bytep data, size_t n)
 {
@@ -332,6 +374,14 @@ test_truncated(void)
     CHECK(!image_decode(w.data, w.len / 2, IMAGE_MAX_PIXELS_DEFAULT, 0, 0, &px, &e));
     CHECK_INT(e.code, ERR_INVALID);
     free(w.data);
+
+    /* a progressive JPEG of 380 scans: header fine, decode refused */
+    struct buf many = make_jpeg_many_scans(16, 16);
+    CHECK(image_probe(many.data, many.len, IMAGE_MAX_PIXELS_DEFAULT, &info, &e));
+    CHECK(!image_decode(many.data, many.len, IMAGE_MAX_PIXELS_DEFAULT, 0, 0, &px, &e));
+    CHECK_CONTAINS(e.msg, "more than 256 progressive scans");
+    CHECK(px.rgba == NULL);
+    free(many.data);
 }
 
 static void
