@@ -562,6 +562,33 @@ test_paths_and_dates(void)
     }
     CHECK(!edition_valid_article_path(NULL));
     CHECK(!edition_valid_image_path(NULL));
+
+    /* expiry: a plain date lasts to the end of its day (UTC); offsets apply */
+    static const struct {
+        const char *expires;
+        int64_t first_expired;
+    } dates[] = {
+        {"2026-12-05", 1796515200},
+        {"2026-11-29T06:00:00+01:00", 1795928400},
+        {"2026-11-29T04:00:00-01:00", 1795928400},
+        {"2026-11-29T05:00Z", 1795928400},
+        {"2026-11-29T05:00:00.250Z", 1795928400},
+        {"2024-02-29T23:30:00Z", 1709249400}, /* a leap day */
+    };
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        char m[512];
+        snprintf(m, sizeof m,
+                 "format: 1\ntitle: T\nedition: 2026-11-28\nsequence: 1\nlanguage: en\n"
+                 "expires: %s\narticles: [articles/a.md]\n",
+                 dates[i].expires);
+        struct edition *ed = edition_create(NULL);
+        struct err e = {0};
+        CHECK_MSG(edition_parse_manifest(ed, "manifest.yaml", m, strlen(m), &e), "%s: %s",
+                  dates[i].expires, e.msg);
+        CHECK_MSG(!edition_is_expired(ed, dates[i].first_expired - 1), "%s", dates[i].expires);
+        CHECK_MSG(edition_is_expired(ed, dates[i].first_expired), "%s", dates[i].expires);
+        edition_destroy(ed);
+    }
 }
 
 /* ---- folders ---- */
