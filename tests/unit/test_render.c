@@ -313,6 +313,59 @@ main(void)
     read_back(&c);
     CHECK_INT(at(&c, figs[0].x + 2, figs[0].y + 2), 0xDDDBD5);
 
+    /* Bidi: a line whose runs are LTR "on", RTL "i", RTL "MMMM", LTR "x" in
+     * logical order is drawn on, MMMM, i, x: the gap after the RTL pair's
+     * first run moves to after MMMM. */
+    {
+        struct layout_font bf = {LAYOUT_FACE_SANS, 24};
+        struct layout_run_props rtl = {.script = 0, .dir = LAYOUT_DIR_RTL, .lang = "he"};
+        const char *txt[4] = {"on", "i", "MMMM", "x"};
+        struct layout_run br[4];
+        int gap = 14, x = 20;
+        for (size_t i = 0; i < 4; i++) {
+            const struct layout_run_props *pr = i == 1 || i == 2 ? &rtl : &en;
+            int w = m->measure(m->ctx, bf, pr, txt[i], strlen(txt[i]));
+            br[i] = (struct layout_run){.x = x,
+                                        .y = 100,
+                                        .w = w,
+                                        .h = 34,
+                                        .font = bf,
+                                        .role = LAYOUT_ROLE_BODY,
+                                        .color = LAYOUT_COLOR_TEXT,
+                                        .props = *pr,
+                                        .text = txt[i],
+                                        .len = (uint32_t)strlen(txt[i])};
+            x += w + gap;
+        }
+        struct layout_line bl = {.x = 20,
+                                 .y = 100,
+                                 .w = x - gap - 20,
+                                 .h = 34,
+                                 .role = LAYOUT_ROLE_BODY,
+                                 .text = "on i MMMM x",
+                                 .first_run = 0,
+                                 .run_count = 4,
+                                 .block = -1};
+        struct layout_page bp = {
+            .kind = LAYOUT_PAGE_ARTICLE, .lines = &bl, .line_count = 1, .runs = br, .run_count = 4};
+        render_page(rd, &bp, 0, 0);
+        read_back(&c);
+        int start = br[1].x; /* where the RTL pair begins */
+        int wi = br[1].w, wm = br[2].w;
+        /* ink in a column of x in [a, b) */
+        int ink_logical_gap = 0, ink_visual_gap = 0;
+        for (int col = start + wi + 3; col < start + wi + gap - 3; col++)
+            for (int y = 100; y < 134; y++)
+                ink_logical_gap += luminance(at(&c, col, y)) < 128;
+        for (int col = start + wm + 3; col < start + wm + gap - 3; col++)
+            for (int y = 100; y < 134; y++)
+                ink_visual_gap += luminance(at(&c, col, y)) < 128;
+        CHECK_MSG(ink_logical_gap > 10, "MMMM not drawn first: %d", ink_logical_gap);
+        CHECK_INT(ink_visual_gap, 0);
+        if (ink_logical_gap <= 10 || ink_visual_gap)
+            save_err(&c, "render_bidi");
+    }
+
     render_destroy(rd);
     render_destroy(NULL);
     SDL_DestroyRenderer(c.r);
