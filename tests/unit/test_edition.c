@@ -736,6 +736,18 @@ test_open_dir(void)
         edition_destroy(ed);
     }
 
+    /* a broken photo that is not the lead: open_dir only checks it exists,
+     * loading the body probes it */
+    write_text(dir, "images/b.png", "not a picture");
+    ed = edition_open_dir(dir, NULL, &e);
+    CHECK_MSG(ed != NULL, "%s", e.msg);
+    if (ed) {
+        CHECK(!edition_load_body(ed, 0, &e));
+        CHECK_CONTAINS(e.msg, "articles/a.md:8: images/b.png: not a JPEG, PNG or WebP file");
+        CHECK(!ed->articles[0].body_loaded);
+        edition_destroy(ed);
+    }
+
     /* a body image that is missing is found at open time, with file:line */
     unlink(strcat(strcpy(sub, dir), "/images/b.png"));
     open_expect_fail(dir, "articles/a.md:8: images/b.png: file not found");
