@@ -22,6 +22,7 @@ nk_reader_test(rotate 300 rotate $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
 if(SYSTEMD_FOUND)
   nk_reader_test(notify 60 notify $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
 endif()
+nk_reader_test(font 300 font $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
 nk_reader_test(errors 120 errors $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE})
 # 5 s idle on the index must cost under 0.05 CPU s (the target is 0.1 s a minute).
 nk_reader_test(idle_dummy 60 idle $<TARGET_FILE:newskiosk> ${NK_READER_SAMPLE} 5 0.05)

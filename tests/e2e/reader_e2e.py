@@ -8,6 +8,7 @@
     reader_e2e.py inbox  NEWSKIOSK EDITION NEWSBUNDLE
     reader_e2e.py rotate NEWSKIOSK EDITION
     reader_e2e.py notify NEWSKIOSK EDITION
+    reader_e2e.py font   NEWSKIOSK EDITION
 
 walk: a scripted reader, headless (SDL dummy driver), opens every article
 from the index by tapping its entry, pages to its end with keys, swipes and
@@ -27,6 +28,11 @@ the article (the screen changes). Skips (exit 77) without Xvfb/import/xdotool.
 rotate: --rotate 90 and 270 on an 800x480 panel: taps given in the turned
 (480x800) screen reach the right link through the window's coordinates, and
 screenshots of the turned screen equal --render-pages with the same rotation.
+
+font: on a later page of the longest article, A+ (the nav bar) and then the
+'-' key re-paginate: each screenshot equals a page of that article rendered
+by --render-pages at --font-scale 1.15 and 1.0, and the reader stays inside
+the article past its first page (it keeps the paragraph, not page 1).
 
 notify: under a fake systemd notify socket with WatchdogSec=0.4 s, the
 kiosk sends READY=1 after its first frame and WATCHDOG=1 every ~0.2 s.
@@ -542,6 +548,58 @@ def test_notify(kiosk, edition):
     print(f"notify: {len(got)} messages")
 
 
+def test_font(kiosk, edition):
+    tmp = tempfile.mkdtemp(prefix="nk-font-")
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    runs = {}
+    for scale in ("1.0", "1.15"):
+        pngs, dump = os.path.join(tmp, "pages" + scale), os.path.join(tmp, scale + ".json")
+        run([kiosk, "--bundle", edition, "--font-scale", scale, "--dump-layout", dump,
+             "--render-pages", pngs], env=env)
+        with open(dump, encoding="utf-8") as f:
+            runs[scale] = (json.load(f)["pages"], pngs)
+    pages, pngs = runs["1.0"]
+    w = Walk(pages, tmp, pngs)
+    a = max(range(len(w.articles)), key=lambda i: len(w.articles[i]))
+    art = w.articles[a]
+    if len(art) < 4:
+        sys.exit("FAIL: the longest article has fewer than 4 pages")
+    target = min(4, len(art) - 1)
+    ip, link = w.index_page_of(a)
+    for _ in range(w.index.index(ip)):
+        w.cmd("key PageDown")
+    w.cmd("tap %d %d" % center(link))
+    for _ in range(target):
+        w.cmd("key PageDown")
+    w.shot(art[target], f"article {a + 1} page {target + 1}")
+    w.cmd("tap %d %d" % center(w.nav(art[target], "font_larger")))
+    larger = os.path.join(tmp, "larger.png")
+    w.cmd(f"screenshot {larger}")
+    w.cmd("key -")
+    back = os.path.join(tmp, "back.png")
+    w.cmd(f"screenshot {back}")
+    w.cmd("quit")
+    script = os.path.join(tmp, "font.events")
+    write(script, "\n".join(w.lines) + "\n")
+    run([kiosk, "--bundle", edition, "--events", script], env=env)
+    for shot, want, what in w.expect:
+        if not filecmp.cmp(shot, want, shallow=False):
+            fail(f"{what}: {shot} differs from {want}")
+    path = pages[art[0]]["article"]
+    for shot, scale in ((larger, "1.15"), (back, "1.0")):
+        spages, spngs = runs[scale]
+        match = [p for i, p in enumerate(spages) if p.get("article") == path and filecmp.cmp(
+            shot, os.path.join(spngs, f"{i + 1:04d}.png"), shallow=False)]
+        if not match:
+            fail(f"after the font change to {scale}: the screen is no page of {path}")
+        elif match[0]["number"] < 2:
+            fail(f"after the font change to {scale}: back on page 1 (the place was lost)")
+        else:
+            print(f"font {scale}: page {match[0]['number']} of {match[0]['of']}")
+    if not failures:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -555,6 +613,8 @@ def main():
         test_xvfb(kiosk, edition)
     elif mode == "errors":
         test_errors(kiosk, edition)
+    elif mode == "font":
+        test_font(kiosk, edition)
     elif mode == "notify":
         test_notify(kiosk, edition)
     elif mode == "rotate":
