@@ -279,6 +279,10 @@ edition_yaml_read_map(struct arena *tmp, const char *name, size_t first_line, co
     out->count = 0;
     if (!yaml_parser_initialize(&r.parser))
         return err_set(e, ERR_NOMEM, "%s: out of memory starting the YAML parser", name);
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+        text += 3; /* a byte order mark some editors write */
+        len -= 3;
+    }
     yaml_parser_set_input_string(&r.parser, (const unsigned char *)text, len);
     yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
     bool ok = read_document(&r, out);

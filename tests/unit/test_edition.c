@@ -72,6 +72,23 @@ test_manifest_good(void)
     CHECK(!edition_is_expired(ed, INT64_MAX));
     CHECK_STR(ed->articles[0].language, "pt-BR");
     edition_destroy(ed);
+
+    /* what editors write: a byte order mark, CRLF, an explicit '---' */
+    static const char *const variants[] = {
+        "\xef\xbb\xbf"
+        "format: 1\ntitle: T\nedition: 2026-11-28\nsequence: 1\nlanguage: en\n"
+        "articles: [articles/a.md]\n",
+        "format: 1\r\ntitle: T\r\nedition: 2026-11-28\r\nsequence: 1\r\nlanguage: en\r\n"
+        "articles:\r\n- articles/a.md\r\n",
+        "%YAML 1.1\n---\nformat: 1\ntitle: T\nedition: 2026-11-28\nsequence: 1\n"
+        "language: en\narticles: [articles/a.md]\n...\n",
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        ed = edition_create(NULL);
+        CHECK_MSG(edition_parse_manifest(ed, "manifest.yaml", variants[i], strlen(variants[i]), &e),
+                  "variant %zu: %s", i, e.msg);
+        edition_destroy(ed);
+    }
 }
 
 /* Each row replaces one line of the good manifest (or adds one) and must
