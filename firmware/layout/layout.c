@@ -75,9 +75,9 @@ lctx_strdup(struct lctx *c, const char *s)
 }
 
 static uint32_t
-hash_text(struct layout_font f, const char *s, size_t n)
+hash_text(struct layout_font f, uint32_t script, uint8_t dir, const char *s, size_t n)
 {
-    uint32_t h = 2166136261u ^ ((uint32_t)f.face * 131u + f.px);
+    uint32_t h = 2166136261u ^ ((uint32_t)f.face * 131u + f.px) ^ (script * 7u) ^ dir;
     for (size_t i = 0; i < n; i++) {
         h ^= (uint8_t)s[i];
         h *= 16777619u;
@@ -85,48 +85,49 @@ hash_text(struct layout_font f, const char *s, size_t n)
     return h;
 }
 
-static bool
-wcache_grow(struct lctx *c)
-{
-    size_t cap = c->wc_cap ? c->wc_cap * 2 : 1024;
-    struct wcache_entry *t = calloc(cap, sizeof *t);
-    if (!t)
-        return false;
-    for (size_t i = 0; i < c->wc_cap; i++) {
-        struct wcache_entry *e = &c->wc[i];
-        if (!e->text)
-            continue;
-        size_t j = e->hash & (cap - 1);
-        while (t[j].text)
-            j = (j + 1) & (cap - 1);
-        t[j] = *e;
-    }
-    free(c->wc);
-    c->wc = t;
-    c->wc_cap = cap;
-    return true;
-}
-
 int
 lctx_measure(struct lctx *c, struct layout_font f, const struct layout_run_props *props,
              const char *text, size_t len)
 {
+    struct layout *L = c->L;
     if (!len)
         return 0;
-    if (c->wc_count * 2 >= c->wc_cap && !wcache_grow(c))
-        return c->L->m.measure(c->L->m.ctx, f, props, text, len);
-    uint32_t h = hash_text(f, text, len);
-    size_t j = h & (c->wc_cap - 1);
-    while (c->wc[j].text) {
-        struct wcache_entry *e = &c->wc[j];
-        if (e->hash == h && e->len == len && e->font.face == f.face && e->font.px == f.px &&
-            memcmp(e->text, text, len) == 0)
-            return e->width;
-        j = (j + 1) & (c->wc_cap - 1);
+    uint32_t script = props ? props->script : 0;
+    uint8_t dir = props ? props->dir : 0;
+    if (!L->wc) {
+        L->wc = calloc(LAYOUT_WCACHE_SLOTS, sizeof *L->wc);
+        L->wc_pool = malloc(LAYOUT_WCACHE_POOL);
+        if (!L->wc || !L->wc_pool) {
+            free(L->wc);
+            free(L->wc_pool);
+            L->wc = NULL;
+            L->wc_pool = NULL;
+            return L->m.measure(L->m.ctx, f, props, text, len);
+        }
     }
-    int w = c->L->m.measure(c->L->m.ctx, f, props, text, len);
-    c->wc[j] = (struct wcache_entry){text, (uint32_t)len, h, f, w};
-    c->wc_count++;
+    uint32_t h = hash_text(f, script, dir, text, len);
+    const size_t m = LAYOUT_WCACHE_SLOTS - 1;
+    size_t j = h & m;
+    for (; L->wc[j].len; j = (j + 1) & m) {
+        const struct wcache_entry *e = &L->wc[j];
+        if (e->hash == h && e->len == len && e->face == f.face && e->px == f.px &&
+            e->script == script && e->dir == dir && memcmp(L->wc_pool + e->off, text, len) == 0)
+            return e->width;
+    }
+    int w = L->m.measure(L->m.ctx, f, props, text, len);
+    if (len > LAYOUT_WCACHE_POOL / 64)
+        return w; /* long strings: not worth keeping */
+    if (L->wc_count * 2 >= LAYOUT_WCACHE_SLOTS || L->wc_pool_len + len > LAYOUT_WCACHE_POOL) {
+        memset(L->wc, 0, LAYOUT_WCACHE_SLOTS * sizeof *L->wc);
+        L->wc_count = 0;
+        L->wc_pool_len = 0;
+        j = h & m;
+    }
+    memcpy(L->wc_pool + L->wc_pool_len, text, len);
+    L->wc[j] = (struct wcache_entry){
+        (uint32_t)L->wc_pool_len, (uint32_t)len, h, script, f.px, f.face, dir, w};
+    L->wc_pool_len += len;
+    L->wc_count++;
     return w;
 }
 
@@ -270,6 +271,10 @@ layout_destroy(struct layout *L)
         if (L->hyph[i].dict)
             hnj_hyphen_free((HyphenDict *)L->hyph[i].dict);
     }
+    free(L->hm);
+    free(L->hm_pool);
+    free(L->wc);
+    free(L->wc_pool);
     free(L->hyphen_dir);
     free(L);
 }

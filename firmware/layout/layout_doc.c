@@ -644,10 +644,7 @@ lctx_begin(struct lctx *c, struct layout *L, struct layout_pages *out)
 static bool
 lctx_end(struct lctx *c, struct err *e, const char *what)
 {
-    free(c->wc);
-    c->wc = NULL;
-    free(c->hm);
-    c->hm = NULL;
+
     if (c->oom)
         return err_set(e, ERR_NOMEM, "layout: out of memory while setting %s", what);
     return true;
@@ -770,7 +767,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
 /* A figure (photo, caption, credit) as one floating unit of width w. */
 static void
 set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_run_props props,
-           const struct edition_figure *fig, int32_t block, int w, int max_h)
+           const struct edition_figure *fig, int32_t block, int w, int max_h, bool hyphenate)
 {
     int body = g->body_px;
     double fw = fig->width ? fig->width : 3.0, fh = fig->height ? fig->height : 2.0;
@@ -793,7 +790,7 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
     struct para_style cs =
         style(props, scaled(body, 0.8), w, LAYOUT_ROLE_CAPTION, LAYOUT_COLOR_TEXT);
     cs.ragged = true;
-    cs.hyphenate = true;
+    cs.hyphenate = hyphenate;
     cs.block = block;
     if (fig->caption && *fig->caption)
         set_text(c, &tmp, &cs, LAYOUT_FACE_SANS, fig->caption, true, &ty);
@@ -974,7 +971,8 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             break;
         }
         case EDITION_BLOCK_FIGURE:
-            set_figure(c, f, g, props, &b->figure, (int32_t)bi, g->col_w, g->text_h);
+            set_figure(c, f, g, props, &b->figure, (int32_t)bi, g->col_w, g->text_h,
+                       cfg->hyphenate);
             prev = PREV_OTHER;
             break;
         }

@@ -28,6 +28,16 @@ struct layout {
     char *hyphen_dir;
     struct layout_hyph hyph[LAYOUT_HYPH_CACHE];
     size_t hyph_count;
+    /* hyphenation points by word, kept across calls; bounded: emptied when
+     * half full or when the pool of words is spent */
+    struct hmemo_entry *hm;
+    char *hm_pool;
+    size_t hm_count, hm_pool_len;
+    /* widths measured through m, kept across calls (the metrics and fonts
+     * stay the same for the typesetter's life); bounded like hm */
+    struct wcache_entry *wc;
+    char *wc_pool;
+    size_t wc_count, wc_pool_len;
 };
 
 /* A growable array in malloc'd memory, for scratch data of one call. */
@@ -36,22 +46,26 @@ struct vec {
     size_t count, cap, elem;
 };
 
-/* Width cache entry: one distinct (font, text) measured once per call. */
+/* Width cache entry: one measured (font, props, text); the text's bytes
+ * are at pool + off. len 0 marks an empty slot. */
 struct wcache_entry {
-    const char *text;
-    uint32_t len;
-    uint32_t hash;
-    struct layout_font font;
+    uint32_t off, len, hash, script;
+    uint16_t px;
+    uint8_t face, dir;
     int32_t width;
 };
+#define LAYOUT_WCACHE_SLOTS 32768        /* a power of two */
+#define LAYOUT_WCACHE_POOL (1024 * 1024) /* bytes of measured text */
 
-/* Hyphenation points of one word (bit k: a break after k characters). */
+/* Hyphenation points of one word (bit k: a break after k characters); the
+ * word's bytes are at pool + off. len 0 marks an empty slot. */
 struct hmemo_entry {
-    const char *word;
-    uint32_t len, hash;
+    uint32_t off, len, hash;
     const void *dict;
     uint64_t mask;
 };
+#define LAYOUT_HMEMO_SLOTS 16384       /* a power of two */
+#define LAYOUT_HMEMO_POOL (256 * 1024) /* bytes of words */
 
 /* The scratch context of one layout call. oom is sticky: once an allocation
  * fails, pushes return scratch storage and the call reports ERR_NOMEM at the
@@ -61,10 +75,6 @@ struct lctx {
     struct arena *arena; /* the output arena */
     bool oom;
     _Alignas(16) unsigned char scratch[256];
-    struct wcache_entry *wc;
-    size_t wc_cap, wc_count;
-    struct hmemo_entry *hm; /* hyphenation memo, per call */
-    size_t hm_cap, hm_count;
 };
 
 void vec_init(struct vec *v, size_t elem);

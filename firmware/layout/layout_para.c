@@ -59,7 +59,8 @@ struct breaker {
     int space_w[LAYOUT_FACE_COUNT];
     int hyphen_w[LAYOUT_FACE_COUNT];
     int min_w;
-    struct vec runs; /* struct pending_run, reused line to line */
+    struct vec runs;                         /* struct pending_run, reused line to line */
+    int16_t ascii_w[LAYOUT_FACE_COUNT][128]; /* advances of ASCII characters, -1 unknown */
 };
 
 static struct layout_run_props
@@ -181,6 +182,14 @@ char_units(struct breaker *b, uint8_t face, uint32_t from, uint32_t to)
     struct layout_font font = {face, b->st->px};
     int sum = 0;
     for (uint32_t p = from; p < to;) {
+        if (s[p] < 0x80) {
+            int16_t *w = &b->ascii_w[face][s[p]];
+            if (*w < 0)
+                *w = (int16_t)lctx_measure(b->c, font, &b->st->props, b->buf + p, 1);
+            sum += *w;
+            p++;
+            continue;
+        }
         ucs4_t cp;
         int n = u8_mbtouc(&cp, s + p, to - p);
         sum += lctx_measure(b->c, font, &b->st->props, b->buf + p, (size_t)n);
@@ -213,14 +222,16 @@ hmemo_hash(const void *dict, const char *w, size_t n)
 }
 
 static bool
-hmemo_get(struct lctx *c, const void *dict, const char *w, size_t n, uint64_t *mask)
+hmemo_get(struct layout *L, const void *dict, const char *w, size_t n, uint64_t *mask)
 {
-    if (!c->hm_cap)
+    if (!L->hm)
         return false;
     uint32_t h = hmemo_hash(dict, w, n);
-    for (size_t j = h & (c->hm_cap - 1); c->hm[j].word; j = (j + 1) & (c->hm_cap - 1)) {
-        const struct hmemo_entry *e = &c->hm[j];
-        if (e->hash == h && e->len == n && e->dict == dict && memcmp(e->word, w, n) == 0) {
+    const size_t m = LAYOUT_HMEMO_SLOTS - 1;
+    for (size_t j = h & m; L->hm[j].len; j = (j + 1) & m) {
+        const struct hmemo_entry *e = &L->hm[j];
+        if (e->hash == h && e->len == n && e->dict == dict &&
+            memcmp(L->hm_pool + e->off, w, n) == 0) {
             *mask = e->mask;
             return true;
         }
@@ -229,31 +240,33 @@ hmemo_get(struct lctx *c, const void *dict, const char *w, size_t n, uint64_t *m
 }
 
 static void
-hmemo_put(struct lctx *c, const void *dict, const char *w, size_t n, uint64_t mask)
+hmemo_put(struct layout *L, const void *dict, const char *w, size_t n, uint64_t mask)
 {
-    if (c->hm_count * 2 >= c->hm_cap) {
-        size_t cap = c->hm_cap ? c->hm_cap * 2 : 1024;
-        struct hmemo_entry *t = calloc(cap, sizeof *t);
-        if (!t)
+    if (!L->hm) {
+        L->hm = calloc(LAYOUT_HMEMO_SLOTS, sizeof *L->hm);
+        L->hm_pool = malloc(LAYOUT_HMEMO_POOL);
+        if (!L->hm || !L->hm_pool) {
+            free(L->hm);
+            free(L->hm_pool);
+            L->hm = NULL;
+            L->hm_pool = NULL;
             return; /* a memo only: work on without it */
-        for (size_t i = 0; i < c->hm_cap; i++) {
-            if (!c->hm[i].word)
-                continue;
-            size_t j = c->hm[i].hash & (cap - 1);
-            while (t[j].word)
-                j = (j + 1) & (cap - 1);
-            t[j] = c->hm[i];
         }
-        free(c->hm);
-        c->hm = t;
-        c->hm_cap = cap;
+    }
+    if (L->hm_count * 2 >= LAYOUT_HMEMO_SLOTS || L->hm_pool_len + n > LAYOUT_HMEMO_POOL) {
+        memset(L->hm, 0, LAYOUT_HMEMO_SLOTS * sizeof *L->hm);
+        L->hm_count = 0;
+        L->hm_pool_len = 0;
     }
     uint32_t h = hmemo_hash(dict, w, n);
-    size_t j = h & (c->hm_cap - 1);
-    while (c->hm[j].word)
-        j = (j + 1) & (c->hm_cap - 1);
-    c->hm[j] = (struct hmemo_entry){w, (uint32_t)n, h, dict, mask};
-    c->hm_count++;
+    const size_t m = LAYOUT_HMEMO_SLOTS - 1;
+    size_t j = h & m;
+    while (L->hm[j].len)
+        j = (j + 1) & m;
+    memcpy(L->hm_pool + L->hm_pool_len, w, n);
+    L->hm[j] = (struct hmemo_entry){(uint32_t)L->hm_pool_len, (uint32_t)n, h, dict, mask};
+    L->hm_pool_len += n;
+    L->hm_count++;
 }
 
 /* libhyphen's points for a word of nchars letters (UTF-8, len bytes):
@@ -358,9 +371,9 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
     }
     cstart[nchars] = z;
     uint64_t mask = 0;
-    if (!hmemo_get(b->c, h->dict, (const char *)s + a, z - a, &mask)) {
+    if (!hmemo_get(b->c->L, h->dict, (const char *)s + a, z - a, &mask)) {
         mask = hyphen_points(h, s + a, z - a, nchars);
-        hmemo_put(b->c, h->dict, (const char *)s + a, z - a, mask);
+        hmemo_put(b->c->L, h->dict, (const char *)s + a, z - a, mask);
     }
     if (!mask) {
         push_box(b, face, off, len);
@@ -891,6 +904,7 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
         b.min_w = 1;
     for (int face = 0; face < LAYOUT_FACE_COUNT; face++)
         b.space_w[face] = b.hyphen_w[face] = -1; /* measured on first use */
+    memset(b.ascii_w, 0xFF, sizeof b.ascii_w);
     struct layout_hyph *h = st->hyphenate ? layout_hyph_for(c->L, st->props.lang) : NULL;
     struct vec breaks;
     vec_init(&breaks, sizeof(int32_t));
@@ -916,7 +930,7 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
         vec_init(&hb, sizeof(int32_t));
         double hr = 0;
         build_items(&b, spans, span_count, span_off, brks, h);
-        size_t nh = total_fit(&b, 2.0, &hb, &hr);
+        size_t nh = total_fit(&b, 1.5, &hb, &hr);
         if (!nh)
             nh = total_fit(&b, INFINITY, &hb, &hr);
         if (nh) {
