@@ -213,6 +213,7 @@ get_photo(struct render *rd, const char *path, int w, int h, bool *failed)
         if (!oldest || im->last_use < oldest->last_use)
             oldest = im;
     }
+    /* Budgeted at the box size: the decode is at most that (never upscaled). */
     size_t bytes = (size_t)w * (size_t)h * 4;
     /* Keep within the pixel budget and the slot count: oldest go first. */
     while (rd->image_bytes + bytes > RENDER_IMAGE_BUDGET || !free_slot) {
@@ -236,11 +237,14 @@ get_photo(struct render *rd, const char *path, int w, int h, bool *failed)
         *failed = true;
         return NULL;
     }
+    int tw = 0, th = 0;
+    if (tex)
+        SDL_QueryTexture(tex, NULL, NULL, &tw, &th);
     *free_slot = (struct render_image){.path = copy,
                                        .w = w,
                                        .h = h,
                                        .tex = tex,
-                                       .bytes = tex ? bytes : 0,
+                                       .bytes = (size_t)tw * (size_t)th * 4,
                                        .last_use = ++rd->clock};
     rd->image_bytes += free_slot->bytes;
     *failed = tex == NULL;
@@ -449,6 +453,16 @@ render_page_texture(struct render *rd, const struct layout_page *page, int w, in
     *slot =
         (struct render_page_tex){.page = page, .w = w, .h = h, .tex = tex, .last_use = ++rd->clock};
     return tex;
+}
+
+void
+render_stats(const struct render *rd, struct render_stats *out)
+{
+    *out = (struct render_stats){.image_bytes = rd->image_bytes};
+    for (size_t i = 0; i < RENDER_MAX_IMAGES; i++)
+        out->images += rd->images[i].path != NULL;
+    for (size_t i = 0; i < RENDER_PAGE_TEXTURES; i++)
+        out->page_textures += rd->pages[i].tex != NULL;
 }
 
 bool

@@ -47,6 +47,14 @@ void render_forget_images(struct render *rd);
 /* Budget of the decoded-photo cache, in bytes of texture pixels. */
 #define RENDER_IMAGE_BUDGET (24u * 1024u * 1024u)
 
+/* What the caches hold, for tests and the benchmark. */
+struct render_stats {
+    size_t images;      /* decoded photos (and remembered failures) */
+    size_t image_bytes; /* their texture pixels, <= RENDER_IMAGE_BUDGET */
+    size_t page_textures;
+};
+void render_stats(const struct render *rd, struct render_stats *out);
+
 /* Writes the renderer's current target (w x h px) as a PNG. */
 bool render_save_png(SDL_Renderer *r, int w, int h, const char *path, struct err *e);
 

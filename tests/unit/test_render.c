@@ -54,14 +54,14 @@ inside(int x, int y, int bx, int by, int bw, int bh, int slack)
     return x >= bx - slack && x < bx + bw + slack && y >= by - slack && y < by + bh + slack;
 }
 
-/* Writes a 40x30 PNG: red with a blue right half. */
+/* Writes a w x h PNG: red with a blue right half. */
 static bool
-write_photo(const char *path)
+write_photo(const char *path, int w, int h)
 {
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 40, 30, 32, SDL_PIXELFORMAT_RGB888);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGB888);
     if (!s)
         return false;
-    SDL_Rect left = {0, 0, 20, 30}, right = {20, 0, 20, 30};
+    SDL_Rect left = {0, 0, w / 2, h}, right = {w / 2, 0, w - w / 2, h};
     SDL_FillRect(s, &left, SDL_MapRGB(s->format, 200, 30, 30));
     SDL_FillRect(s, &right, SDL_MapRGB(s->format, 30, 30, 200));
     bool ok = IMG_SavePNG(s, path) == 0;
@@ -86,12 +86,14 @@ main(void)
 {
     char root[] = "/tmp/nk-test-render-XXXXXX";
     CHECK(mkdtemp(root) != NULL);
-    char images[300], good[320], bad[320];
+    char images[300], good[320], bad[320], large[320];
     snprintf(images, sizeof images, "%s/images", root);
     mkdir(images, 0700);
     snprintf(good, sizeof good, "%s/images/good.png", root);
     snprintf(bad, sizeof bad, "%s/images/bad.png", root);
-    CHECK(write_photo(good));
+    CHECK(write_photo(good, 40, 30));
+    snprintf(large, sizeof large, "%s/images/large.png", root);
+    CHECK(write_photo(large, 1600, 1200));
     write_bytes(bad, "\x89PNG\r\n\x1a\nthis is not a png at all", 32);
 
     struct text_fonts fonts;
@@ -313,6 +315,46 @@ main(void)
     read_back(&c);
     CHECK_INT(at(&c, figs[0].x + 2, figs[0].y + 2), 0xDDDBD5);
 
+    /* The photo cache stays within its budget: a 1600x1200 photo at ten
+     * large sizes (4-7 MB of texture each) evicts the oldest, and each is
+     * still drawn right. Page textures are bounded too. */
+    {
+        struct layout_page pp = {.kind = LAYOUT_PAGE_ARTICLE};
+        struct layout_figure big;
+        struct render_stats st;
+        for (int k = 0; k < 10; k++) {
+            int side = 1000 + 40 * k;
+            big = (struct layout_figure){.x = 0,
+                                         .y = 0,
+                                         .w = side,
+                                         .h = side * 3 / 4,
+                                         .image = "images/large.png",
+                                         .caption = "",
+                                         .credit = "",
+                                         .block = -1};
+            pp.figures = &big;
+            pp.figure_count = 1;
+            render_page(rd, &pp, 0, 0);
+            read_back(&c);
+            uint32_t px = at(&c, 50, 50);
+            CHECK_MSG(((px >> 16) & 0xFF) > 150 && (px & 0xFF) < 80, "size %d: %06x", side, px);
+            render_stats(rd, &st);
+            CHECK_MSG(st.image_bytes <= RENDER_IMAGE_BUDGET, "%zu bytes cached", st.image_bytes);
+        }
+        CHECK_MSG(st.images >= 3 && st.images < 10, "%zu photos cached", st.images);
+        CHECK(st.image_bytes > RENDER_IMAGE_BUDGET / 2);
+        struct layout_page many[RENDER_PAGE_TEXTURES + 2];
+        for (size_t i = 0; i < RENDER_PAGE_TEXTURES + 2; i++) {
+            many[i] = page;
+            CHECK(render_page_texture(rd, &many[i], W, H, &e) != NULL);
+        }
+        render_stats(rd, &st);
+        CHECK_INT(st.page_textures, RENDER_PAGE_TEXTURES);
+        render_forget_pages(rd);
+        render_stats(rd, &st);
+        CHECK_INT(st.page_textures, 0);
+    }
+
     /* Bidi: a line whose runs are LTR "on", RTL "i", RTL "MMMM", LTR "x" in
      * logical order is drawn on, MMMM, i, x: the gap after the RTL pair's
      * first run moves to after MMMM. */
@@ -372,6 +414,7 @@ main(void)
     SDL_FreeSurface(c.surface);
     text_destroy(t);
     unlink(good);
+    unlink(large);
     unlink(bad);
     unlink(png);
     rmdir(images);
