@@ -2,7 +2,10 @@
 """Bad inputs to the headless modes: each gives exit 1, one clear line naming
 the file and the rule, and no crash or sanitizer report.
 
-    check_errors.py NEWSKIOSK GOOD_EDITION_DIR
+    check_errors.py NEWSKIOSK GOOD_EDITION_DIR NEWSBUNDLE SAMPLE_EDITION_DIR
+
+Archives are unpacked under a private $TMPDIR that must be empty afterwards,
+failures included.
 """
 import os
 import re
@@ -14,8 +17,8 @@ SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
 failures = []
 
 
-def expect(name, args, code, needle):
-    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+def expect(name, args, code, needle, env=None):
+    p = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
     err = p.stderr.strip()
     if SANITIZER.search(p.stderr):
         failures.append(f"{name}: sanitizer report: {err[:800]}")
@@ -28,7 +31,7 @@ def expect(name, args, code, needle):
 
 
 def main():
-    exe, good = sys.argv[1:3]
+    exe, good, newsbundle, sample = sys.argv[1:5]
     with tempfile.TemporaryDirectory() as tmp:
         missing = os.path.join(tmp, "no-such-edition")
         expect("missing bundle", [exe, "--bundle", missing, "--dump-layout", "-"], 1, missing)
@@ -56,6 +59,26 @@ def main():
         expect("layout file in a missing folder",
                [exe, "--bundle", good, "--dump-layout", nowhere], 1, nowhere)
 
+        # Archives: unsigned when a signature is required, and truncated.
+        archive = os.path.join(tmp, "sample.tar.zst")
+        p = subprocess.run([newsbundle, "pack", sample, "-o", archive], capture_output=True,
+                           text=True, timeout=300)
+        if p.returncode != 0:
+            failures.append(f"newsbundle pack failed: {p.stderr.strip()[:300]}")
+        else:
+            private = os.path.join(tmp, "private-tmp")
+            os.mkdir(private)
+            env = dict(os.environ, TMPDIR=private)
+            expect("unsigned archive, signature required",
+                   [exe, "--bundle", archive, "--require-signature", "--dump-layout",
+                    os.path.join(tmp, "y.json")], 1, "sample.tar.zst", env)
+            cut = os.path.join(tmp, "cut.tar.zst")
+            with open(archive, "rb") as f, open(cut, "wb") as g:
+                g.write(f.read(3000))
+            expect("truncated archive", [exe, "--bundle", cut, "--render-pages",
+                                         os.path.join(tmp, "q")], 1, "cut.tar.zst", env)
+            if os.listdir(private):
+                failures.append(f"temporary files left in $TMPDIR: {os.listdir(private)}")
     for msg in failures:
         print("FAIL:", msg)
     print(f"{len(failures)} problems")
