@@ -293,12 +293,10 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
             plan.count = 0;
             while (pend_head < pending.count) {
                 uint32_t ui = *VEC_AT(&pending, uint32_t, pend_head);
-                if (plan.count && yy + U[ui].h > avail)
+                /* a figure too tall for the first page's short columns waits
+                 * for a full one; one taller than any column goes anyway */
+                if (yy + U[ui].h > avail && (plan.count || first_page))
                     break;
-                if (!plan.count && U[ui].h > avail && !first_page)
-                    ; /* taller than any column: place it anyway */
-                else if (!plan.count && U[ui].h > avail)
-                    break; /* the first page's short columns: wait for a full one */
                 *(struct placement *)vec_push(c, &plan) = (struct placement){ui, yy};
                 yy += U[ui].h;
                 pend_head++;
