@@ -1080,8 +1080,14 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         if (thumb_w < 60)
             thumb_w = w / 4;
         thumb_h = thumb_w * 2 / 3;
-        if (thumb_h > g->text_h / 2) {
-            thumb_h = g->text_h / 2;
+        /* no taller than two headline lines and the snippet beside it */
+        int most = 2 * line_height(c, LAYOUT_FACE_SERIF_BOLD, scaled(g->body_px, 1.0)) +
+                   (g->text_h >= 300 ? 2 : 1) *
+                       line_height(c, LAYOUT_FACE_SERIF, scaled(g->body_px, 0.85));
+        if (most > g->text_h / 2)
+            most = g->text_h / 2;
+        if (thumb_h > most) {
+            thumb_h = most;
             thumb_w = thumb_h * 3 / 2;
         }
     }
@@ -1105,8 +1111,8 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         struct para_style ds = style(props, dpx, tw, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
         ds.ragged = true;
         ds.max_lines = (budget - y) / dlh;
-        if (ds.max_lines > 2)
-            ds.max_lines = 2;
+        if (ds.max_lines > (g->text_h >= 300 ? 2 : 1))
+            ds.max_lines = g->text_h >= 300 ? 2 : 1;
         int max = ds.max_lines;
         ds.max_lines = 0;
         /* fewer words until the snippet, with its ellipsis, fits the lines */
@@ -1197,7 +1203,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         u->glue_next = true;
         int32_t y = 0;
         size_t lines = set_text(&c, &f, &st, LAYOUT_FACE_SERIF_BOLD, pub, true, &y);
-        if (lines <= 1 || s + 1 == sizeof steps / sizeof steps[0]) {
+        if ((lines <= 1 && y * 4 <= g.text_h) || s + 1 == sizeof steps / sizeof steps[0]) {
             VEC_AT(&f.units, struct flow_unit, f.units.count - 1)->h = y;
             break;
         }
