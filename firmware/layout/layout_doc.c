@@ -630,6 +630,18 @@ free_pages(struct vec *pages)
     vec_free(pages);
 }
 
+/* Smallest screen side the typesetter accepts, in px. */
+#define LAYOUT_MIN_SIDE 64
+
+static bool
+screen_ok(const struct layout_config *cfg, struct err *e)
+{
+    if (cfg->width < LAYOUT_MIN_SIDE || cfg->height < LAYOUT_MIN_SIDE)
+        return err_set(e, ERR_USAGE, "layout: a %dx%d screen is too small (at least %dx%d px)",
+                       cfg->width, cfg->height, LAYOUT_MIN_SIDE, LAYOUT_MIN_SIDE);
+    return true;
+}
+
 static bool
 lctx_begin(struct lctx *c, struct layout *L, struct layout_pages *out)
 {
@@ -992,6 +1004,8 @@ layout_article(struct layout *L, const struct layout_config *cfg, const struct e
 {
     if (!ed || index >= ed->article_count)
         return err_set(e, ERR_USAGE, "layout: article %zu does not exist", index);
+    if (!screen_ok(cfg, e))
+        return false;
     const struct edition_article *a = &ed->articles[index];
     if (!a->body_loaded)
         return err_set(e, ERR_USAGE, "layout: %s: body not loaded (call edition_load_body first)",
@@ -1181,6 +1195,8 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
 {
     if (!ed)
         return err_set(e, ERR_USAGE, "layout: no edition to index");
+    if (!screen_ok(cfg, e))
+        return false;
     struct lctx c;
     lctx_begin(&c, L, out);
     struct geom g;
@@ -1321,6 +1337,8 @@ bool
 layout_screen(struct layout *L, const struct layout_config *cfg, const char *title,
               const char *const *lines, size_t line_count, struct layout_pages *out, struct err *e)
 {
+    if (!screen_ok(cfg, e))
+        return false;
     struct lctx c;
     lctx_begin(&c, L, out);
     struct geom g;

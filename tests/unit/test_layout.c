@@ -1060,6 +1060,15 @@ test_screen_and_errors(void)
     CHECK_CONTAINS(e.msg, "articles/001-test.md");
     CHECK_CONTAINS(e.msg, "not loaded");
     CHECK(!layout_article(L, &cfg, &d.ed, 5, &p, &e));
+    /* a screen too small to set anything: refused with a clear message */
+    d.art[0].body_loaded = true;
+    struct layout_config tiny;
+    layout_config_default(&tiny, 0, 0);
+    CHECK(!layout_article(L, &tiny, &d.ed, 0, &p, &e));
+    CHECK_CONTAINS(e.msg, "0x0 screen is too small");
+    CHECK(!layout_index(L, &tiny, &d.ed, false, &p, &e));
+    CHECK(!layout_screen(L, &tiny, "t", NULL, 0, &p, &e));
+    CHECK_INT(p.count, 0);
     layout_pages_fini(&p);
     doc_fini(&d);
 
