@@ -111,6 +111,8 @@ open_edition(struct session *s, const struct app_config *c, struct err *e)
         dir = s->tmp_dir;
     }
     s->ed = edition_open_dir(dir, NULL, e);
+    if (!s->ed && strncmp(e->msg, path, strlen(path)) != 0)
+        err_prefix(e, "%s", path); /* which edition: the message names the file in it */
     return s->ed != NULL;
 }
 

@@ -45,7 +45,7 @@ def main():
         empty = os.path.join(tmp, "empty-edition")
         os.mkdir(empty)
         expect("folder without manifest", [exe, "--bundle", empty, "--render-pages",
-                                           os.path.join(tmp, "p")], 1, "manifest.yaml")
+                                           os.path.join(tmp, "p")], 1, empty + ": manifest.yaml")
 
         blocker = os.path.join(tmp, "a-file")
         with open(blocker, "w") as f:
