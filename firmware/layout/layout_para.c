@@ -26,6 +26,7 @@
 #define FITNESS_DEMERITS 3000
 #define MAX_WORD_BYTES 96
 #define LOOSE_RATIO 0.75
+#define MAX_ACTIVE 200 /* active breakpoints kept in total fit */
 
 enum { IT_BOX, IT_GLUE, IT_PEN };
 
@@ -503,6 +504,39 @@ build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
     end_with_forced(b);
 }
 
+struct ranked {
+    double dem;
+    int32_t node;
+};
+
+static int
+cmp_ranked(const void *a, const void *b)
+{
+    double x = ((const struct ranked *)a)->dem, y = ((const struct ranked *)b)->dem;
+    return (x > y) - (x < y);
+}
+
+/* Keeps the MAX_ACTIVE active nodes with the fewest demerits, so that a
+ * paragraph of very short pieces (a broken URL, CJK) cannot make total fit
+ * quadratic. Order among the kept nodes does not matter. */
+static void
+prune_active(struct vec *active, const struct vec *nodes)
+{
+    size_t n = active->count;
+    struct ranked *r = malloc(n * sizeof *r);
+    if (!r)
+        return; /* keep them all: slower, still correct */
+    for (size_t k = 0; k < n; k++) {
+        int32_t ni = *VEC_AT(active, int32_t, k);
+        r[k] = (struct ranked){VEC_AT(nodes, struct node, ni)->dem, ni};
+    }
+    qsort(r, n, sizeof *r, cmp_ranked);
+    for (size_t k = 0; k < MAX_ACTIVE; k++)
+        *VEC_AT(active, int32_t, k) = r[k].node;
+    active->count = MAX_ACTIVE;
+    free(r);
+}
+
 static int
 line_width_at(const struct para_style *st, int32_t line)
 {
@@ -624,6 +658,8 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
                 nn->ratio = (float)best_r[f];
                 *(int32_t *)vec_push(c, &next_active) = (int32_t)(nodes.count - 1);
             }
+            if (next_active.count > MAX_ACTIVE)
+                prune_active(&next_active, &nodes);
             struct vec tmp = active;
             active = next_active;
             next_active = tmp;
@@ -670,6 +706,50 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
     vec_free(&active);
     vec_free(&next_active);
     return count;
+}
+
+/* First fit, the safety net when total fit finds nothing (it always can,
+ * unless pruning dropped every path): break at the last legal point before
+ * a line overflows, and at every forced break. */
+static size_t
+greedy_breaks(struct breaker *b, struct vec *breaks)
+{
+    const struct item *items = b->items.data;
+    size_t n = b->items.count;
+    breaks->count = 0;
+    int64_t w = 0, w_at_last = 0;
+    int32_t line = 0, last = -1;
+    for (size_t i = 0; i < n && !b->c->oom; i++) {
+        const struct item *it = &items[i];
+        bool legal = (it->type == IT_GLUE && i > 0 && items[i - 1].type == IT_BOX) ||
+                     (it->type == IT_PEN && it->pen < PEN_INF);
+        if (legal) {
+            int lw = line_width_at(b->st, line);
+            int64_t with = w + (it->type == IT_PEN ? it->w : 0);
+            if (with > lw && last >= 0) {
+                *(int32_t *)vec_push(b->c, breaks) = last;
+                line++;
+                w -= w_at_last;
+                /* the discardable items after that break do not count */
+                for (int32_t j = last + 1; j < (int32_t)i && items[j].type != IT_BOX; j++)
+                    if (items[j].type == IT_GLUE)
+                        w -= items[j].w;
+                last = -1;
+            }
+            if (it->type == IT_PEN && it->pen == -PEN_INF) {
+                *(int32_t *)vec_push(b->c, breaks) = (int32_t)i;
+                line++;
+                w = 0;
+                last = -1;
+                continue;
+            }
+            last = (int32_t)i;
+            w_at_last = w + (it->type == IT_GLUE ? it->w : 0);
+        }
+        if (it->type != IT_PEN)
+            w += it->w;
+    }
+    return b->c->oom ? 0 : breaks->count;
 }
 
 struct pending_run {
@@ -944,6 +1024,8 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     }
     if (!nb)
         nb = total_fit(&b, INFINITY, &breaks, &max_ratio);
+    if (!nb)
+        nb = greedy_breaks(&b, &breaks);
     int asc = 0, lh = 0;
     for (size_t k = 0; k < span_count; k++) {
         int a, d, l;
