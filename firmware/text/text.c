@@ -30,6 +30,7 @@ struct text_font_slot {
     uint64_t last_use;
     uint32_t script;           /* as last set on font; 0 = never set */
     int dir;                   /* as last set on font; -1 = never set */
+    int pad;                   /* px of two spaces with these props; -1 = not measured */
     struct text_width *widths; /* TEXT_WIDTH_SLOTS entries, allocated on first measure */
     size_t width_count;
 };
@@ -59,7 +60,7 @@ slot_clear(struct text_font_slot *s)
     if (s->font)
         TTF_CloseFont(s->font);
     free(s->widths);
-    *s = (struct text_font_slot){.dir = -1};
+    *s = (struct text_font_slot){.dir = -1, .pad = -1};
 }
 
 static TTF_Font *
@@ -134,11 +135,13 @@ apply_props(struct text_font_slot *s, uint32_t script, int dir)
          * since draw and measure both come through here. */
         TTF_SetFontScriptName(s->font, name);
         s->script = script;
+        s->pad = -1;
     }
     if (dir != s->dir) {
         TTF_SetFontDirection(s->font,
                              dir == LAYOUT_DIR_RTL ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
         s->dir = dir;
+        s->pad = -1;
     }
 }
 
@@ -190,10 +193,12 @@ width_hash(const char *s, size_t len, uint32_t script, int dir)
  * between words), but it counts a space's advance in full and an overhang
  * stays inside a neighbouring space: so the advance is the size of the text
  * between two spaces less the size of two spaces, on the same shaping path
- * the drawing takes (text_draw_origin). */
+ * the drawing takes (render draws a run after a space, from the space's
+ * origin). The two spaces' size is kept per font until its props change. */
 static int
-measure_uncached(TTF_Font *font, const char *text, size_t len)
+measure_uncached(struct text_font_slot *s, const char *text, size_t len)
 {
+    TTF_Font *font = s->font;
     char small[256];
     char *buf = len + 3 <= sizeof small ? small : malloc(len + 3);
     if (!buf)
@@ -202,12 +207,14 @@ measure_uncached(TTF_Font *font, const char *text, size_t len)
     memcpy(buf + 1, text, len);
     buf[len + 1] = ' ';
     buf[len + 2] = 0;
-    int w = 0, pad = 0;
-    if (TTF_SizeUTF8(font, buf, &w, NULL) != 0 || TTF_SizeUTF8(font, "  ", &pad, NULL) != 0)
-        w = pad = 0;
+    if (s->pad < 0 && TTF_SizeUTF8(font, "  ", &s->pad, NULL) != 0)
+        s->pad = -1;
+    int w = 0;
+    if (s->pad < 0 || TTF_SizeUTF8(font, buf, &w, NULL) != 0)
+        w = 0;
     if (buf != small)
         free(buf);
-    return w > pad ? w - pad : 0;
+    return w > s->pad ? w - s->pad : 0;
 }
 
 static int
@@ -224,13 +231,13 @@ text_measure(void *ctx, struct layout_font f, const struct layout_run_props *pro
     int dir = props ? props->dir : LAYOUT_DIR_LTR;
     if (len > TEXT_WIDTH_KEY_MAX) {
         apply_props(s, script, dir);
-        return measure_uncached(s->font, text, len);
+        return measure_uncached(s, text, len);
     }
     if (!s->widths) {
         s->widths = calloc(TEXT_WIDTH_SLOTS, sizeof *s->widths);
         if (!s->widths) {
             apply_props(s, script, dir);
-            return measure_uncached(s->font, text, len);
+            return measure_uncached(s, text, len);
         }
     }
     uint32_t h = width_hash(text, len, script, dir);
@@ -244,7 +251,7 @@ text_measure(void *ctx, struct layout_font f, const struct layout_run_props *pro
             return w->width;
     }
     apply_props(s, script, dir);
-    int width = measure_uncached(s->font, text, len);
+    int width = measure_uncached(s, text, len);
     /* Bounded: when three quarters full, start over rather than probe long. */
     if (s->width_count >= TEXT_WIDTH_SLOTS / 4 * 3) {
         memset(s->widths, 0, TEXT_WIDTH_SLOTS * sizeof *s->widths);
@@ -293,7 +300,7 @@ text_create(const struct text_fonts *fonts, struct err *e)
         return NULL;
     }
     for (size_t i = 0; i < TEXT_MAX_FONTS; i++)
-        t->slots[i].dir = -1;
+        t->slots[i] = (struct text_font_slot){.dir = -1, .pad = -1};
     if (!TTF_WasInit()) {
         if (TTF_Init() != 0) {
             err_set(e, ERR_IO, "text: cannot initialise SDL2_ttf: %s", TTF_GetError());
