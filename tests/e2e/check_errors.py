@@ -9,6 +9,7 @@ failures included.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,21 @@ def main():
         nowhere = os.path.join(tmp, "no-such-dir", "layout.json")
         expect("layout file in a missing folder",
                [exe, "--bundle", good, "--dump-layout", nowhere], 1, nowhere)
+
+        # Broken edition folders: the message names the article, line and rule.
+
+        bad = os.path.join(tmp, "bad-utf8")
+        shutil.copytree(good, bad)
+        with open(os.path.join(bad, "articles", "limani.md"), "ab") as f:
+            f.write(b"A bad byte: \xff here.\n")
+        expect("invalid UTF-8 in an article", [exe, "--bundle", bad, "--dump-layout", "-"], 1,
+               "articles/limani.md:15")
+        bad = os.path.join(tmp, "missing-photo")
+        shutil.copytree(good, bad)
+        with open(os.path.join(bad, "articles", "limani.md"), "a") as f:
+            f.write('\n![gone](images/missing.jpg "c")\n')
+        expect("a photo that is not there", [exe, "--bundle", bad, "--render-pages",
+                                              os.path.join(tmp, "m")], 1, "images/missing.jpg")
 
         # Archives: unsigned when a signature is required, and truncated.
         archive = os.path.join(tmp, "sample.tar.zst")
