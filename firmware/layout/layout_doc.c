@@ -124,7 +124,7 @@ geom_init(struct lctx *c, const struct layout_config *cfg, bool nav_bar, struct 
 }
 
 static struct layout_run_props
-props_of(const struct edition *ed, const struct edition_article *a)
+props_of(struct lctx *c, const struct edition *ed, const struct edition_article *a)
 {
     struct layout_run_props p = {0, LAYOUT_DIR_LTR, "en"};
     const char *lang = a && a->language && *a->language ? a->language : NULL;
@@ -138,6 +138,7 @@ props_of(const struct edition *ed, const struct edition_article *a)
     else if (!*dir && (strncmp(p.lang, "ar", 2) == 0 || strncmp(p.lang, "he", 2) == 0 ||
                        strncmp(p.lang, "fa", 2) == 0 || strncmp(p.lang, "ur", 2) == 0))
         p.dir = LAYOUT_DIR_RTL;
+    p.lang = lctx_strdup(c, p.lang); /* copied: pages may outlive the edition */
     return p;
 }
 
@@ -363,7 +364,7 @@ chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_
     struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
     size_t len = strlen(text);
     int w = lctx_measure(c, font, &props, text, len);
-    const char *t = text;
+    const char *t = lctx_strndup(c, text, len); /* copied: pages may outlive it */
     if (w > maxw) {
         /* cut at a character boundary and end with an ellipsis */
         size_t keep = len;
@@ -701,7 +702,7 @@ static int
 set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layout_config *cfg,
          const struct edition *ed, const struct edition_article *a, int w)
 {
-    struct layout_run_props props = props_of(ed, a);
+    struct layout_run_props props = props_of(c, ed, a);
     int y = 0, total = 0;
     int body = g->body_px;
     if (a->section && *a->section) {
@@ -833,9 +834,9 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
     lf->y = pad_top;
     lf->w = iw;
     lf->h = ih;
-    lf->image = fig->image ? fig->image : "";
-    lf->caption = fig->caption ? fig->caption : "";
-    lf->credit = fig->credit ? fig->credit : "";
+    lf->image = lctx_strdup(c, fig->image ? fig->image : "");
+    lf->caption = lctx_strdup(c, fig->caption ? fig->caption : "");
+    lf->credit = lctx_strdup(c, fig->credit ? fig->credit : "");
     lf->block = block;
     u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
     u->fig_count = 1;
@@ -869,7 +870,7 @@ static void
 set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct layout_config *cfg,
            const struct edition *ed, const struct edition_article *a)
 {
-    struct layout_run_props props = props_of(ed, a);
+    struct layout_run_props props = props_of(c, ed, a);
     int body = g->body_px, lh = g->body_lh;
     enum { PREV_NONE, PREV_PARA, PREV_OTHER } prev = PREV_NONE;
     bool in_list = false;
@@ -1083,7 +1084,7 @@ static void
 set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edition *ed, size_t ai)
 {
     const struct edition_article *a = &ed->articles[ai];
-    struct layout_run_props props = props_of(ed, a);
+    struct layout_run_props props = props_of(c, ed, a);
     int body = g->body_px;
     int w = g->col_w;
     int thumb_w = 0, thumb_h = 0, gap = body;
@@ -1166,9 +1167,9 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         lf->y = pad / 2 + (thumb_h - ih) / 2;
         lf->w = iw < 1 ? 1 : iw;
         lf->h = ih < 1 ? 1 : ih;
-        lf->image = a->lead->image;
-        lf->caption = a->lead->caption ? a->lead->caption : "";
-        lf->credit = a->lead->credit ? a->lead->credit : "";
+        lf->image = lctx_strdup(c, a->lead->image);
+        lf->caption = lctx_strdup(c, a->lead->caption ? a->lead->caption : "");
+        lf->credit = lctx_strdup(c, a->lead->credit ? a->lead->credit : "");
         lf->block = -1;
         u->fig_count = 1;
         if (pad / 2 + thumb_h > h)
@@ -1203,7 +1204,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
     geom_init(&c, cfg, false, &g);
     struct flow f;
     flow_init(&f);
-    struct layout_run_props props = props_of(ed, NULL);
+    struct layout_run_props props = props_of(&c, ed, NULL);
     const char *pub = publication(cfg, ed);
     int body = g.body_px;
     int w = g.ncols == 2 ? g.text_w : g.col_w;

@@ -1139,6 +1139,50 @@ test_headline(void)
     layout_destroy(L);
 }
 
+/* Pages hold copies: they stay readable after the edition's strings are
+ * freed (AddressSanitizer would report a use after free). */
+static void
+test_pages_outlive_edition(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    d.art[0].language = arena_strdup(&d.ed.arena, "en");
+    d.art[0].section = arena_strdup(&d.ed.arena, "Town");
+    d.ed.title = arena_strdup(&d.ed.arena, "The Harbour Courier");
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 21, 120));
+    add_figure(&d, 0, arena_strdup(&d.ed.arena, "images/quay.jpg"), 1200, 800);
+    d.blocks[0][1].figure.caption = arena_strdup(&d.ed.arena, "The quay at dusk");
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 22, 60));
+    struct layout_pages p, ix;
+    bool ok = set_article(L, &d, 0, 800, 480, 1.0f, true, &p);
+    struct layout_config cfg;
+    layout_config_default(&cfg, 800, 480);
+    layout_pages_init(&ix);
+    struct err e = {0};
+    ok = layout_index(L, &cfg, &d.ed, false, &ix, &e) && ok;
+    CHECK(ok);
+    doc_fini(&d);
+    size_t bytes = 0;
+    const struct layout_pages *sets[] = {&p, &ix};
+    for (size_t k = 0; k < 2 && ok; k++)
+        for (size_t i = 0; i < sets[k]->count; i++) {
+            const struct layout_page *pg = &sets[k]->pages[i];
+            for (size_t l = 0; l < pg->line_count; l++)
+                bytes += strlen(pg->lines[l].text);
+            for (size_t r = 0; r < pg->run_count; r++)
+                bytes +=
+                    strnlen(pg->runs[r].text, pg->runs[r].len) + strlen(pg->runs[r].props.lang);
+            for (size_t f = 0; f < pg->figure_count; f++)
+                bytes += strlen(pg->figures[f].image) + strlen(pg->figures[f].caption) +
+                         strlen(pg->figures[f].credit);
+        }
+    CHECK(bytes > 1000);
+    layout_pages_fini(&p);
+    layout_pages_fini(&ix);
+    layout_destroy(L);
+}
+
 #define EA "e\xCC\x81" /* e and a combining acute accent */
 
 static void
@@ -1242,5 +1286,6 @@ main(void)
     test_screen_and_errors();
     test_odd_input();
     test_headline();
+    test_pages_outlive_edition();
     return check_summary("layout");
 }
