@@ -164,6 +164,8 @@ static bool
 make_dirs(const char *path, struct err *e)
 {
     char buf[4096];
+    if (!*path)
+        return err_set(e, ERR_USAGE, "--render-pages needs a folder name");
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
         return err_set(e, ERR_USAGE, "%.64s...: path too long", path);
     for (char *p = buf + 1;; p++) {
@@ -207,6 +209,10 @@ remove_old_pages(const char *dir)
 int
 app_render_pages(const struct app_config *c)
 {
+    if (!*c->render_pages) {
+        fprintf(stderr, "newskiosk: --render-pages needs a folder name\n");
+        return 2;
+    }
     struct session s;
     if (session_open(&s, c) != 0)
         return 1;
@@ -224,6 +230,7 @@ app_render_pages(const struct app_config *c)
     render_set_root(rd, s.ed->root);
     if (!make_dirs(c->render_pages, &e)) {
         fprintf(stderr, "newskiosk: %s\n", e.msg);
+        rc = e.code == ERR_USAGE ? 2 : 1;
         goto out;
     }
     remove_old_pages(c->render_pages);
@@ -367,6 +374,10 @@ json_page(FILE *f, const struct edition *ed, const struct layout_page *p)
 int
 app_dump_layout(const struct app_config *c)
 {
+    if (!*c->dump_layout) {
+        fprintf(stderr, "newskiosk: --dump-layout needs a file name (or - for standard output)\n");
+        return 2;
+    }
     struct session s;
     if (session_open(&s, c) != 0)
         return 1;

@@ -60,6 +60,11 @@ def main():
         expect("layout file in a missing folder",
                [exe, "--bundle", good, "--dump-layout", nowhere], 1, nowhere)
 
+        expect("empty pages folder name", [exe, "--bundle", good, "--render-pages", ""], 2,
+               "--render-pages")
+        expect("empty layout file name", [exe, "--bundle", good, "--dump-layout", ""], 2,
+               "--dump-layout")
+
         # Broken edition folders: the message names the article, line and rule.
 
         bad = os.path.join(tmp, "bad-utf8")
