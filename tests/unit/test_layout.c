@@ -1014,6 +1014,15 @@ test_index(void)
             CHECK_MSG(links[i] == 1, "%dx%d: article %zu has %d links", sizes[s][0], sizes[s][1], i,
                       links[i]);
         CHECK_INT(sections, 4); /* Town, Sea, then Weather and More */
+        static const char *const want_order[] = {"TOWN", "SEA", "WEATHER", "MORE"};
+        size_t seen = 0;
+        for (size_t i = 0; i < p.count; i++)
+            for (size_t l = 0; l < p.pages[i].line_count; l++)
+                if (p.pages[i].lines[l].role == LAYOUT_ROLE_SECTION && seen < 4 &&
+                    strcmp(p.pages[i].lines[l].text, want_order[seen]) == 0)
+                    seen++;
+        CHECK_MSG(seen == 4, "%dx%d: sections out of order (%zu in order)", sizes[s][0],
+                  sizes[s][1], seen);
         CHECK(badge);
         CHECK(date);
         CHECK(deck_cut);
@@ -1183,6 +1192,127 @@ test_pages_outlive_edition(void)
     layout_destroy(L);
 }
 
+/* The navigation bar: previous greyed on the first story, next on the last;
+ * A-/A+ greyed at the ends of the scale. */
+static void
+test_nav_bar(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 3);
+    for (size_t a = 0; a < 3; a++)
+        add_block(&d, a, EDITION_BLOCK_PARAGRAPH, words(&d, (unsigned)a, 40));
+    static const struct {
+        size_t article;
+        float scale;
+        bool prev, next, smaller, larger;
+    } cases[] = {
+        {0, 1.0f, false, true, true, true},
+        {1, 0.75f, true, true, false, true},
+        {2, 2.0f, true, false, true, false},
+    };
+    for (size_t k = 0; k < 3; k++) {
+        struct layout_pages p;
+        if (!set_article(L, &d, cases[k].article, 800, 480, cases[k].scale, true, &p))
+            continue;
+        for (size_t i = 0; i < p.count; i++) {
+            int found = 0;
+            for (size_t j = 0; j < p.pages[i].link_count; j++) {
+                const struct layout_link *lk = &p.pages[i].links[j];
+                bool want = true;
+                switch ((enum layout_action)lk->action) {
+                case LAYOUT_ACTION_PREV_STORY:
+                    want = cases[k].prev;
+                    break;
+                case LAYOUT_ACTION_NEXT_STORY:
+                    want = cases[k].next;
+                    break;
+                case LAYOUT_ACTION_FONT_SMALLER:
+                    want = cases[k].smaller;
+                    break;
+                case LAYOUT_ACTION_FONT_LARGER:
+                    want = cases[k].larger;
+                    break;
+                default:
+                    break;
+                }
+                CHECK_MSG(lk->enabled == want, "article %zu action %d enabled %d", cases[k].article,
+                          lk->action, lk->enabled);
+                CHECK(lk->y + lk->h == 480 && lk->h >= 40);
+                found++;
+            }
+            CHECK_INT(found, 5);
+        }
+        layout_pages_fini(&p);
+    }
+    /* without the bar: a footer line and no links */
+    struct layout_pages p;
+    if (set_article(L, &d, 1, 800, 480, 1.0f, false, &p)) {
+        CHECK_INT(p.pages[0].link_count, 0);
+        bool footer = false;
+        for (size_t l = 0; l < p.pages[0].line_count; l++)
+            footer |= p.pages[0].lines[l].role == LAYOUT_ROLE_FOOTER &&
+                      strcmp(p.pages[0].lines[l].text, "page 1 of 1") == 0;
+        CHECK(footer);
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+/* cfg->columns overrides the automatic choice; ragged-right lines stay in
+ * the column and are not all flush right. */
+static void
+test_columns_override_and_ragged(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    const char *all = long_article(&d, 0);
+    static const struct {
+        int w, h, columns, want;
+    } cases[] = {{1920, 1080, 1, 1}, {800, 480, 2, 2}};
+    for (size_t k = 0; k < 2; k++) {
+        struct layout_config cfg;
+        layout_config_default(&cfg, cases[k].w, cases[k].h);
+        cfg.columns = cases[k].columns;
+        struct layout_pages p;
+        layout_pages_init(&p);
+        struct err e = {0};
+        CHECK(layout_article(L, &cfg, &d.ed, 0, &p, &e));
+        CHECK_MSG(body_columns(&p, cases[k].w) == cases[k].want, "%dx%d columns=%d", cases[k].w,
+                  cases[k].h, cases[k].columns);
+        check_boxes(&p, cases[k].w, cases[k].h, "columns override");
+        layout_pages_fini(&p);
+    }
+    struct layout_config cfg;
+    layout_config_default(&cfg, 800, 480);
+    cfg.ragged = true;
+    struct layout_pages p;
+    layout_pages_init(&p);
+    struct err e = {0};
+    CHECK(layout_article(L, &cfg, &d.ed, 0, &p, &e));
+    int right = 800 - cfg.margin, flush = 0, short_lines = 0;
+    for (size_t i = 0; i < p.count; i++)
+        for (size_t l = 0; l < p.pages[i].line_count; l++) {
+            const struct layout_line *ln = &p.pages[i].lines[l];
+            if (ln->role != LAYOUT_ROLE_BODY)
+                continue;
+            CHECK(ln->x + ln->w <= right);
+            if (ln->x + ln->w >= right - 1)
+                flush++;
+            else
+                short_lines++;
+        }
+    CHECK_MSG(short_lines > 3 * flush, "ragged: %d flush lines, %d short", flush, short_lines);
+    static char got[64 * 1024];
+    collect_words(&p, got, sizeof got);
+    CHECK_STR(got, all);
+    layout_pages_fini(&p);
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
 #define EA "e\xCC\x81" /* e and a combining acute accent */
 
 static void
@@ -1287,5 +1417,7 @@ main(void)
     test_odd_input();
     test_headline();
     test_pages_outlive_edition();
+    test_nav_bar();
+    test_columns_override_and_ragged();
     return check_summary("layout");
 }
