@@ -913,11 +913,13 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             st.block = (int32_t)bi;
             for (size_t k = 0; k < spans.count; k++)
                 VEC_AT(&spans, struct para_span, k)->face = LAYOUT_FACE_SANS_BOLD;
-            struct flow_unit *u = flow_unit(c, f, (int32_t)bi);
-            u->glue_next = true;
-            para_set(c, f, &st, spans.data, spans.count, true, &y);
-            u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
-            u->h = y + lh / 4;
+            /* one unit a line, all kept with the text that follows */
+            size_t first = f->units.count;
+            para_set(c, f, &st, spans.data, spans.count, false, &y);
+            for (size_t k = first; k < f->units.count; k++)
+                VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
+            if (f->units.count > first)
+                VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->h += lh / 4;
             prev = PREV_OTHER;
             break;
         }
@@ -1216,6 +1218,10 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
             style(props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
         st.center = true;
         st.ragged = true;
+        /* the smallest step keeps two lines at most: the masthead is a
+         * title, not text to read, and must leave room for the contents */
+        if (s + 1 == sizeof steps / sizeof steps[0])
+            st.max_lines = 2;
         struct flow_unit *u = flow_unit(&c, &f, -1);
         u->glue_next = true;
         int32_t y = 0;

@@ -1313,6 +1313,99 @@ test_columns_override_and_ragged(void)
     layout_destroy(L);
 }
 
+/* Seeded random text (letters, CJK, combining marks, emoji, spaces, hard
+ * breaks, dashes, slashes) in random blocks at random sizes: no crash, no
+ * sanitizer report, no box outside the page, every line inside its page. */
+static size_t
+put_utf8(char *out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static void
+test_random_text(void)
+{
+    struct layout *L = make_layout();
+    static const uint32_t pool[] = {'a',    'e',    'o',    'n',     't',    'r',    ' ',
+                                    ' ',    ' ',    '-',    '/',     '.',    ',',    '\n',
+                                    0x301,  0x4E2D, 0x6587, 0x1F600, 0x2014, 0x00A0, 0x0436,
+                                    0x05D0, 0x0627, 0x200D, 0x2019,  'W',    'M',    0x3000};
+    unsigned x = 12345;
+    for (int round = 0; round < 80; round++) {
+        struct doc d;
+        doc_init(&d, 1);
+        d.art[0].language = round % 3 == 0 ? "ru" : round % 3 == 1 ? "en" : "zh";
+        int blocks = 1 + round % 7;
+        for (int bi = 0; bi < blocks; bi++) {
+            char *t = arena_alloc(&d.ed.arena, 4096);
+            size_t len = 0;
+            x = x * 1103515245u + 12345u;
+            int n = (int)((x >> 16) % 600);
+            for (int k = 0; k < n; k++) {
+                x = x * 1103515245u + 12345u;
+                uint32_t cp = pool[(x >> 16) % (sizeof pool / sizeof pool[0])];
+                if ((x >> 8) % 97 == 0)
+                    for (int r = 0; r < 40; r++) /* now and then a very long word */
+                        len += put_utf8(t + len, 'x');
+                len += put_utf8(t + len, cp);
+            }
+            t[len] = '\0';
+            static const enum edition_block_kind kinds[] = {
+                EDITION_BLOCK_PARAGRAPH, EDITION_BLOCK_PARAGRAPH, EDITION_BLOCK_SUBHEAD,
+                EDITION_BLOCK_QUOTE, EDITION_BLOCK_LIST_ITEM};
+            add_block(&d, 0, kinds[(x >> 20) % 5], t);
+        }
+        static const int sizes[][2] = {{480, 272}, {800, 480}, {1280, 800}, {600, 1024}};
+        int w = sizes[round % 4][0], h = sizes[round % 4][1];
+        struct layout_config cfg;
+        layout_config_default(&cfg, w, h);
+        cfg.font_scale = 0.75f + (float)(round % 6) * 0.25f;
+        cfg.ragged = round % 5 == 0;
+        struct layout_pages p;
+        layout_pages_init(&p);
+        struct err e = {0};
+        bool ok = layout_article(L, &cfg, &d.ed, 0, &p, &e);
+        CHECK_MSG(ok, "round %d: %s", round, e.msg);
+        char what[32];
+        snprintf(what, sizeof what, "random %d", round);
+        if (ok)
+            check_boxes(&p, w, h, what);
+        layout_pages_fini(&p);
+        /* the same text as titles and decks in the index */
+        d.art[0].title = d.blocks[0][0].spans ? d.blocks[0][0].spans[0].text : "";
+        d.art[0].deck = d.art[0].title;
+        d.ed.title = round % 2 ? d.art[0].title : "Courier";
+        layout_pages_init(&p);
+        ok = layout_index(L, &cfg, &d.ed, round % 2, &p, &e);
+        CHECK_MSG(ok, "round %d index: %s", round, e.msg);
+        snprintf(what, sizeof what, "random index %d", round);
+        if (ok)
+            check_boxes(&p, w, h, what);
+        layout_pages_fini(&p);
+        doc_fini(&d);
+    }
+    layout_destroy(L);
+}
+
 #define EA "e\xCC\x81" /* e and a combining acute accent */
 
 static void
@@ -1419,5 +1512,6 @@ main(void)
     test_pages_outlive_edition();
     test_nav_bar();
     test_columns_override_and_ragged();
+    test_random_text();
     return check_summary("layout");
 }
