@@ -156,6 +156,26 @@ archive_failed(struct rd *r, const char *what, struct err *e)
                    esc);
 }
 
+/* The ratio limit over everything the tar reader takes out of the
+ * decompressor, not only file data: libarchive reads pax and GNU extension
+ * headers (up to 1 MiB each, 32 in a row) into memory before an entry is
+ * returned, so a few KB of zstd could otherwise expand to gigabytes in
+ * headers of folder entries. Each entry is allowed HEADER_ALLOWANCE bytes of
+ * headers on top, so many small entries still meet the entry limit first. */
+#define HEADER_ALLOWANCE 2048
+static bool
+check_expansion(struct rd *r, struct err *e)
+{
+    int64_t n = archive_filter_bytes(r->a, 0);
+    uint64_t used = n > 0 ? (uint64_t)n : 0;
+    if (used > (uint64_t)r->lim->max_ratio * r->file_size + (r->entries + 1) * HEADER_ALLOWANCE)
+        return err_set(e, ERR_LIMIT,
+                       "the archive expands to more than %u times its size (the compression "
+                       "ratio limit; a decompression bomb?)",
+                       r->lim->max_ratio);
+    return true;
+}
+
 static void
 report_progress(struct rd *r)
 {
@@ -688,6 +708,10 @@ read_all(struct rd *r, struct err *e)
             char what[64];
             snprintf(what, sizeof what, "entry %zu", r->entries + 1);
             ok = archive_failed(r, what, e);
+            break;
+        }
+        if (!check_expansion(r, e)) {
+            ok = false;
             break;
         }
         int h = handle_entry(r, ae, &sig, e);
