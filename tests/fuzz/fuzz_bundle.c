@@ -6,7 +6,10 @@
  * again with bundle_verify. An input that names SHA256SUMS.minisig in the
  * clear (tar, zip) is read with a trusted key configured, so the signature
  * parser and checks run too. Every file written is removed before the next
- * input. Must never crash, leak or trip a sanitizer, whatever the bytes. */
+ * input. Inputs starting "NKFZ" describe the files instead, and the
+ * archive is made here with correct checksums, so mutations of the
+ * manifest, articles and images reach the checks behind SHA256SUMS.
+ * Must never crash, leak or trip a sanitizer, whatever the bytes. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
 #endif
@@ -18,6 +21,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sodium.h>
 
 #include "bundle.h"
 
@@ -111,6 +118,95 @@ setup(void)
     atexit(cleanup);
 }
 
+/* Structured inputs reach past the checksums: "NKFZ", a kind byte ('t'
+ * tar, 'g' tar.gz, anything else zip), then files, each "@@ NAME\n" and
+ * its bytes. SHA256SUMS is written first, listing every file with its true
+ * SHA-256, unless the input gives its own. */
+#define MAX_FILES 64
+struct part {
+    char name[256];
+    const uint8_t *data;
+    size_t len;
+};
+
+static size_t
+split_parts(const uint8_t *d, size_t n, struct part *parts)
+{
+    size_t count = 0;
+    const uint8_t *end = d + n;
+    const uint8_t *p = memmem(d, n, "@@ ", 3);
+    while (p && count < MAX_FILES) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        size_t name_len = (size_t)(nl - p - 3);
+        if (name_len >= sizeof parts[0].name)
+            name_len = sizeof parts[0].name - 1;
+        memcpy(parts[count].name, p + 3, name_len);
+        parts[count].name[name_len] = '\0';
+        const uint8_t *body = nl + 1;
+        const uint8_t *next = memmem(body, (size_t)(end - body), "\n@@ ", 4);
+        parts[count].data = body;
+        parts[count].len = (size_t)((next ? next : end) - body);
+        count++;
+        p = next ? next + 1 : NULL;
+    }
+    return count;
+}
+
+static void
+add_file(struct archive *a, const char *name, const void *data, size_t len)
+{
+    struct archive_entry *ae = archive_entry_new();
+    archive_entry_set_pathname(ae, name);
+    archive_entry_set_filetype(ae, AE_IFREG);
+    archive_entry_set_perm(ae, 0644);
+    archive_entry_set_size(ae, (la_int64_t)len);
+    if (archive_write_header(a, ae) == ARCHIVE_OK && len > 0)
+        archive_write_data(a, data, len);
+    archive_entry_free(ae);
+}
+
+static void
+write_structured(const uint8_t *data, size_t size)
+{
+    static struct part parts[MAX_FILES];
+    size_t count = split_parts(data + 5, size - 5, parts);
+    struct archive *a = archive_write_new();
+    if (!a)
+        fail("archive_write_new");
+    if (data[4] == 't' || data[4] == 'g') {
+        archive_write_set_format_pax_restricted(a);
+        if (data[4] == 'g')
+            archive_write_add_filter_gzip(a);
+    } else {
+        archive_write_set_format_zip(a);
+    }
+    if (archive_write_open_filename(a, in) != ARCHIVE_OK)
+        fail(in);
+    bool own_sums = false;
+    for (size_t i = 0; i < count; i++)
+        own_sums = own_sums || strcmp(parts[i].name, "SHA256SUMS") == 0;
+    if (!own_sums) {
+        static char sums[MAX_FILES * (64 + 2 + 256 + 1) + 1];
+        size_t len = 0;
+        for (size_t i = 0; i < count; i++) {
+            if (strcmp(parts[i].name, "SHA256SUMS.minisig") == 0)
+                continue;
+            uint8_t sha[32];
+            crypto_hash_sha256(sha, parts[i].data, parts[i].len);
+            for (size_t k = 0; k < 32; k++)
+                len += (size_t)snprintf(sums + len, sizeof sums - len, "%02x", sha[k]);
+            len += (size_t)snprintf(sums + len, sizeof sums - len, "  %s\n", parts[i].name);
+        }
+        add_file(a, "SHA256SUMS", sums, len);
+    }
+    for (size_t i = 0; i < count; i++)
+        add_file(a, parts[i].name, parts[i].data, parts[i].len);
+    archive_write_close(a);
+    archive_write_free(a);
+}
+
 static void
 check_message(const struct err *e)
 {
@@ -123,16 +219,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!dir[0])
         setup();
-    int fd = open(in, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        fail(in);
-    for (size_t done = 0; done < size;) {
-        ssize_t n = write(fd, data + done, size - done);
-        if (n <= 0)
+    if (size > 5 && memcmp(data, "NKFZ", 4) == 0) {
+        write_structured(data, size);
+    } else {
+        int fd = open(in, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0)
             fail(in);
-        done += (size_t)n;
+        for (size_t done = 0; done < size;) {
+            ssize_t n = write(fd, data + done, size - done);
+            if (n <= 0)
+                fail(in);
+            done += (size_t)n;
+        }
+        close(fd);
     }
-    close(fd);
 
     struct bundle_options opt;
     bundle_options_default(&opt);
@@ -150,7 +250,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     struct err e;
-    if (bundle_unpack(in, out, &opt, &e)) {
+    bool unpacked = bundle_unpack(in, out, &opt, &e);
+    if (getenv("FUZZ_BUNDLE_VERBOSE")) /* to see what one input does */
+        fprintf(stderr, "fuzz_bundle: %s\n", unpacked ? "unpacked" : e.msg);
+    if (unpacked) {
         struct bundle_info info;
         if (!bundle_verify(in, &opt, &info, &e))
             __builtin_trap(); /* one read, one verdict */
