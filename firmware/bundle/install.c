@@ -590,7 +590,7 @@ bundle_recover(const char *state_dir, const struct bundle_options *opt, struct b
     struct err ce;
     err_clear(&ce);
     if (read_link(dfd, "current", cur, sizeof cur) && !check_edition(dfd, cur, opt, &ce)) {
-        char reason[ERR_MSG_MAX + 256];
+        char reason[ERR_MSG_MAX + 2 * LINK_MAX_LEN + 128]; /* never truncated */
         struct err pe;
         if (read_link(dfd, "previous", prev, sizeof prev) && check_edition(dfd, prev, opt, &pe) &&
             switch_link(NULL, dfd, "current", prev, &pe)) {
