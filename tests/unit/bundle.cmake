@@ -8,7 +8,8 @@ target_link_libraries(test_bundle PRIVATE LibArchive::LibArchive PkgConfig::SODI
                       PkgConfig::JPEG ZLIB::ZLIB)
 set_tests_properties(unit.bundle PROPERTIES TIMEOUT 120)
 
+nk_test_program(NK_RUN_NEWSBUNDLE newsbundle)
+nk_test_program(NK_RUN_TEST_BUNDLE test_bundle)
 add_test(NAME unit.bundle_cli
-         COMMAND bash ${NK_TEST_DIR}/unit/bundle_cli.sh $<TARGET_FILE:newsbundle>
-                 $<TARGET_FILE:test_bundle>)
+         COMMAND bash ${NK_TEST_DIR}/unit/bundle_cli.sh ${NK_RUN_NEWSBUNDLE} ${NK_RUN_TEST_BUNDLE})
 set_tests_properties(unit.bundle_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${NK_TEST_ENV}")
