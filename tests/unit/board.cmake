@@ -8,3 +8,13 @@ add_test(NAME board.units COMMAND sh ${NK_BOARD_TESTS}/test_units.sh ${CMAKE_SOU
 add_test(NAME board.deb COMMAND sh ${NK_BOARD_TESTS}/test_deb.sh ${CMAKE_BINARY_DIR} ${PROJECT_VERSION})
 set_tests_properties(board.handover board.units board.deb
                      PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77 LABELS board)
+if(EXISTS ${NK_BOARD_TESTS}/test_raspberrypi.sh)
+  add_test(NAME board.raspberrypi
+           COMMAND sh ${NK_BOARD_TESTS}/test_raspberrypi.sh ${CMAKE_SOURCE_DIR}/board/raspberrypi)
+  set_tests_properties(board.raspberrypi PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77 LABELS board)
+endif()
+# The Buildroot external tree follows Buildroot's conventions (and the checker
+# catches broken copies of it).
+add_test(NAME board.buildroot
+         COMMAND python3 ${NK_BOARD_TESTS}/check_buildroot.py ${CMAKE_SOURCE_DIR}/board/buildroot)
+set_tests_properties(board.buildroot PROPERTIES TIMEOUT 60 LABELS board)
