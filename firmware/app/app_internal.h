@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -57,6 +58,21 @@ void app_config_defaults(struct app_config *c);
 bool app_config_load_file(struct app_config *c, const char *path, bool missing_ok, struct err *e);
 /* Parses "800x480" (each side 240..4096) for --size and size =. */
 bool app_config_parse_size(const char *s, int *w, int *h);
+
+/* The line-oriented text formats (config file, --events scripts; textfile.c).
+ * app_read_line reads f into buf (size bytes: lines of up to size - 2
+ * characters) until a line that is neither blank nor a '#' comment, and sets
+ * *line to it, trimmed, inside buf; *line is NULL at the end of the file or
+ * on a read error (check ferror). *lineno counts every line read. False on a
+ * longer line, with "NAME:LINE: line longer than N characters" in e. */
+bool app_read_line(FILE *f, char *buf, size_t size, const char *name, unsigned *lineno, char **line,
+                   struct err *e);
+/* Trims spaces, tabs and line ends at both ends of s in place; returns the
+ * first character kept. */
+char *app_trim(char *s);
+/* A whole decimal number from lo to hi; false on anything else (empty,
+ * trailing characters, out of range). */
+bool app_parse_int(const char *s, long lo, long hi, int *out);
 
 struct layout_config;
 /* The typesetting settings for c's screen (rotated 90/270: width and height

@@ -63,30 +63,6 @@ parse_bool(const char *v, bool *out)
     return false;
 }
 
-static bool
-parse_int(const char *v, long lo, long hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (end == v || *end || errno || n < lo || n > hi)
-        return false;
-    *out = (int)n;
-    return true;
-}
-
-/* Trims spaces and tabs at both ends in place. */
-static char *
-trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
-}
-
 static const char *
 keep(const char *s)
 {
@@ -112,7 +88,7 @@ apply(struct app_config *c, const char *k, const char *v, struct err *e)
                            "size must be WxH between 240 and 4096, e.g. 800x480, not '%s'", shown);
     } else if (strcmp(k, "rotate") == 0) {
         int r;
-        if (!parse_int(v, 0, 270, &r) || r % 90)
+        if (!app_parse_int(v, 0, 270, &r) || r % 90)
             return err_set(e, ERR_USAGE, "rotate must be 0, 90, 180 or 270, not '%s'", shown);
         c->rotate = r;
     } else if (strcmp(k, "fullscreen") == 0 || strcmp(k, "ragged_right") == 0 ||
@@ -136,18 +112,18 @@ apply(struct app_config *c, const char *k, const char *v, struct err *e)
                            shown);
         c->font_scale = (float)s;
     } else if (strcmp(k, "margin") == 0) {
-        if (!parse_int(v, 0, 400, &c->margin))
+        if (!app_parse_int(v, 0, 400, &c->margin))
             return err_set(e, ERR_USAGE, "margin must be 0 (automatic) to 400 px, not '%s'", shown);
     } else if (strcmp(k, "font_size") == 0) {
-        if (!parse_int(v, 0, 96, &c->base_px) || (c->base_px && c->base_px < 8))
+        if (!app_parse_int(v, 0, 96, &c->base_px) || (c->base_px && c->base_px < 8))
             return err_set(e, ERR_USAGE, "font_size must be 0 (automatic) or 8 to 96 px, not '%s'",
                            shown);
     } else if (strcmp(k, "idle_timeout") == 0) {
-        if (!parse_int(v, 0, 86400, &c->idle_timeout_s))
+        if (!app_parse_int(v, 0, 86400, &c->idle_timeout_s))
             return err_set(e, ERR_USAGE,
                            "idle_timeout must be seconds from 0 (never) to 86400, not '%s'", shown);
     } else if (strcmp(k, "attract_interval") == 0) {
-        if (!parse_int(v, 1, 3600, &c->attract_interval_s))
+        if (!app_parse_int(v, 1, 3600, &c->attract_interval_s))
             return err_set(e, ERR_USAGE,
                            "attract_interval must be seconds from 1 to 3600, not '%s'", shown);
     } else if (strcmp(k, "state_dir") == 0) {
@@ -191,18 +167,9 @@ app_config_load_file(struct app_config *c, const char *path, bool missing_ok, st
     }
     char line[CONFIG_MAX_LINE + 2];
     unsigned lineno = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        size_t n = strlen(line);
-        if (n > CONFIG_MAX_LINE && line[n - 1] != '\n') {
-            ok = err_set(e, ERR_USAGE, "%s:%u: line longer than %d characters", shown, lineno,
-                         CONFIG_MAX_LINE);
-            break;
-        }
-        char *s = trim(line);
-        if (!*s || *s == '#')
-            continue;
+    char *s;
+    bool ok;
+    while ((ok = app_read_line(f, line, sizeof line, shown, &lineno, &s, e)) && s) {
         char *eq = strchr(s, '=');
         if (!eq) {
             char text[96];
@@ -212,7 +179,7 @@ app_config_load_file(struct app_config *c, const char *path, bool missing_ok, st
             break;
         }
         *eq = '\0';
-        char *k = trim(s), *v = trim(eq + 1);
+        char *k = app_trim(s), *v = app_trim(eq + 1);
         size_t vl = strlen(v);
         if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') { /* optional quotes */
             v[vl - 1] = '\0';
@@ -225,6 +192,7 @@ app_config_load_file(struct app_config *c, const char *path, bool missing_ok, st
         if (!apply(c, k, v, e)) {
             err_prefix(e, "%s:%u", shown, lineno);
             ok = false;
+            break;
         }
     }
     if (ok && ferror(f))

@@ -141,16 +141,12 @@ app_main(int argc, char **argv)
                 return 2;
             }
             break;
-        case OPT_ROTATE: {
-            char *end;
-            long r = strtol(optarg, &end, 10);
-            if (*end || (r != 0 && r != 90 && r != 180 && r != 270)) {
+        case OPT_ROTATE:
+            if (!app_parse_int(optarg, 0, 270, &c.rotate) || c.rotate % 90) {
                 fprintf(stderr, "newskiosk: --rotate takes 0, 90, 180 or 270\n");
                 return 2;
             }
-            c.rotate = (int)r;
             break;
-        }
         case OPT_FULL:
             c.fullscreen = true;
             break;

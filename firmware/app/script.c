@@ -4,34 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_internal.h"
 #include "kiosk.h"
 
 #define SCRIPT_MAX_LINE 1024
 #define SCRIPT_MAX_COMMANDS 100000
 #define SCRIPT_MAX_WAIT_MS 600000
-
-static bool
-parse_uint(const char *s, long max, long *out)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(s, &end, 10);
-    if (end == s || *end || errno || n < 0 || n > max)
-        return false;
-    *out = n;
-    return true;
-}
-
-static char *
-trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
-}
 
 /* Parses one non-empty line into c; false with the rule in e (no prefix). */
 static bool
@@ -40,18 +18,18 @@ parse_line(struct app_script *s, char *line, struct app_script_cmd *c, struct er
     char *rest = line + strcspn(line, " \t");
     if (*rest)
         *rest++ = '\0';
-    rest = trim(rest);
+    rest = app_trim(rest);
     char shown[96];
     if (strcmp(line, "tap") == 0) {
         char *sp = rest + strcspn(rest, " \t");
-        long x, y;
         if (*sp)
             *sp++ = '\0';
-        if (!parse_uint(rest, 9999, &x) || !parse_uint(trim(sp), 9999, &y))
+        int x, y;
+        if (!app_parse_int(rest, 0, 9999, &x) || !app_parse_int(app_trim(sp), 0, 9999, &y))
             return err_set(e, ERR_USAGE, "tap takes X Y in screen pixels, e.g. 'tap 400 240'");
         c->op = APP_SCRIPT_TAP;
-        c->x = (int)x;
-        c->y = (int)y;
+        c->x = x;
+        c->y = y;
     } else if (strcmp(line, "swipe") == 0) {
         static const char *const dirs[] = {"left", "right", "up", "down"};
         c->op = APP_SCRIPT_SWIPE;
@@ -69,8 +47,8 @@ parse_line(struct app_script *s, char *line, struct app_script_cmd *c, struct er
         c->op = APP_SCRIPT_KEY;
         c->text = arena_strdup(&s->arena, rest);
     } else if (strcmp(line, "wait") == 0) {
-        long ms;
-        if (!parse_uint(rest, SCRIPT_MAX_WAIT_MS, &ms))
+        int ms;
+        if (!app_parse_int(rest, 0, SCRIPT_MAX_WAIT_MS, &ms))
             return err_set(e, ERR_USAGE, "wait takes milliseconds from 0 to %d",
                            SCRIPT_MAX_WAIT_MS);
         c->op = APP_SCRIPT_WAIT;
@@ -110,18 +88,9 @@ app_script_load(struct app_script *s, const char *path, struct err *e)
     size_t cap = 0;
     char buf[SCRIPT_MAX_LINE + 2];
     unsigned lineno = 0;
-    bool ok = true;
-    while (ok && fgets(buf, sizeof buf, f)) {
-        lineno++;
-        size_t n = strlen(buf);
-        if (n > SCRIPT_MAX_LINE && buf[n - 1] != '\n') {
-            ok = err_set(e, ERR_USAGE, "%s:%u: line longer than %d characters", shown, lineno,
-                         SCRIPT_MAX_LINE);
-            break;
-        }
-        char *line = trim(buf);
-        if (!*line || *line == '#')
-            continue;
+    char *line;
+    bool ok;
+    while ((ok = app_read_line(f, buf, sizeof buf, shown, &lineno, &line, e)) && line) {
         if (s->count == SCRIPT_MAX_COMMANDS) {
             ok = err_set(e, ERR_USAGE, "%s:%u: more than %d commands", shown, lineno,
                          SCRIPT_MAX_COMMANDS);

@@ -64,6 +64,8 @@ def main():
                "--render-pages")
         expect("empty layout file name", [exe, "--bundle", good, "--dump-layout", ""], 2,
                "--dump-layout")
+        expect("empty rotation", [exe, "--bundle", good, "--rotate", "", "--dump-layout", "-"], 2,
+               "--rotate")
 
         # Broken edition folders: the message names the article, line and rule.
 

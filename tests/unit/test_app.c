@@ -215,6 +215,18 @@ test_script(void)
                   e.msg, want);
         app_script_fini(&s);
     }
+    /* the same line reader as the config file, with the script's own limit */
+    char *big = malloc(1200);
+    memcpy(big, "quit\n", 5);
+    memset(big + 5, 'a', 1100);
+    memcpy(big + 1105, "\n", 2);
+    path = write_conf("long.events", big);
+    free(big);
+    err_clear(&e);
+    CHECK(!app_script_load(&s, path, &e));
+    CHECK_CONTAINS(e.msg, ":2: line longer than 1024 characters");
+    app_script_fini(&s);
+
     CHECK(!app_script_load(&s, "/nonexistent.events", &e));
     CHECK_CONTAINS(e.msg, "/nonexistent.events: cannot open the events script");
     app_script_fini(&s);
