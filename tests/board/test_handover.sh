@@ -146,7 +146,29 @@ check "stale temporary removed, other files kept" '[ "$(inbox_list)" = "other.ta
 check "empty stick: exit 0" '[ $status -eq 0 ]'
 check "empty stick: says so" 'grep -q "no new bundle" "$work/out"'
 
-# 9. Bad invocations: one line naming the rule, exit 2 (usage) or 1.
+# 9. --prune: a stick's new bundle replaces what earlier sticks left; only
+# after a copy, and never the files on this stick or other names.
+fresh
+echo old >"$work/inbox/old-edition.tar.zst"
+echo notes >"$work/inbox/notes.txt"
+echo same >"$work/stick/same.tar"
+cp "$work/stick/same.tar" "$work/inbox/same.tar"
+echo new >"$work/stick/new-edition.tar.zst"
+run --from "$work/stick" --inbox "$work/inbox" --prune
+check "prune: exit 0" '[ $status -eq 0 ]'
+check "prune: old bundle gone, this stick's kept, other files kept" \
+    '[ "$(inbox_list)" = "new-edition.tar.zst notes.txt same.tar " ]'
+check "prune: says what it removed" 'grep -q "old-edition.tar.zst: removed from the inbox" "$work/out"'
+rm "$work/stick/new-edition.tar.zst"
+echo old >"$work/inbox/old-edition.tar.zst"
+run --from "$work/stick" --inbox "$work/inbox" --prune
+check "prune: nothing copied, nothing removed" \
+    '[ "$(inbox_list)" = "new-edition.tar.zst notes.txt old-edition.tar.zst same.tar " ]'
+echo again >"$work/stick/another.tar"
+run --from "$work/stick" --inbox "$work/inbox"
+check "no prune without --prune" '[ -f "$work/inbox/old-edition.tar.zst" ]'
+
+# 10. Bad invocations: one line naming the rule, exit 2 (usage) or 1.
 run --from "$work/stick"
 check "no --inbox: exit 2" '[ $status -eq 2 ] && grep -q "inbox is required" "$work/err"'
 run --inbox "$work/inbox"
