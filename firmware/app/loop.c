@@ -255,13 +255,7 @@ static int32_t
 content_section(void *ctx, size_t a)
 {
     struct kiosk *k = ctx;
-    if (!k->ed || a >= k->ed->article_count)
-        return -1;
-    const char *s = k->ed->articles[a].section;
-    for (size_t i = 0; s && *s && i < k->ed->section_count; i++)
-        if (strcmp(k->ed->sections[i], s) == 0)
-            return (int32_t)i;
-    return -1;
+    return k->ed ? layout_section_of(k->ed, a) : -1; /* the index's own numbering */
 }
 
 /* ---- the edition ---- */

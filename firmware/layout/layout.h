@@ -204,6 +204,12 @@ bool layout_article(struct layout *L, const struct layout_config *cfg, const str
 bool layout_index(struct layout *L, const struct layout_config *cfg, const struct edition *ed,
                   bool expired, struct layout_pages *out, struct err *e);
 
+/* The section of article `article` as numbered by layout_index's SECTION
+ * links (layout_link.section): the manifest's sections in order, then the
+ * sections of articles not listed there in order of first use (an empty or
+ * missing section is one of those, shown as "More"); -1 when no such article. */
+int32_t layout_section_of(const struct edition *ed, size_t article);
+
 /* Sets a simple message screen (no edition, status, splash): a title and
  * lines of text, centred vertically; one page. */
 bool layout_screen(struct layout *L, const struct layout_config *cfg, const char *title,

@@ -21,6 +21,7 @@ struct geom {
     int bar_h;     /* nav bar height, 0 without */
     int footer_y;  /* footer line top without a nav bar */
     int chrome_px; /* header, footer and bar labels */
+    double avg;    /* average character advance of body text */
 };
 
 /* A page being assembled: scratch vectors copied into the arena at the end. */
@@ -108,18 +109,20 @@ geom_init(struct lctx *c, const struct layout_config *cfg, bool nav_bar, struct 
     g->text_h = g->text_bottom - g->text_top;
     if (g->text_h < g->body_lh)
         g->text_h = g->body_lh;
-    /* two columns when each holds a readable measure (about 45 characters or
-     * more: 46 average characters of the face, so that 1024x600 keeps one) */
+    /* two columns when each holds a readable measure: 40 average characters
+     * of the face or more (newspapers set 35-45; 1024x600 gets two of about
+     * 45, 800x480 keeps one of about 70) */
     static const char sample[] = "the quick brown fox jumps over a lazy dog and";
     struct layout_font f = {LAYOUT_FACE_SERIF, (uint16_t)g->body_px};
     struct layout_run_props p = {LAYOUT_TAG('L', 'a', 't', 'n'), LAYOUT_DIR_LTR, "en"};
     double avg = (double)lctx_measure(c, f, &p, sample, sizeof sample - 1) / (sizeof sample - 1);
+    g->avg = avg;
     g->gutter = scaled(g->body_px, 1.5);
     int two = (g->text_w - g->gutter) / 2;
     if (cfg->columns == 1 || cfg->columns == 2)
         g->ncols = cfg->columns;
     else
-        g->ncols = two >= 46.0 * avg ? 2 : 1;
+        g->ncols = two >= 40.0 * avg ? 2 : 1;
     g->col_w = g->ncols == 2 ? two : g->text_w;
 }
 
@@ -206,6 +209,29 @@ unit_rect(struct lctx *c, struct flow *f, int x, int y, int w, int h, uint8_t co
     VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->rect_count++;
 }
 
+/* Appends n elements of src from first to dst, moved by (X, Y): for figures,
+ * rects and links, which all begin with int32_t x, y. */
+static void
+copy_shifted(struct lctx *c, struct vec *dst, const struct vec *src, uint32_t first, uint32_t n,
+             int X, int Y)
+{
+    _Static_assert(offsetof(struct layout_figure, y) == sizeof(int32_t) &&
+                       offsetof(struct layout_rect, y) == sizeof(int32_t) &&
+                       offsetof(struct layout_link, y) == sizeof(int32_t),
+                   "x, y lead each placed element");
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned char *d = vec_push(c, dst);
+        if (d == c->scratch)
+            return; /* out of memory (sticky) */
+        memcpy(d, (const unsigned char *)src->data + (size_t)(first + i) * src->elem, src->elem);
+        int32_t xy[2];
+        memcpy(xy, d, sizeof xy);
+        xy[0] += X;
+        xy[1] += Y;
+        memcpy(d, xy, sizeof xy);
+    }
+}
+
 /* Copies unit u of f to (X, Y) on page p. */
 static void
 place_unit(struct lctx *c, struct pb *p, const struct flow *f, const struct flow_unit *u, int X,
@@ -233,26 +259,12 @@ place_unit(struct lctx *c, struct pb *p, const struct flow *f, const struct flow
         if (p->first_block < 0 && fl->block >= 0)
             p->first_block = fl->block;
     }
-    for (uint32_t i = 0; i < u->fig_count; i++) {
-        struct layout_figure *g = vec_push(c, &p->figs);
-        *g = *VEC_AT(&f->figs, struct layout_figure, u->first_fig + i);
-        g->x += X;
-        g->y += Y;
-        if (p->first_block < 0 && g->block >= 0)
-            p->first_block = g->block;
-    }
-    for (uint32_t i = 0; i < u->rect_count; i++) {
-        struct layout_rect *r = vec_push(c, &p->rects);
-        *r = *VEC_AT(&f->rects, struct layout_rect, u->first_rect + i);
-        r->x += X;
-        r->y += Y;
-    }
-    for (uint32_t i = 0; i < u->link_count; i++) {
-        struct layout_link *l = vec_push(c, &p->links);
-        *l = *VEC_AT(&f->links, struct layout_link, u->first_link + i);
-        l->x += X;
-        l->y += Y;
-    }
+    size_t nf = p->figs.count;
+    copy_shifted(c, &p->figs, &f->figs, u->first_fig, u->fig_count, X, Y);
+    for (size_t i = nf; i < p->figs.count && p->first_block < 0; i++)
+        p->first_block = VEC_AT(&p->figs, struct layout_figure, i)->block;
+    copy_shifted(c, &p->rects, &f->rects, u->first_rect, u->rect_count, X, Y);
+    copy_shifted(c, &p->links, &f->links, u->first_link, u->link_count, X, Y);
 }
 
 struct placement {
@@ -320,7 +332,9 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
                     i++;
                     continue;
                 }
-                if (yy + u->h <= avail || plan.count == 0) {
+                /* a unit taller than a column goes alone into an empty one,
+                 * but not into the short columns under the first page's head */
+                if (yy + u->h <= avail || (plan.count == 0 && (!first_page || head_h == 0))) {
                     *(struct placement *)vec_push(c, &plan) = (struct placement){(uint32_t)i, yy};
                     yy += u->h;
                     i++;
@@ -389,27 +403,27 @@ chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_
     lctx_font_metrics(c, font, &a, &d, &lh);
     int lx = align == 1 ? x + (maxw - w) / 2 : align == 2 ? x + maxw - w : x;
     struct layout_line *l = vec_push(c, &p->lines);
-    l->x = lx;
-    l->y = y;
-    l->w = w;
-    l->h = lh;
-    l->role = role;
-    l->text = t;
-    l->block = -1;
-    l->first_run = (uint32_t)p->runs.count;
-    l->run_count = 1;
-    struct layout_run *r = vec_push(c, &p->runs);
-    r->x = lx;
-    r->y = y;
-    r->w = w;
-    r->h = a + d;
-    r->font = font;
-    r->role = role;
-    r->color = color;
+    *l = (struct layout_line){.x = lx,
+                              .y = y,
+                              .w = w,
+                              .h = lh,
+                              .role = role,
+                              .text = t,
+                              .first_run = (uint32_t)p->runs.count,
+                              .run_count = 1,
+                              .block = -1};
     props.script = layout_guess_script(t, len);
-    r->props = props;
-    r->text = t;
-    r->len = (uint32_t)len;
+    struct layout_run *r = vec_push(c, &p->runs);
+    *r = (struct layout_run){.x = lx,
+                             .y = y,
+                             .w = w,
+                             .h = a + d,
+                             .font = font,
+                             .role = role,
+                             .color = color,
+                             .props = props,
+                             .text = t,
+                             .len = (uint32_t)len};
     return w;
 }
 
@@ -697,10 +711,13 @@ set_glued(struct lctx *c, struct flow *f, const struct para_style *st, uint8_t f
     return h;
 }
 
-/* The article's headline block at width w into f; returns its height. */
+#define HEAD_STEPS 4 /* headline sizes tried, largest first */
+
+/* The article's headline block at width w into f, the headline at size step
+ * first_step or smaller; returns its height. */
 static int
 set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layout_config *cfg,
-         const struct edition *ed, const struct edition_article *a, int w)
+         const struct edition *ed, const struct edition_article *a, int w, size_t first_step)
 {
     struct layout_run_props props = props_of(c, ed, a);
     int y = 0, total = 0;
@@ -713,8 +730,8 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
         total += set_glued(c, f, &st, LAYOUT_FACE_SANS_BOLD, upper(c, a->section), 0);
     }
     /* the headline, one size smaller while it fills over a third of the page */
-    static const double steps[] = {2.0, 1.6, 1.3, 1.1};
-    for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
+    static const double steps[HEAD_STEPS] = {2.0, 1.6, 1.3, 1.1};
+    for (size_t s = first_step; s < sizeof steps / sizeof steps[0]; s++) {
         size_t nu = f->units.count, nl = f->lines.count, nr = f->runs.count;
         struct para_style st =
             style(props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
@@ -925,7 +942,9 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
         }
         case EDITION_BLOCK_QUOTE: {
             /* a pull quote: larger italic between two accent rules, inset
-             * on both sides, kept together unless taller than a column */
+             * on both sides; a quote of four lines or more may break between
+             * columns like a paragraph (two lines at least on each side, each
+             * rule kept with its lines) rather than leave a hole */
             int px = scaled(body, 1.3);
             int inset = scaled(body, 1.0);
             struct para_style st =
@@ -948,9 +967,11 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             u->h = 2 + gap;
             unit_rect(c, f, inset, 0, g->col_w - 2 * inset, 2, LAYOUT_COLOR_ACCENT);
             size_t first = f->units.count;
-            para_set(c, f, &st, spans.data, spans.count, false, &y);
-            for (size_t k = first; k < f->units.count; k++)
+            size_t ql = para_set(c, f, &st, spans.data, spans.count, false, &y);
+            for (size_t k = first; k < f->units.count && ql < 4; k++)
                 VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
+            if (f->units.count > first)
+                VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->glue_next = true;
             u = flow_unit(c, f, (int32_t)bi);
             unit_rect(c, f, inset, gap, g->col_w - 2 * inset, 2, LAYOUT_COLOR_ACCENT);
             u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
@@ -1020,18 +1041,25 @@ layout_article(struct layout *L, const struct layout_config *cfg, const struct e
     struct flow f;
     flow_init(&f);
     size_t head_units = 0;
-    if (g.ncols == 2) {
-        int h = set_head(&c, &f, &g, cfg, ed, a, g.text_w);
-        if (h * 2 <= g.text_h) {
-            head_units = f.units.count;
-        } else {
-            flow_free(&f);
-            flow_init(&f);
-            set_head(&c, &f, &g, cfg, ed, a, g.col_w);
+    bool span = g.ncols == 2;
+    /* the headline one step smaller while the head leaves fewer than four
+     * body lines on the first page (a paragraph of four must not be cut 2+2
+     * under a head that fills the screen); spanning the columns only while
+     * the head takes at most half the page */
+    for (size_t step = 0; step < HEAD_STEPS; step++) {
+        flow_free(&f);
+        flow_init(&f);
+        int h = set_head(&c, &f, &g, cfg, ed, a, span ? g.text_w : g.col_w, step);
+        if (span && h * 2 > g.text_h) {
+            span = false;
+            step = (size_t)-1; /* again from the largest step, in one column */
+            continue;
         }
-    } else {
-        set_head(&c, &f, &g, cfg, ed, a, g.col_w);
+        if (g.text_h - h >= 4 * g.body_lh || step + 1 == HEAD_STEPS || c.oom)
+            break;
     }
+    if (span)
+        head_units = f.units.count;
     set_blocks(&c, &f, &g, cfg, ed, a);
     struct vec pages;
     vec_init(&pages, sizeof(struct pb));
@@ -1082,54 +1110,84 @@ first_words(struct lctx *c, const char *s, int n)
     return r;
 }
 
+/* One index entry: headline, deck snippet and thumbnail. Wide (one column
+ * of entries): the thumbnail right of the text. Compact (two columns): the
+ * headline across the column, a small thumbnail left of the snippet. */
 static void
-set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edition *ed, size_t ai)
+set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edition *ed, size_t ai,
+          bool compact)
 {
     const struct edition_article *a = &ed->articles[ai];
     struct layout_run_props props = props_of(c, ed, a);
     int body = g->body_px;
     int w = g->col_w;
-    int thumb_w = 0, thumb_h = 0, gap = body;
-    if (a->lead && a->lead->image && *a->lead->image) {
-        thumb_w = w * 18 / 100;
-        if (thumb_w > 260)
-            thumb_w = 260;
-        if (thumb_w < 60)
-            thumb_w = w / 4;
-        thumb_h = thumb_w * 2 / 3;
-        /* no taller than two headline lines and the snippet beside it */
-        int most = 2 * line_height(c, LAYOUT_FACE_SERIF_BOLD, scaled(g->body_px, 1.0)) +
-                   (g->text_h >= 300 ? 2 : 1) *
-                       line_height(c, LAYOUT_FACE_SERIF, scaled(g->body_px, 0.85));
-        if (most > g->text_h / 2)
-            most = g->text_h / 2;
-        if (thumb_h > most) {
-            thumb_h = most;
-            thumb_w = thumb_h * 3 / 2;
-        }
-    }
-    int tw = thumb_w ? w - thumb_w - gap : w;
-    int hpx = scaled(body, 1.0), dpx = scaled(body, 0.85);
+    /* the headline a quarter larger than the snippet under it */
+    int hpx = scaled(body, 1.0), dpx = scaled(body, compact ? 0.8 : 0.85);
     int hlh = line_height(c, LAYOUT_FACE_SERIF_BOLD, hpx);
     int dlh = line_height(c, LAYOUT_FACE_SERIF, dpx);
-    int pad = g->body_lh / 2;
+    if (compact) {
+        /* set close, as newspapers set headlines over short columns */
+        hlh = (int)lround(hpx * 1.15);
+        dlh = (int)lround(dpx * 1.25);
+    }
+    int snippet_lines = g->text_h >= 300 ? 2 : 1;
+    int thumb_w = 0, thumb_h = 0, gap = compact ? body * 3 / 4 : body;
+    if (a->lead && a->lead->image && *a->lead->image) {
+        if (compact) {
+            /* as tall as the snippet's lines beside it */
+            thumb_h = snippet_lines * dlh - 2;
+            thumb_w = thumb_h * 3 / 2;
+            if (thumb_w > w / 3) {
+                thumb_w = w / 3;
+                thumb_h = thumb_w * 2 / 3;
+            }
+        } else {
+            thumb_w = w * 18 / 100;
+            if (thumb_w > 260)
+                thumb_w = 260;
+            if (thumb_w < 60)
+                thumb_w = w / 4;
+            thumb_h = thumb_w * 2 / 3;
+            /* no taller than two headline lines and the snippet beside it */
+            int most = 2 * hlh + snippet_lines * dlh;
+            if (most > g->text_h / 2)
+                most = g->text_h / 2;
+            if (thumb_h > most) {
+                thumb_h = most;
+                thumb_w = thumb_h * 3 / 2;
+            }
+        }
+    }
+    int tw = thumb_w && !compact ? w - thumb_w - gap : w;
+    int pad = compact ? g->body_lh / 3 : g->body_lh / 2;
     int budget = g->text_h - 2 * pad;
     struct flow_unit *u = flow_unit(c, f, -1);
     int32_t y = pad / 2;
     struct para_style hs = style(props, hpx, tw, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
     hs.ragged = true;
-    hs.max_lines = budget * 2 / 3 / hlh;
-    if (hs.max_lines > 4)
+    hs.leading = compact ? hlh : 0;
+    /* compact: the whole headline, leaving room for the snippet's row */
+    hs.max_lines =
+        compact ? (budget - pad - snippet_lines * dlh - dlh / 8 - 2) / hlh : budget * 2 / 3 / hlh;
+    if (hs.max_lines > 4 && !compact)
         hs.max_lines = 4;
     if (hs.max_lines < 1)
         hs.max_lines = 1;
     set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", true, &y);
+    int thumb_y = pad / 2;
+    if (compact) {
+        y += dlh / 8;
+        thumb_y = y + 2;
+    }
     if (a->deck && *a->deck) {
-        struct para_style ds = style(props, dpx, tw, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
+        int dx = compact && thumb_w ? thumb_w + gap : 0;
+        struct para_style ds = style(props, dpx, tw - dx, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
+        ds.x = dx;
         ds.ragged = true;
+        ds.leading = compact ? dlh : 0;
         ds.max_lines = (budget - y) / dlh;
-        if (ds.max_lines > (g->text_h >= 300 ? 2 : 1))
-            ds.max_lines = g->text_h >= 300 ? 2 : 1;
+        if (ds.max_lines > snippet_lines)
+            ds.max_lines = snippet_lines;
         int max = ds.max_lines;
         ds.max_lines = 0;
         /* fewer words until the snippet, with its ellipsis, fits the lines */
@@ -1165,8 +1223,8 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
             iw = (int)lround(thumb_h * fw / fh);
         }
         struct layout_figure *lf = vec_push(c, &f->figs);
-        lf->x = w - thumb_w + (thumb_w - iw) / 2;
-        lf->y = pad / 2 + (thumb_h - ih) / 2;
+        lf->x = (compact ? 0 : w - thumb_w) + (thumb_w - iw) / 2;
+        lf->y = thumb_y + (thumb_h - ih) / 2;
         lf->w = iw < 1 ? 1 : iw;
         lf->h = ih < 1 ? 1 : ih;
         lf->image = lctx_strdup(c, a->lead->image);
@@ -1174,8 +1232,8 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         lf->credit = lctx_strdup(c, a->lead->credit ? a->lead->credit : "");
         lf->block = -1;
         u->fig_count = 1;
-        if (pad / 2 + thumb_h > h)
-            h = pad / 2 + thumb_h;
+        if (thumb_y + thumb_h > h)
+            h = thumb_y + thumb_h;
     }
     struct layout_link *l = vec_push(c, &f->links);
     *l = (struct layout_link){0,    0,           w, h + pad / 2, LAYOUT_ACTION_OPEN_ARTICLE,
@@ -1192,6 +1250,33 @@ same_section(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+int32_t
+layout_section_of(const struct edition *ed, size_t article)
+{
+    if (!ed || article >= ed->article_count)
+        return -1;
+    const char *s = ed->articles[article].section;
+    for (size_t k = 0; k < ed->section_count; k++)
+        if (same_section(ed->sections[k], s))
+            return (int32_t)k;
+    /* not listed: numbered after the listed ones, in order of first use */
+    int32_t n = (int32_t)ed->section_count;
+    for (size_t i = 0; i < article; i++) {
+        const char *t = ed->articles[i].section;
+        bool listed = false, seen = false;
+        for (size_t k = 0; k < ed->section_count && !listed; k++)
+            listed = same_section(ed->sections[k], t);
+        for (size_t j = 0; j < i && !listed && !seen; j++)
+            seen = same_section(ed->articles[j].section, t);
+        if (listed || seen)
+            continue;
+        if (same_section(t, s))
+            return n;
+        n++;
+    }
+    return n;
+}
+
 bool
 layout_index(struct layout *L, const struct layout_config *cfg, const struct edition *ed,
              bool expired, struct layout_pages *out, struct err *e)
@@ -1206,13 +1291,24 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
     geom_init(&c, cfg, false, &g);
     struct flow f;
     flow_init(&f);
+    /* entries in two columns on landscape screens where each column holds
+     * a headline of about 30 characters; one on narrow and portrait ones */
+    bool compact = false;
+    if (cfg->columns == 0 && g.W > g.H) {
+        int two = (g.text_w - g.gutter) / 2;
+        compact = two >= 300 && two >= 30.0 * g.avg;
+        g.ncols = compact ? 2 : 1;
+        g.col_w = compact ? two : g.text_w;
+    }
     struct layout_run_props props = props_of(&c, ed, NULL);
     const char *pub = publication(cfg, ed);
     int body = g.body_px;
     int w = g.ncols == 2 ? g.text_w : g.col_w;
     /* masthead: the publication as large as fits on one line, the date */
     static const double steps[] = {2.4, 2.0, 1.6, 1.3};
-    for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
+    /* with two columns of entries the masthead starts a step smaller, so
+     * that the first page lists more of them */
+    for (size_t s = compact ? 2 : 0; s < sizeof steps / sizeof steps[0]; s++) {
         size_t nu = f.units.count, nl = f.lines.count, nr = f.runs.count;
         struct para_style st =
             style(props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
@@ -1289,14 +1385,10 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
     vec_init(&order, sizeof(const char *));
     for (size_t s = 0; s < ed->section_count; s++)
         *(const char **)vec_push(&c, &order) = ed->sections[s];
-    for (size_t i = 0; i < ed->article_count; i++) {
-        const char *s = ed->articles[i].section ? ed->articles[i].section : "";
-        bool known = false;
-        for (size_t k = 0; k < order.count && !known; k++)
-            known = same_section(*VEC_AT(&order, const char *, k), s);
-        if (!known)
-            *(const char **)vec_push(&c, &order) = s;
-    }
+    for (size_t i = 0; i < ed->article_count; i++)
+        if (layout_section_of(ed, i) == (int32_t)order.count)
+            *(const char **)vec_push(&c, &order) =
+                ed->articles[i].section ? ed->articles[i].section : "";
     for (size_t s = 0; s < order.count && !c.oom; s++) {
         const char *name = *VEC_AT(&order, const char *, s);
         bool any = false;
@@ -1310,7 +1402,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         ls.max_lines = 1;
         u = flow_unit(&c, &f, -1);
         u->glue_next = true;
-        y = g.body_lh / 3;
+        y = compact ? g.body_lh / 4 : g.body_lh / 3;
         set_text(&c, &f, &ls, LAYOUT_FACE_SANS_BOLD, upper(&c, *name ? name : "More"), true, &y);
         unit_rect(&c, &f, 0, y + 2, g.col_w, 2, LAYOUT_COLOR_ACCENT);
         struct layout_link *l = vec_push(&c, &f.links);
@@ -1318,10 +1410,10 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
             (struct layout_link){0, 0, g.col_w, y + 4, LAYOUT_ACTION_SECTION, true, -1, (int32_t)s};
         u = VEC_AT(&f.units, struct flow_unit, f.units.count - 1);
         u->link_count = 1;
-        u->h = y + 4 + g.body_lh / 4;
+        u->h = y + 4 + (compact ? g.body_lh / 6 : g.body_lh / 4);
         for (size_t i = 0; i < ed->article_count; i++)
             if (same_section(ed->articles[i].section, name))
-                set_entry(&c, &f, &g, ed, i);
+                set_entry(&c, &f, &g, ed, i, compact);
     }
     vec_free(&order);
     struct vec pages;

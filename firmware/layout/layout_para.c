@@ -96,12 +96,8 @@ static void
 push_pen(struct breaker *b, int32_t pen, int32_t w, bool flagged, bool hyph, uint8_t face)
 {
     struct item *it = vec_push(b->c, &b->items);
-    it->type = IT_PEN;
-    it->pen = pen;
-    it->w = w;
-    it->flagged = flagged;
-    it->hyph = hyph;
-    it->face = face;
+    *it = (struct item){
+        .type = IT_PEN, .pen = pen, .w = w, .flagged = flagged, .hyph = hyph, .face = face};
 }
 
 static void
@@ -148,24 +144,28 @@ push_split_word(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
     }
 }
 
+/* The width of one character in face at the paragraph's size, measured on
+ * first use into *slot (-1 = not yet). */
+static int
+char_width(struct breaker *b, uint8_t face, int *slot, const char *ch)
+{
+    if (*slot < 0) {
+        struct layout_font font = {face, b->st->px};
+        *slot = lctx_measure(b->c, font, &b->st->props, ch, 1);
+    }
+    return *slot;
+}
+
 static int
 space_width(struct breaker *b, uint8_t face)
 {
-    if (b->space_w[face] < 0) {
-        struct layout_font font = {face, b->st->px};
-        b->space_w[face] = lctx_measure(b->c, font, &b->st->props, " ", 1);
-    }
-    return b->space_w[face];
+    return char_width(b, face, &b->space_w[face], " ");
 }
 
 static int
 hyphen_width(struct breaker *b, uint8_t face)
 {
-    if (b->hyphen_w[face] < 0) {
-        struct layout_font font = {face, b->st->px};
-        b->hyphen_w[face] = lctx_measure(b->c, font, &b->st->props, "-", 1);
-    }
-    return b->hyphen_w[face];
+    return char_width(b, face, &b->hyphen_w[face], "-");
 }
 
 static bool

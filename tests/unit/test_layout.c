@@ -887,7 +887,8 @@ test_columns(void)
     long_article(&d, 0);
     static const struct {
         int w, h, cols;
-    } cases[] = {{1280, 800, 2}, {1920, 1080, 2}, {800, 480, 1}, {1024, 600, 1}, {600, 1024, 1}};
+    } cases[] = {{1280, 800, 2}, {1920, 1080, 2}, {800, 480, 1},
+                 {1024, 600, 2}, {600, 1024, 1},  {1080, 1920, 1}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         struct layout_pages p;
         if (set_article(L, &d, 0, cases[k].w, cases[k].h, 1.0f, true, &p)) {
@@ -1014,6 +1015,22 @@ test_index(void)
             CHECK_MSG(links[i] == 1, "%dx%d: article %zu has %d links", sizes[s][0], sizes[s][1], i,
                       links[i]);
         CHECK_INT(sections, 4); /* Town, Sea, then Weather and More */
+        /* every section label's number is that of the entries under it (the
+         * ui jumps to the first entry whose article is in that section) */
+        int32_t label = -2;
+        int labels_ok = 0;
+        for (size_t i = 0; i < p.count; i++)
+            for (size_t k = 0; k < p.pages[i].link_count; k++) {
+                const struct layout_link *lk = &p.pages[i].links[k];
+                if (lk->action == LAYOUT_ACTION_SECTION) {
+                    label = lk->section;
+                } else if (lk->action == LAYOUT_ACTION_OPEN_ARTICLE && label != -2) {
+                    CHECK_INT(layout_section_of(&d.ed, (size_t)lk->article), label);
+                    labels_ok++;
+                    label = -2;
+                }
+            }
+        CHECK_INT(labels_ok, 4);
         static const char *const want_order[] = {"TOWN", "SEA", "WEATHER", "MORE"};
         size_t seen = 0;
         for (size_t i = 0; i < p.count; i++)
@@ -1031,6 +1048,12 @@ test_index(void)
         check_boxes(&p, sizes[s][0], sizes[s][1], what);
         layout_pages_fini(&p);
     }
+    /* listed sections keep their manifest number; the others follow */
+    static const int32_t want_sec[] = {1, 0, 2, 1, 3, 0};
+    for (size_t i = 0; i < 6; i++)
+        CHECK_INT(layout_section_of(&d.ed, i), want_sec[i]);
+    CHECK_INT(layout_section_of(&d.ed, 6), -1);
+    CHECK_INT(layout_section_of(NULL, 0), -1);
     doc_fini(&d);
     layout_destroy(L);
 }
