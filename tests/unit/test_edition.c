@@ -591,6 +591,9 @@ test_paths_and_dates(void)
         {"2026-11-29T05:00Z", 1795928400},
         {"2026-11-29T05:00:00.250Z", 1795928400},
         {"2024-02-29T23:30:00Z", 1709249400}, /* a leap day */
+        /* past 2^31 and 2^32 seconds: 64-bit on armhf, whose time_t is 32-bit */
+        {"2038-01-19", 2147558400},
+        {"2106-02-07", 4295030400},
     };
     for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
         char m[512];
