@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
+
 int
 bundle_fs_openat(const struct bundle_fs *fs, int dirfd, const char *name, int flags, mode_t mode)
 {
@@ -135,48 +137,17 @@ bundle_read_file(int dirfd, const char *path, size_t max, char **out, size_t *le
         return err_set(e, ERR_LIMIT, "%s: %lld bytes, more than the limit of %zu", esc,
                        (long long)st.st_size, max);
     }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        close(fd);
-        return err_set(e, ERR_NOMEM, "out of memory reading %s", path);
-    }
-    for (;;) {
-        if (n + 1 >= cap) { /* the file grew while we read it */
-            if (cap > max) {
-                free(buf);
-                close(fd);
-                err_escape(esc, sizeof esc, path, strlen(path));
-                return err_set(e, ERR_LIMIT, "%s: more than the limit of %zu bytes", esc, max);
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                close(fd);
-                return err_set(e, ERR_NOMEM, "out of memory reading %s", path);
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int saved = errno;
-            free(buf);
-            close(fd);
-            err_escape(esc, sizeof esc, path, strlen(path));
-            return err_set(e, ERR_IO, "%s: %s", esc, strerror(saved));
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
+    bool ok = fileio_read_all(fd, (size_t)st.st_size, max, out, len);
+    int saved = errno;
     close(fd);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return true;
+    if (ok)
+        return true;
+    if (saved == ENOMEM)
+        return err_set(e, ERR_NOMEM, "out of memory reading %s", path);
+    err_escape(esc, sizeof esc, path, strlen(path));
+    if (saved == EFBIG) /* the file grew while we read it */
+        return err_set(e, ERR_LIMIT, "%s: more than the limit of %zu bytes", esc, max);
+    return err_set(e, ERR_IO, "%s: %s", esc, strerror(saved));
 }
 
 void

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <unistr.h>
 
+#include "fileio.h"
 #include "image.h"
 
 /* A probe reads this much of an image first, then PROBE_MAX if the header
@@ -325,36 +326,17 @@ read_bounded(int rootfd, const char *path, size_t max, char **out, size_t *out_l
         return err_set(e, ERR_LIMIT, "%s: %lld bytes exceeds the limit of %zu bytes", path,
                        (long long)size, max);
     }
-    size_t cap = (size_t)size + 1, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        close(fd);
-        return err_set(e, ERR_NOMEM, "%s: out of memory reading %lld bytes", path, (long long)size);
-    }
-    /* The file may grow under us: read one byte past its size to notice. */
-    for (;;) {
-        ssize_t r = read(fd, buf + len, cap - len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int saved = errno;
-            free(buf);
-            close(fd);
-            return err_set(e, ERR_IO, "%s: read failed: %s", path, strerror(saved));
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
-        if (len == cap) {
-            free(buf);
-            close(fd);
-            return err_set(e, ERR_LIMIT, "%s: file changed size while being read", path);
-        }
-    }
+    /* The limit is the size fstat saw: a file that grows under us fails. */
+    bool ok = fileio_read_all(fd, (size_t)size, (size_t)size, out, out_len);
+    int saved = errno;
     close(fd);
-    *out = buf;
-    *out_len = len;
-    return true;
+    if (ok)
+        return true;
+    if (saved == ENOMEM)
+        return err_set(e, ERR_NOMEM, "%s: out of memory reading %lld bytes", path, (long long)size);
+    if (saved == EFBIG)
+        return err_set(e, ERR_LIMIT, "%s: file changed size while being read", path);
+    return err_set(e, ERR_IO, "%s: read failed: %s", path, strerror(saved));
 }
 
 struct image_ctx {

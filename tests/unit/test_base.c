@@ -1,11 +1,16 @@
-/* Unit tests for base: the arena (budgets, alignment, realloc) and errors
- * (formatting, sanitising, escaping hostile names). */
+/* Unit tests for base: the arena (budgets, alignment, realloc), errors
+ * (formatting, sanitising, escaping hostile names) and bounded file reads. */
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "check.h"
 #include "err.h"
+#include "fileio.h"
 
 static void
 test_arena(void)
@@ -67,10 +72,94 @@ test_err(void)
     CHECK_CONTAINS(small, "...");
 }
 
+/* A pipe holding len bytes of 'x': a source whose size fstat cannot tell. */
+static int
+pipe_of(size_t len)
+{
+    int p[2];
+    if (pipe(p) != 0)
+        return -1;
+    char chunk[1000];
+    memset(chunk, 'x', sizeof chunk);
+    for (size_t done = 0; done < len;) {
+        size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
+        if (write(p[1], chunk, n) != (ssize_t)n)
+            break;
+        done += n;
+    }
+    close(p[1]);
+    return p[0];
+}
+
+static void
+test_fileio(void)
+{
+    char path[] = "/tmp/nk-test-base-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    unlink(path);
+    CHECK(write(fd, "hello", 5) == 5);
+
+    /* exactly max bytes is allowed; the buffer ends in a NUL */
+    char *buf = NULL;
+    size_t len = 0;
+    lseek(fd, 0, SEEK_SET);
+    CHECK(fileio_read_all(fd, 5, 5, &buf, &len));
+    CHECK_INT(len, 5);
+    CHECK_STR(buf, "hello");
+    free(buf);
+
+    /* one byte more than max is EFBIG, whatever the hint said */
+    buf = NULL;
+    lseek(fd, 0, SEEK_SET);
+    errno = 0;
+    CHECK(!fileio_read_all(fd, 4, 4, &buf, &len));
+    CHECK_INT(errno, EFBIG);
+    CHECK(buf == NULL);
+
+    /* a hint larger than the file (it shrank): what is there is read */
+    lseek(fd, 0, SEEK_SET);
+    CHECK(fileio_read_all(fd, 4096, 8192, &buf, &len));
+    CHECK_INT(len, 5);
+    free(buf);
+
+    /* an empty file */
+    lseek(fd, 0, SEEK_SET);
+    CHECK(ftruncate(fd, 0) == 0);
+    CHECK(fileio_read_all(fd, 0, 10, &buf, &len));
+    CHECK_INT(len, 0);
+    CHECK_STR(buf, "");
+    free(buf);
+    close(fd);
+
+    /* more than the hint (the file grew, or a pipe): the buffer grows up to max */
+    fd = pipe_of(50000);
+    CHECK(fileio_read_all(fd, 0, 50000, &buf, &len));
+    CHECK_INT(len, 50000);
+    CHECK(buf && buf[0] == 'x' && buf[49999] == 'x' && buf[50000] == '\0');
+    free(buf);
+    close(fd);
+    fd = pipe_of(50001);
+    buf = NULL;
+    errno = 0;
+    CHECK(!fileio_read_all(fd, 10, 50000, &buf, &len));
+    CHECK_INT(errno, EFBIG);
+    CHECK(buf == NULL);
+    close(fd);
+
+    /* read errors come back as errno */
+    errno = 0;
+    CHECK(!fileio_read_all(-1, 0, 10, &buf, &len));
+    CHECK_INT(errno, EBADF);
+}
+
 int
 main(void)
 {
     test_arena();
     test_err();
+    test_fileio();
     return check_summary("base");
 }

@@ -1,0 +1,54 @@
+#include "fileio.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+bool
+fileio_read_all(int fd, size_t size_hint, size_t max, char **out, size_t *len)
+{
+    assert(max <= SIZE_MAX - 2);
+    /* Room for one byte past max, to notice more, and for the '\0'. */
+    size_t cap = (size_hint < max ? size_hint : max) + 2, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        errno = ENOMEM;
+        return false;
+    }
+    for (;;) {
+        if (n + 1 == cap) { /* full, n <= max: grow towards max + 2 */
+            size_t ncap = cap <= (max + 2) / 2 ? cap * 2 : max + 2;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                errno = ENOMEM;
+                return false;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int saved = errno;
+            free(buf);
+            errno = saved;
+            return false;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n > max) {
+            free(buf);
+            errno = EFBIG;
+            return false;
+        }
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return true;
+}
