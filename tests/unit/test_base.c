@@ -23,6 +23,12 @@ test_arena(void)
     CHECK(p[0] == 0 && p[2] == 0);
     char *big = arena_alloc(&a, 1 << 20); /* larger than a block */
     CHECK(big != NULL);
+    /* a block of its own, from mmap: malloc aligns only to 8 on armhf */
+    CHECK(((uintptr_t)big % 16) == 0);
+    for (int i = 0; i < 64; i++) {
+        char *q = arena_alloc(&a, 40000 + (size_t)i * 1000); /* a new block each second call */
+        CHECK_MSG(q && (uintptr_t)q % 16 == 0, "allocation %d at %p", i, (void *)q);
+    }
     big[(1 << 20) - 1] = 1;
     CHECK_STR(arena_strndup(&a, "hello world", 5), "hello");
     CHECK_STR(arena_printf(&a, "%d-%s", 42, "x"), "42-x");
