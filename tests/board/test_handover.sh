@@ -1,7 +1,7 @@
 #!/bin/sh
 # Tests board/usb/usb-handover with a fake mount folder (no udev, no mount).
 # Usage: test_handover.sh PATH/TO/usb-handover
-# shellcheck disable=SC2034 # variables are read by the checks through eval
+# shellcheck disable=SC2034,SC2016 # the checks are eval'd: quoted on purpose, variables read there
 set -u
 handover=$1
 fails=0

@@ -18,3 +18,15 @@ endif()
 add_test(NAME board.buildroot
          COMMAND python3 ${NK_BOARD_TESTS}/check_buildroot.py ${CMAKE_SOURCE_DIR}/board/buildroot)
 set_tests_properties(board.buildroot PROPERTIES TIMEOUT 60 LABELS board)
+# The board's shell scripts pass shellcheck (skipped where it is not installed).
+find_program(NK_SHELLCHECK shellcheck)
+if(NK_SHELLCHECK)
+  add_test(NAME board.shellcheck
+           COMMAND ${NK_SHELLCHECK} ${CMAKE_SOURCE_DIR}/board/usb/usb-handover
+                   ${CMAKE_SOURCE_DIR}/board/debian/postinst ${CMAKE_SOURCE_DIR}/board/debian/prerm
+                   ${CMAKE_SOURCE_DIR}/board/debian/postrm ${CMAKE_SOURCE_DIR}/scripts/check-deb
+                   ${CMAKE_SOURCE_DIR}/board/buildroot/board/post-image.sh
+                   ${NK_BOARD_TESTS}/test_handover.sh ${NK_BOARD_TESTS}/test_units.sh
+                   ${NK_BOARD_TESTS}/test_deb.sh)
+  set_tests_properties(board.shellcheck PROPERTIES TIMEOUT 60 LABELS board)
+endif()
