@@ -139,10 +139,15 @@ check "interrupted: no partial file left in the inbox" '[ -z "$(inbox_list)" ]'
 
 # 8. Leftover temporary files from a power loss are removed.
 fresh
-echo x >"$work/inbox/.usb-old.tar.zst.123.part"
+sh -c 'exit 0' &
+dead=$!
+wait $dead
+echo x >"$work/inbox/.usb-old.tar.zst.$dead.part"
+echo x >"$work/inbox/.usb-busy.tar.zst.$$.part"
 echo keep >"$work/inbox/other.tar"
 run --from "$work/stick" --inbox "$work/inbox"
-check "stale temporary removed, other files kept" '[ "$(inbox_list)" = "other.tar " ]'
+check "stale temporary removed; a running hand-over's and other files kept" \
+    '[ "$(inbox_list)" = ".usb-busy.tar.zst.$$.part other.tar " ]'
 check "empty stick: exit 0" '[ $status -eq 0 ]'
 check "empty stick: says so" 'grep -q "no new bundle" "$work/out"'
 
