@@ -235,26 +235,32 @@ ends_with_ci(const char *s, size_t len, const char *suffix)
     return strncasecmp(s + len - n, suffix, n) == 0;
 }
 
+/* The file name of path when path is dir (ending in '/') and a valid name;
+ * NULL otherwise. */
+static const char *
+name_in(const char *path, const char *dir, size_t *len)
+{
+    size_t n = strlen(dir);
+    if (!path || strncmp(path, dir, n) != 0)
+        return NULL;
+    *len = strlen(path + n);
+    return valid_name(path + n, *len) ? path + n : NULL;
+}
+
 bool
 edition_valid_article_path(const char *path)
 {
-    static const char dir[] = "articles/";
-    if (!path || strncmp(path, dir, sizeof dir - 1) != 0)
-        return false;
-    const char *name = path + sizeof dir - 1;
-    size_t len = strlen(name);
-    return valid_name(name, len) && len > 3 && strcmp(name + len - 3, ".md") == 0;
+    size_t len;
+    const char *name = name_in(path, "articles/", &len);
+    return name && len > 3 && strcmp(name + len - 3, ".md") == 0;
 }
 
 bool
 edition_valid_image_path(const char *path)
 {
-    static const char dir[] = "images/";
-    if (!path || strncmp(path, dir, sizeof dir - 1) != 0)
-        return false;
-    const char *name = path + sizeof dir - 1;
-    size_t len = strlen(name);
-    if (!valid_name(name, len))
+    size_t len;
+    const char *name = name_in(path, "images/", &len);
+    if (!name)
         return false;
     static const char *const ext[] = {".jpg", ".jpeg", ".png", ".webp"};
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
