@@ -264,8 +264,10 @@ png_on_warning(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
+/* A libpng reader of data with its info struct; NULL when out of memory.
+ * The caller sets its own setjmp and ends with png_destroy_read_struct. */
 static png_structp
-png_begin(struct png_source *src, const void *data, size_t len)
+png_begin(struct png_source *src, const void *data, size_t len, png_infop *info)
 {
     memset(src, 0, sizeof *src);
     src->data = data;
@@ -274,6 +276,11 @@ png_begin(struct png_source *src, const void *data, size_t len)
         png_create_read_struct(PNG_LIBPNG_VER_STRING, src, png_on_error, png_on_warning);
     if (!png)
         return NULL;
+    *info = png_create_info_struct(png);
+    if (!*info) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        return NULL;
+    }
     png_set_read_fn(png, src, png_on_read);
     /* Our own limits are checked after the header; let libpng accept any
      * size up to the format's so that the message is ours. */
@@ -285,14 +292,10 @@ static bool
 png_probe(const void *data, size_t len, struct image_info *out, struct err *e)
 {
     struct png_source src;
-    png_structp png = png_begin(&src, data, len);
+    png_infop info;
+    png_structp png = png_begin(&src, data, len, &info);
     if (!png)
         return err_set(e, ERR_NOMEM, "out of memory reading a PNG header");
-    png_infop info = png_create_info_struct(png);
-    if (!info) {
-        png_destroy_read_struct(&png, NULL, NULL);
-        return err_set(e, ERR_NOMEM, "out of memory reading a PNG header");
-    }
     /* png_read_info reads every chunk up to the first IDAT, but a probe may
      * hold only the first bytes of the file: running out of data after a
      * good IHDR is fine here (the decode reads the whole file). */
@@ -325,14 +328,10 @@ static bool
 png_decode(const void *data, size_t len, struct png_job *job, struct err *e)
 {
     struct png_source src;
-    png_structp png = png_begin(&src, data, len);
+    png_infop info;
+    png_structp png = png_begin(&src, data, len, &info);
     if (!png)
         return err_set(e, ERR_NOMEM, "out of memory decoding a PNG");
-    png_infop info = png_create_info_struct(png);
-    if (!info) {
-        png_destroy_read_struct(&png, NULL, NULL);
-        return err_set(e, ERR_NOMEM, "out of memory decoding a PNG");
-    }
     if (setjmp(png_jmpbuf(png))) {
         png_destroy_read_struct(&png, &info, NULL);
         free(job->rows);
