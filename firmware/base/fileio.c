@@ -4,7 +4,15 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
+
+/* 32-bit targets (armhf) build with -D_FILE_OFFSET_BITS=64, as
+ * board/toolchains/arm-linux-gnueabihf.cmake does. Without it readdir fails
+ * with EOVERFLOW where inode numbers or directory offsets need 64 bits (a
+ * 32-bit system on a 64-bit kernel, qemu-arm on a 64-bit host): the folder
+ * loops in bundle and app would take that for an empty folder. */
+_Static_assert(sizeof(off_t) == 8, "off_t must be 64-bit: compile with -D_FILE_OFFSET_BITS=64");
 
 bool
 fileio_read_all(int fd, size_t size_hint, size_t max, char **out, size_t *len)
