@@ -204,18 +204,18 @@ style(struct layout_run_props props, int px, int width, uint8_t role, uint8_t co
 static void
 unit_rect(struct lctx *c, struct flow *f, int x, int y, int w, int h, uint8_t color)
 {
-    struct layout_rect *r = vec_push(c, &f->rects);
-    *r = (struct layout_rect){x, y, w, h, color};
+    VEC_ADD(c, &f->rects, struct layout_rect, x, y, w, h, color);
     VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->rect_count++;
 }
 
-/* Appends n elements of src from first to dst, moved by (X, Y): for figures,
- * rects and links, which all begin with int32_t x, y. */
+/* Appends n elements of src from first to dst, moved by (X, Y): for runs,
+ * figures, rects and links, which all begin with int32_t x, y. */
 static void
 copy_shifted(struct lctx *c, struct vec *dst, const struct vec *src, uint32_t first, uint32_t n,
              int X, int Y)
 {
-    _Static_assert(offsetof(struct layout_figure, y) == sizeof(int32_t) &&
+    _Static_assert(offsetof(struct layout_run, y) == sizeof(int32_t) &&
+                       offsetof(struct layout_figure, y) == sizeof(int32_t) &&
                        offsetof(struct layout_rect, y) == sizeof(int32_t) &&
                        offsetof(struct layout_link, y) == sizeof(int32_t),
                    "x, y lead each placed element");
@@ -239,23 +239,11 @@ place_unit(struct lctx *c, struct pb *p, const struct flow *f, const struct flow
 {
     for (uint32_t i = 0; i < u->line_count; i++) {
         const struct flow_line *fl = VEC_AT(&f->lines, struct flow_line, u->first_line + i);
-        struct layout_line *l = vec_push(c, &p->lines);
-        l->x = X + fl->x;
-        l->y = Y + fl->y;
-        l->w = fl->w;
-        l->h = fl->h;
-        l->role = fl->role;
-        l->hyphenated = fl->hyphenated;
-        l->text = fl->text;
-        l->block = fl->block;
-        l->first_run = (uint32_t)p->runs.count;
-        l->run_count = fl->run_count;
-        for (uint32_t k = 0; k < fl->run_count; k++) {
-            struct layout_run *r = vec_push(c, &p->runs);
-            *r = *VEC_AT(&f->runs, struct layout_run, fl->first_run + k);
-            r->x += X;
-            r->y += Y;
-        }
+        VEC_ADD(c, &p->lines, struct layout_line, .x = X + fl->x, .y = Y + fl->y, .w = fl->w,
+                .h = fl->h, .role = fl->role, .hyphenated = fl->hyphenated, .text = fl->text,
+                .first_run = (uint32_t)p->runs.count, .run_count = fl->run_count,
+                .block = fl->block);
+        copy_shifted(c, &p->runs, &f->runs, fl->first_run, fl->run_count, X, Y);
         if (p->first_block < 0 && fl->block >= 0)
             p->first_block = fl->block;
     }
@@ -402,44 +390,25 @@ chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_
     int a, d, lh;
     lctx_font_metrics(c, font, &a, &d, &lh);
     int lx = align == 1 ? x + (maxw - w) / 2 : align == 2 ? x + maxw - w : x;
-    struct layout_line *l = vec_push(c, &p->lines);
-    *l = (struct layout_line){.x = lx,
-                              .y = y,
-                              .w = w,
-                              .h = lh,
-                              .role = role,
-                              .text = t,
-                              .first_run = (uint32_t)p->runs.count,
-                              .run_count = 1,
-                              .block = -1};
+    VEC_ADD(c, &p->lines, struct layout_line, .x = lx, .y = y, .w = w, .h = lh, .role = role,
+            .text = t, .first_run = (uint32_t)p->runs.count, .run_count = 1, .block = -1);
     props.script = layout_guess_script(t, len);
-    struct layout_run *r = vec_push(c, &p->runs);
-    *r = (struct layout_run){.x = lx,
-                             .y = y,
-                             .w = w,
-                             .h = a + d,
-                             .font = font,
-                             .role = role,
-                             .color = color,
-                             .props = props,
-                             .text = t,
-                             .len = (uint32_t)len};
+    VEC_ADD(c, &p->runs, struct layout_run, .x = lx, .y = y, .w = w, .h = a + d, .font = font,
+            .role = role, .color = color, .props = props, .text = t, .len = (uint32_t)len);
     return w;
 }
 
 static void
 pb_rect(struct lctx *c, struct pb *p, int x, int y, int w, int h, uint8_t color)
 {
-    struct layout_rect *r = vec_push(c, &p->rects);
-    *r = (struct layout_rect){x, y, w, h, color};
+    VEC_ADD(c, &p->rects, struct layout_rect, x, y, w, h, color);
 }
 
 static void
 pb_link(struct lctx *c, struct pb *p, int x, int y, int w, int h, enum layout_action a,
         bool enabled)
 {
-    struct layout_link *l = vec_push(c, &p->links);
-    *l = (struct layout_link){x, y, w, h, (uint8_t)a, enabled, -1, -1};
+    VEC_ADD(c, &p->links, struct layout_link, x, y, w, h, (uint8_t)a, enabled, -1, -1);
 }
 
 /* Appends src's content to dst, remapping run indexes. */
@@ -664,6 +633,17 @@ lctx_begin(struct lctx *c, struct layout *L, struct layout_pages *out)
     c->L = L;
     c->arena = &out->arena;
     return true;
+}
+
+/* The start of one layout call: its context, the page geometry and an
+ * empty flow. */
+static void
+call_begin(struct lctx *c, struct layout *L, struct layout_pages *out,
+           const struct layout_config *cfg, bool nav_bar, struct geom *g, struct flow *f)
+{
+    lctx_begin(c, L, out);
+    geom_init(c, cfg, nav_bar, g);
+    flow_init(f);
 }
 
 static bool
@@ -1035,11 +1015,9 @@ layout_article(struct layout *L, const struct layout_config *cfg, const struct e
         return err_set(e, ERR_USAGE, "layout: %s: body not loaded (call edition_load_body first)",
                        a->path ? a->path : "article");
     struct lctx c;
-    lctx_begin(&c, L, out);
     struct geom g;
-    geom_init(&c, cfg, cfg->nav_bar, &g);
     struct flow f;
-    flow_init(&f);
+    call_begin(&c, L, out, cfg, cfg->nav_bar, &g, &f);
     size_t head_units = 0;
     bool span = g.ncols == 2;
     /* the headline one step smaller while the head leaves fewer than four
@@ -1286,11 +1264,9 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
     if (!screen_ok(cfg, e))
         return false;
     struct lctx c;
-    lctx_begin(&c, L, out);
     struct geom g;
-    geom_init(&c, cfg, false, &g);
     struct flow f;
-    flow_init(&f);
+    call_begin(&c, L, out, cfg, false, &g, &f);
     /* entries in two columns on landscape screens where each column holds
      * a headline of about 30 characters; one on narrow and portrait ones */
     bool compact = false;
@@ -1439,11 +1415,9 @@ layout_screen(struct layout *L, const struct layout_config *cfg, const char *tit
     if (!screen_ok(cfg, e))
         return false;
     struct lctx c;
-    lctx_begin(&c, L, out);
     struct geom g;
-    geom_init(&c, cfg, false, &g);
     struct flow f;
-    flow_init(&f);
+    call_begin(&c, L, out, cfg, false, &g, &f);
     struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
     int body = g.body_px;
     int32_t y = 0;

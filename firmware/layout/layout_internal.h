@@ -81,6 +81,9 @@ void vec_init(struct vec *v, size_t elem);
 void vec_free(struct vec *v);
 void *vec_push(struct lctx *c, struct vec *v); /* zeroed element */
 #define VEC_AT(v, type, i) (&((type *)(v)->data)[i])
+/* Appends one element of type to v, set from the initialisers that follow
+ * (designated or positional, as in a compound literal). */
+#define VEC_ADD(c, v, type, ...) ((void)(*(type *)vec_push((c), (v)) = (type){__VA_ARGS__}))
 
 char *lctx_strndup(struct lctx *c, const char *s, size_t n);
 char *lctx_strdup(struct lctx *c, const char *s);

@@ -84,30 +84,22 @@ box_width(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
 static void
 push_box(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
 {
-    struct item *it = vec_push(b->c, &b->items);
-    it->type = IT_BOX;
-    it->face = face;
-    it->off = off;
-    it->len = len;
-    it->w = box_width(b, face, off, len);
+    VEC_ADD(b->c, &b->items, struct item, .type = IT_BOX, .face = face, .off = off, .len = len,
+            .w = box_width(b, face, off, len));
 }
 
 static void
 push_pen(struct breaker *b, int32_t pen, int32_t w, bool flagged, bool hyph, uint8_t face)
 {
-    struct item *it = vec_push(b->c, &b->items);
-    *it = (struct item){
-        .type = IT_PEN, .pen = pen, .w = w, .flagged = flagged, .hyph = hyph, .face = face};
+    VEC_ADD(b->c, &b->items, struct item, .type = IT_PEN, .pen = pen, .w = w, .flagged = flagged,
+            .hyph = hyph, .face = face);
 }
 
 static void
 push_glue(struct breaker *b, int32_t w, int32_t stretch, int32_t shrink)
 {
-    struct item *it = vec_push(b->c, &b->items);
-    it->type = IT_GLUE;
-    it->w = w;
-    it->stretch = stretch;
-    it->shrink = shrink;
+    VEC_ADD(b->c, &b->items, struct item, .type = IT_GLUE, .w = w, .stretch = stretch,
+            .shrink = shrink);
 }
 
 /* True for codepoints that must stay with the character before them. */
@@ -202,13 +194,8 @@ char_units(struct breaker *b, uint8_t face, uint32_t from, uint32_t to)
 static void
 push_box_w(struct breaker *b, uint8_t face, uint32_t off, uint32_t len, int w)
 {
-    struct item *it = vec_push(b->c, &b->items);
-    it->type = IT_BOX;
-    it->face = face;
-    it->off = off;
-    it->len = len;
-    it->w = w;
-    it->est = true;
+    VEC_ADD(b->c, &b->items, struct item, .type = IT_BOX, .face = face, .off = off, .len = len,
+            .w = w, .est = true);
 }
 
 static uint32_t

@@ -679,6 +679,60 @@ test_widows_orphans_subheads(void)
     layout_destroy(L);
 }
 
+/* A pull quote of four lines or more breaks between pages like a paragraph
+ * (two lines at least on each side) rather than leaving a hole; the head
+ * leaves room for four body lines on the first page. */
+static void
+test_quote_split_and_head(void)
+{
+    struct layout *L = make_layout();
+    int splits = 0, checked = 0;
+    for (int filler = 1; filler <= 40; filler++) {
+        struct doc d;
+        doc_init(&d, 1);
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 7, filler * 4));
+        add_block(&d, 0, EDITION_BLOCK_QUOTE, words(&d, 8, 40));
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 9, 120));
+        struct layout_pages p;
+        if (set_article(L, &d, 0, 800, 480, 1.0f, true, &p)) {
+            size_t per_page[64] = {0}, pages = 0, total = 0;
+            for (size_t i = 0; i < p.count && i < 64; i++) {
+                for (size_t l = 0; l < p.pages[i].line_count; l++)
+                    per_page[i] += p.pages[i].lines[l].role == LAYOUT_ROLE_QUOTE;
+                pages += per_page[i] > 0;
+                total += per_page[i];
+            }
+            CHECK_MSG(total >= 4, "filler %d: the quote has %zu lines", filler, total);
+            for (size_t i = 0; i < p.count && i < 64; i++)
+                CHECK_MSG(per_page[i] == 0 || per_page[i] >= 2 || pages == 1,
+                          "filler %d: %zu quote lines alone on page %zu", filler, per_page[i],
+                          i + 1);
+            splits += pages > 1;
+            checked++;
+            layout_pages_fini(&p);
+        }
+        doc_fini(&d);
+    }
+    CHECK_MSG(splits >= 3, "the quote was split in only %d of %d cases", splits, checked);
+    for (int deck = 5; deck <= 45; deck += 10) {
+        struct doc d;
+        doc_init(&d, 1);
+        d.art[0].title = words(&d, 40, 12);
+        d.art[0].deck = words(&d, 41, deck);
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 42, 200));
+        struct layout_pages p;
+        if (set_article(L, &d, 0, 800, 480, 1.0f, true, &p)) {
+            int body = 0;
+            for (size_t l = 0; l < p.pages[0].line_count; l++)
+                body += p.pages[0].lines[l].role == LAYOUT_ROLE_BODY;
+            CHECK_MSG(body >= 4, "deck of %d words: %d body lines on the first page", deck, body);
+            layout_pages_fini(&p);
+        }
+        doc_fini(&d);
+    }
+    layout_destroy(L);
+}
+
 static const struct layout_figure *
 find_figure(const struct layout_pages *p, size_t *page)
 {
@@ -1015,6 +1069,24 @@ test_index(void)
             CHECK_MSG(links[i] == 1, "%dx%d: article %zu has %d links", sizes[s][0], sizes[s][1], i,
                       links[i]);
         CHECK_INT(sections, 4); /* Town, Sea, then Weather and More */
+        /* entries in two columns on landscape screens wide enough, one on
+         * narrow and portrait ones; the masthead page lists entries too */
+        int32_t xs[2] = {-1, -1};
+        int columns = 0, first_page_entries = 0;
+        for (size_t i = 0; i < p.count; i++)
+            for (size_t k = 0; k < p.pages[i].link_count; k++) {
+                const struct layout_link *lk = &p.pages[i].links[k];
+                if (lk->action != LAYOUT_ACTION_OPEN_ARTICLE)
+                    continue;
+                first_page_entries += i == 0;
+                if (columns < 2 && xs[0] != lk->x && xs[1] != lk->x)
+                    xs[columns++] = lk->x;
+            }
+        bool two = sizes[s][0] >= 800 && sizes[s][0] > sizes[s][1];
+        CHECK_MSG(columns == (two ? 2 : 1), "%dx%d: index entries in %d columns", sizes[s][0],
+                  sizes[s][1], columns);
+        CHECK_MSG(first_page_entries >= (two ? 2 : 1), "%dx%d: %d entries under the masthead",
+                  sizes[s][0], sizes[s][1], first_page_entries);
         /* every section label's number is that of the entries under it (the
          * ui jumps to the first entry whose article is in that section) */
         int32_t label = -2;
@@ -1522,6 +1594,7 @@ main(void)
     test_hyphenation_english();
     test_hyphenation_russian();
     test_widows_orphans_subheads();
+    test_quote_split_and_head();
     test_figure_kept_with_caption();
     test_figure_deferred();
     test_words_in_order_and_numbers();
