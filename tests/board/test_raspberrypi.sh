@@ -3,6 +3,7 @@
 # config.txt block and the cmdline.txt words are added once, with backups, the
 # command line stays one line, and a second run changes nothing.
 # Usage: test_raspberrypi.sh BOARD_RASPBERRYPI_DIR
+# shellcheck disable=SC2034,SC2016 # the checks are eval'd: quoted on purpose, variables read there
 set -u
 dir=$1
 fails=0
