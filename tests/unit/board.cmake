@@ -27,6 +27,8 @@ if(NK_SHELLCHECK)
                    ${CMAKE_SOURCE_DIR}/board/debian/postrm ${CMAKE_SOURCE_DIR}/scripts/check-deb
                    ${CMAKE_SOURCE_DIR}/board/buildroot/board/post-image.sh
                    ${NK_BOARD_TESTS}/test_handover.sh ${NK_BOARD_TESTS}/test_units.sh
-                   ${NK_BOARD_TESTS}/test_deb.sh)
+                   ${NK_BOARD_TESTS}/test_deb.sh ${CMAKE_SOURCE_DIR}/scripts/cross-test
+                   ${CMAKE_SOURCE_DIR}/board/raspberrypi/install.sh
+                   ${NK_BOARD_TESTS}/test_raspberrypi.sh)
   set_tests_properties(board.shellcheck PROPERTIES TIMEOUT 60 LABELS board)
 endif()
