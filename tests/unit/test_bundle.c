@@ -58,7 +58,8 @@ xstrdup_n(const void *d, size_t n)
     return p;
 }
 
-static void
+/* Adds a file and returns it, so a case can mark it: ->unlisted = true. */
+static struct file *
 src_add(struct bundle_src *s, const char *name, const void *data, size_t len)
 {
     struct file *f = &s->f[s->n++];
@@ -66,12 +67,13 @@ src_add(struct bundle_src *s, const char *name, const void *data, size_t len)
     snprintf(f->name, sizeof f->name, "%s", name);
     f->data = xstrdup_n(data, len);
     f->len = len;
+    return f;
 }
 
-static void
+static struct file *
 src_add_str(struct bundle_src *s, const char *name, const char *text)
 {
-    src_add(s, name, text, strlen(text));
+    return src_add(s, name, text, strlen(text));
 }
 
 static struct file *
@@ -90,6 +92,18 @@ src_set(struct bundle_src *s, const char *name, const void *data, size_t len)
     free(f->data);
     f->data = xstrdup_n(data, len);
     f->len = len;
+}
+
+/* Adds text at the end of a file of the source. */
+static void
+src_append(struct bundle_src *s, const char *name, const char *text)
+{
+    struct file *f = src_find(s, name);
+    char *d = malloc(f->len + strlen(text) + 1);
+    memcpy(d, f->data, f->len);
+    strcpy(d + f->len, text);
+    src_set(s, name, d, f->len + strlen(text));
+    free(d);
 }
 
 static void
@@ -507,44 +521,37 @@ test_hostile(void)
     bundle_options_default(&opt);
 
     good_src(&s, 2);
-    src_add_str(&s, "articles/../../evil.md", "x");
-    s.f[s.n - 1].unlisted = true;
+    src_add_str(&s, "articles/../../evil.md", "x")->unlisted = true;
     expect_reject(&s, "tar.zst", NULL, ERR_INVALID, "path traversal", "traversal");
     src_free(&s);
 
     good_src(&s, 2);
-    src_add_str(&s, "/tmp/evil.md", "x");
-    s.f[s.n - 1].unlisted = true;
+    src_add_str(&s, "/tmp/evil.md", "x")->unlisted = true;
     expect_reject(&s, "tar", NULL, ERR_INVALID, "absolute path", "absolute");
     src_free(&s);
 
     good_src(&s, 2);
-    src_add_str(&s, "images/link.png", "");
-    s.f[s.n - 1].type = 'l';
+    src_add_str(&s, "images/link.png", "")->type = 'l';
     expect_reject(&s, "tar.gz", NULL, ERR_INVALID, "symbolic link", "symlink");
     src_free(&s);
 
     good_src(&s, 2);
-    src_add_str(&s, "images/hard.png", "");
-    s.f[s.n - 1].type = 'h';
+    src_add_str(&s, "images/hard.png", "")->type = 'h';
     expect_reject(&s, "tar", NULL, ERR_INVALID, "hard link", "hardlink");
     src_free(&s);
 
     good_src(&s, 2);
-    src_add_str(&s, "images/dev.png", "");
-    s.f[s.n - 1].type = 'c';
+    src_add_str(&s, "images/dev.png", "")->type = 'c';
     expect_reject(&s, "tar", NULL, ERR_INVALID, "device", "device");
     src_free(&s);
 
     good_src(&s, 2);
-    src_add(&s, "images/quay.png", png_small, png_small_len);
-    s.f[s.n - 1].unlisted = true;
+    src_add(&s, "images/quay.png", png_small, png_small_len)->unlisted = true;
     expect_reject(&s, "tar.zst", NULL, ERR_INVALID, "second entry", "duplicate");
     src_free(&s);
 
     good_src(&s, 2);
-    src_add(&s, "images/QUAY.png", png_small, png_small_len);
-    s.f[s.n - 1].unlisted = true;
+    src_add(&s, "images/QUAY.png", png_small, png_small_len)->unlisted = true;
     expect_reject(&s, "tar.zst", NULL, ERR_INVALID, "differing only in case", "case duplicate");
     src_free(&s);
 
@@ -554,14 +561,12 @@ test_hostile(void)
     src_free(&s);
 
     good_src(&s, 2);
-    src_add_str(&s, "articles/a\033[2Jb.md", "x");
-    s.f[s.n - 1].unlisted = true;
+    src_add_str(&s, "articles/a\033[2Jb.md", "x")->unlisted = true;
     expect_reject(&s, "tar", NULL, ERR_INVALID, "control character", "control characters");
     src_free(&s);
 
     good_src(&s, 2);
-    src_add_str(&s, "articles/deep/x.md", "x");
-    s.f[s.n - 1].unlisted = true;
+    src_add_str(&s, "articles/deep/x.md", "x")->unlisted = true;
     expect_reject(&s, "tar", NULL, ERR_INVALID, "no deeper folders", "deeper folder");
     src_free(&s);
 
@@ -574,8 +579,7 @@ test_hostile(void)
 
     /* A 2 GB image of zeros: refused at its declared size. */
     good_src(&s, 2);
-    src_add_str(&s, "images/bomb.png", "");
-    s.f[s.n - 1].zeros = 2000000000ull;
+    src_add_str(&s, "images/bomb.png", "")->zeros = 2000000000ull;
     t0 = time(NULL);
     expect_reject(&s, "tar.zst", NULL, ERR_LIMIT, "limit of 16777216 bytes", "2 GB bomb");
     CHECK_MSG(time(NULL) - t0 < 30, "the bomb took %lld s", (long long)(time(NULL) - t0));
@@ -633,8 +637,7 @@ test_hostile(void)
     src_free(&s);
 
     good_src(&s, 2);
-    src_add_str(&s, "images/extra.png", "");
-    s.f[s.n - 1].unlisted = true;
+    src_add_str(&s, "images/extra.png", "")->unlisted = true;
     expect_reject(&s, "tar", NULL, ERR_INVALID, "images/extra.png: not listed in SHA256SUMS",
                   "unlisted file");
     src_free(&s);
@@ -658,12 +661,7 @@ test_hostile(void)
     src_free(&s);
 
     good_src(&s, 2);
-    {
-        struct file *m = src_find(&s, "manifest.yaml");
-        char text[600];
-        snprintf(text, sizeof text, "%s  - articles/003-gone.md\n", m->data);
-        src_set(&s, "manifest.yaml", text, strlen(text));
-    }
+    src_append(&s, "manifest.yaml", "  - articles/003-gone.md\n");
     expect_reject(&s, "tar", NULL, ERR_INVALID, "articles/003-gone.md, which is not in the bundle",
                   "manifest names a missing file");
     src_free(&s);
@@ -694,12 +692,7 @@ test_hostile(void)
     src_free(&s);
 
     good_src(&s, 2);
-    {
-        struct file *m = src_find(&s, "articles/001-harbour.md");
-        char text[800];
-        snprintf(text, sizeof text, "%s\n![Gone](images/gone.png)\n", m->data);
-        src_set(&s, "articles/001-harbour.md", text, strlen(text));
-    }
+    src_append(&s, "articles/001-harbour.md", "\n![Gone](images/gone.png)\n");
     expect_reject(&s, "tar", NULL, ERR_INVALID, "images/gone.png is not in the bundle",
                   "missing photo");
     src_free(&s);
