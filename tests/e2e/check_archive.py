@@ -7,18 +7,10 @@ removed at exit, and the pages equal those rendered from the folder.
 """
 import filecmp
 import os
-import re
-import subprocess
 import sys
 import tempfile
 
-SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
-
-
-def run(cmd, env=None):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
-    if p.returncode != 0 or SANITIZER.search(p.stderr):
-        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[:2000]}")
+from e2e_common import run
 
 
 def main():

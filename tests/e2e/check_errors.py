@@ -8,13 +8,13 @@ Archives are unpacked under a private $TMPDIR that must be empty afterwards,
 failures included.
 """
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
-SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
+from e2e_common import SANITIZER
+
 failures = []
 
 

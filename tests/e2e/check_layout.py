@@ -19,13 +19,13 @@ import html
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
+from e2e_common import manifest_articles, run
+
 BODY_ROLES = {"body", "subhead", "quote", "list"}
 BULLET = re.compile(r"^([\u2022\u2013\u2014\u00b7\u25e6\u25aa*+-]|\d+[.)])$")
-SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
 failures = []
 
 
@@ -35,9 +35,7 @@ def fail(msg):
 
 def run_dump(exe, edition, size, extra, out):
     cmd = [exe, "--bundle", edition, "--dump-layout", out, "--size", size] + extra
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    if p.returncode != 0 or SANITIZER.search(p.stderr):
-        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[:2000]}")
+    run(cmd)
     with open(out, "rb") as f:
         return f.read()
 
@@ -108,23 +106,6 @@ def parse_article(path):
         for ln in lines:
             words += inline_text(ln).split()
     return meta, words, figures
-
-
-def manifest_articles(edition):
-    """Article paths from manifest.yaml, in order (a simple `- path` list)."""
-    paths, inside = [], False
-    with open(os.path.join(edition, "manifest.yaml"), encoding="utf-8") as f:
-        for line in f:
-            if re.match(r"^articles:\s*$", line):
-                inside = True
-                continue
-            if inside:
-                m = re.match(r"^\s+-\s+(\S+)\s*$", line)
-                if m:
-                    paths.append(m.group(1).strip("\"'"))
-                elif line.strip() and not line.startswith(" "):
-                    inside = False
-    return paths
 
 
 # ---- the dump ---------------------------------------------------------------

@@ -15,35 +15,12 @@ pages. Exit 0 when all hold.
 import filecmp
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
 
-SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
+from e2e_common import manifest_articles, run
+
 failures = []
-
-
-def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    if p.returncode != 0 or SANITIZER.search(p.stderr):
-        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[:2000]}")
-    return p.stdout
-
-
-def manifest_articles(edition):
-    paths, inside = [], False
-    with open(os.path.join(edition, "manifest.yaml"), encoding="utf-8") as f:
-        for line in f:
-            if re.match(r"^articles:\s*$", line):
-                inside = True
-            elif inside:
-                m = re.match(r"^\s+-\s+(\S+)\s*$", line)
-                if m:
-                    paths.append(m.group(1).strip("\"'"))
-                elif line.strip() and not line.startswith(" "):
-                    inside = False
-    return paths
 
 
 def main():
@@ -53,9 +30,10 @@ def main():
     W, H = (int(v) for v in size.lower().split("x"))
     with tempfile.TemporaryDirectory() as tmp:
         a, b = os.path.join(tmp, "a"), os.path.join(tmp, "b", "nested")
-        run([exe, "--bundle", edition, "--size", size, "--render-pages", a])
-        run([exe, "--bundle", edition, "--size", size, "--render-pages", b])
-        run([exe, "--bundle", edition, "--size", size, "--dump-layout", os.path.join(tmp, "l.json")])
+        show = [exe, "--bundle", edition, "--size", size]
+        run(show + ["--render-pages", a], timeout=600)
+        run(show + ["--render-pages", b], timeout=600)
+        run(show + ["--dump-layout", os.path.join(tmp, "l.json")], timeout=600)
         with open(os.path.join(tmp, "l.json"), encoding="utf-8") as f:
             pages = json.load(f)["pages"]
         files = sorted(os.listdir(a))
@@ -74,7 +52,8 @@ def main():
         for f in files:
             if not filecmp.cmp(os.path.join(a, f), os.path.join(b, f), shallow=False):
                 failures.append(f"{f} differs between two runs")
-        stats = run([pngstat] + [os.path.join(a, f) for f in files]).splitlines()
+        stats = run([pngstat] + [os.path.join(a, f) for f in files], timeout=600).stdout
+        stats = stats.splitlines()
         for line, page in zip(stats, pages):
             path, w, h, ink, dark = line.rsplit(" ", 4)
             name = os.path.basename(path)
@@ -95,7 +74,7 @@ def main():
             f.write(b"stale")
         with open(os.path.join(a, "notes.txt"), "w") as f:
             f.write("kept")
-        run([exe, "--bundle", edition, "--size", size, "--render-pages", a])
+        run(show + ["--render-pages", a], timeout=600)
         if os.path.exists(os.path.join(a, "9999.png")):
             failures.append("a stale 9999.png survived a re-render")
         if not os.path.exists(os.path.join(a, "notes.txt")):

@@ -57,7 +57,8 @@ import sys
 import tempfile
 import time
 
-SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
+from e2e_common import SANITIZER, run
+
 SKIP = 77
 failures = []
 
@@ -65,13 +66,6 @@ failures = []
 def fail(msg):
     failures.append(msg)
     print("FAIL:", msg, file=sys.stderr)
-
-
-def run(cmd, env=None, timeout=300):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    if p.returncode != 0 or SANITIZER.search(p.stderr):
-        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[:3000]}")
-    return p
 
 
 def write(path, text):
