@@ -1088,13 +1088,19 @@ first_words(struct lctx *c, const char *s, int n)
     return r;
 }
 
-/* One index entry: headline, deck snippet and thumbnail. Wide (one column
- * of entries): the thumbnail right of the text. Compact (two columns): the
- * headline across the column, a small thumbnail left of the snippet. */
+/* How an index entry is set: wide (one column of entries): the thumbnail
+ * right of the text; compact (two columns): the headline across the column,
+ * a small thumbnail left of the snippet; tight (two columns, when compact
+ * entries leave a last page nearly empty): a one-line snippet and a small
+ * thumbnail right of the headline. */
+enum entry_form { ENTRY_WIDE, ENTRY_COMPACT, ENTRY_TIGHT };
+
+/* One index entry: headline, deck snippet and thumbnail. */
 static void
 set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edition *ed, size_t ai,
-          bool compact)
+          enum entry_form form)
 {
+    bool compact = form != ENTRY_WIDE;
     const struct edition_article *a = &ed->articles[ai];
     struct layout_run_props props = props_of(c, ed, a);
     int body = g->body_px;
@@ -1108,10 +1114,18 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         hlh = (int)lround(hpx * 1.15);
         dlh = (int)lround(dpx * 1.25);
     }
-    int snippet_lines = g->text_h >= 300 ? 2 : 1;
+    int snippet_lines = g->text_h >= 300 && form != ENTRY_TIGHT ? 2 : 1;
     int thumb_w = 0, thumb_h = 0, gap = compact ? body * 3 / 4 : body;
     if (a->lead && a->lead->image && *a->lead->image) {
-        if (compact) {
+        if (form == ENTRY_TIGHT) {
+            /* as tall as two headline lines, right of the text */
+            thumb_h = 2 * hlh - 4;
+            thumb_w = thumb_h * 3 / 2;
+            if (thumb_w > w / 4) {
+                thumb_w = w / 4;
+                thumb_h = thumb_w * 2 / 3;
+            }
+        } else if (compact) {
             /* as tall as the snippet's lines beside it */
             thumb_h = snippet_lines * dlh - 2;
             thumb_w = thumb_h * 3 / 2;
@@ -1136,7 +1150,8 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
             }
         }
     }
-    int tw = thumb_w && !compact ? w - thumb_w - gap : w;
+    bool beside = form == ENTRY_COMPACT; /* thumbnail left of the snippet */
+    int tw = thumb_w && !beside ? w - thumb_w - gap : w;
     int pad = compact ? g->body_lh / 3 : g->body_lh / 2;
     int budget = g->text_h - 2 * pad;
     struct flow_unit *u = flow_unit(c, f, -1);
@@ -1153,13 +1168,15 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         hs.max_lines = 1;
     set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", true, &y);
     int thumb_y = pad / 2;
-    if (compact) {
+    if (beside) {
         y += dlh / 8;
         thumb_y = y + 2;
     }
     if (a->deck && *a->deck) {
-        int dx = compact && thumb_w ? thumb_w + gap : 0;
-        struct para_style ds = style(props, dpx, tw - dx, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
+        int dx = beside && thumb_w ? thumb_w + gap : 0;
+        /* tight: under a thumbnail the headline is taller than, the whole width */
+        int dw = form == ENTRY_TIGHT && y >= thumb_y + thumb_h ? w : tw - dx;
+        struct para_style ds = style(props, dpx, dw, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
         ds.x = dx;
         ds.ragged = true;
         ds.leading = compact ? dlh : 0;
@@ -1169,7 +1186,7 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         int max = ds.max_lines;
         ds.max_lines = 0;
         /* fewer words until the snippet, with its ellipsis, fits the lines */
-        for (int n = 20; max >= 1 && n > 0; n -= 3) {
+        for (int n = 20; max >= 1 && n > 0; n -= n > 8 ? 3 : 1) {
             struct flow_unit *cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
             struct flow_unit saved = *cu;
             ds.max_lines = n <= 3 ? max : 0;
@@ -1201,7 +1218,7 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
             iw = (int)lround(thumb_h * fw / fh);
         }
         struct layout_figure *lf = vec_push(c, &f->figs);
-        lf->x = (compact ? 0 : w - thumb_w) + (thumb_w - iw) / 2;
+        lf->x = (beside ? 0 : w - thumb_w) + (thumb_w - iw) / 2;
         lf->y = thumb_y + (thumb_h - ih) / 2;
         lf->w = iw < 1 ? 1 : iw;
         lf->h = ih < 1 ? 1 : ih;
@@ -1253,6 +1270,57 @@ layout_section_of(const struct edition *ed, size_t article)
         n++;
     }
     return n;
+}
+
+/* Section s of order (its label, a link, then its entries) into f; a
+ * section no article is in is left out (and keeps its number). */
+static void
+set_section(struct lctx *c, struct flow *f, const struct geom *g, const struct edition *ed,
+            struct layout_run_props props, const char *const *order, size_t s, enum entry_form form)
+{
+    const char *name = order[s];
+    bool any = false;
+    for (size_t i = 0; i < ed->article_count && !any; i++)
+        any = same_section(ed->articles[i].section, name);
+    if (!any)
+        return;
+    bool compact = form != ENTRY_WIDE;
+    struct para_style ls =
+        style(props, scaled(g->body_px, 0.85), g->col_w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
+    ls.ragged = true;
+    ls.max_lines = 1;
+    struct flow_unit *u = flow_unit(c, f, -1);
+    u->glue_next = true;
+    int32_t y = compact ? g->body_lh / 4 : g->body_lh / 3;
+    set_text(c, f, &ls, LAYOUT_FACE_SANS_BOLD, upper(c, *name ? name : "More"), true, &y);
+    unit_rect(c, f, 0, y + 2, g->col_w, 2, LAYOUT_COLOR_ACCENT);
+    VEC_ADD(c, &f->links, struct layout_link, 0, 0, g->col_w, y + 4, LAYOUT_ACTION_SECTION, true,
+            -1, (int32_t)s);
+    u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+    u->link_count = 1;
+    u->h = y + 4 + (compact ? g->body_lh / 6 : g->body_lh / 4);
+    for (size_t i = 0; i < ed->article_count; i++)
+        if (same_section(ed->articles[i].section, name))
+            set_entry(c, f, g, ed, i, form);
+}
+
+/* How much of the last page's columns is used, in px summed over columns
+ * (from the top of the text area to the lowest box of each column). */
+static int
+last_page_fill(const struct vec *pages, const struct geom *g)
+{
+    const struct pb *p = VEC_AT(pages, struct pb, pages->count - 1);
+    int used = 0;
+    for (int col = 0; col < g->ncols; col++) {
+        int x0 = g->text_x + col * (g->col_w + g->gutter), low = p->col_top;
+        for (size_t i = 0; i < p->lines.count; i++) {
+            const struct layout_line *l = VEC_AT(&p->lines, struct layout_line, i);
+            if (l->x >= x0 && l->x < x0 + g->col_w && l->y + l->h > low)
+                low = l->y + l->h;
+        }
+        used += low - p->col_top;
+    }
+    return used;
 }
 
 bool
@@ -1365,36 +1433,35 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         if (layout_section_of(ed, i) == (int32_t)order.count)
             *(const char **)vec_push(&c, &order) =
                 ed->articles[i].section ? ed->articles[i].section : "";
-    for (size_t s = 0; s < order.count && !c.oom; s++) {
-        const char *name = *VEC_AT(&order, const char *, s);
-        bool any = false;
-        for (size_t i = 0; i < ed->article_count && !any; i++)
-            any = same_section(ed->articles[i].section, name);
-        if (!any)
-            continue;
-        struct para_style ls =
-            style(props, scaled(body, 0.85), g.col_w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
-        ls.ragged = true;
-        ls.max_lines = 1;
-        u = flow_unit(&c, &f, -1);
-        u->glue_next = true;
-        y = compact ? g.body_lh / 4 : g.body_lh / 3;
-        set_text(&c, &f, &ls, LAYOUT_FACE_SANS_BOLD, upper(&c, *name ? name : "More"), true, &y);
-        unit_rect(&c, &f, 0, y + 2, g.col_w, 2, LAYOUT_COLOR_ACCENT);
-        struct layout_link *l = vec_push(&c, &f.links);
-        *l =
-            (struct layout_link){0, 0, g.col_w, y + 4, LAYOUT_ACTION_SECTION, true, -1, (int32_t)s};
-        u = VEC_AT(&f.units, struct flow_unit, f.units.count - 1);
-        u->link_count = 1;
-        u->h = y + 4 + (compact ? g.body_lh / 6 : g.body_lh / 4);
-        for (size_t i = 0; i < ed->article_count; i++)
-            if (same_section(ed->articles[i].section, name))
-                set_entry(&c, &f, &g, ed, i, compact);
-    }
-    vec_free(&order);
+    /* compact entries; when their last page is under a third full, tight
+     * ones too, kept if they take fewer pages */
+    size_t mark[6] = {f.units.count, f.lines.count, f.runs.count,
+                      f.figs.count,  f.rects.count, f.links.count};
     struct vec pages;
     vec_init(&pages, sizeof(struct pb));
-    paginate(&c, &f, head_units, &g, &pages);
+    enum entry_form forms[2] = {compact ? ENTRY_COMPACT : ENTRY_WIDE, ENTRY_TIGHT};
+    for (size_t pass = 0; pass < (compact ? 2u : 1u) && !c.oom; pass++) {
+        f.units.count = mark[0];
+        f.lines.count = mark[1];
+        f.runs.count = mark[2];
+        f.figs.count = mark[3];
+        f.rects.count = mark[4];
+        f.links.count = mark[5];
+        for (size_t s = 0; s < order.count && !c.oom; s++)
+            set_section(&c, &f, &g, ed, props, order.data, s, forms[pass]);
+        struct vec try;
+        vec_init(&try, sizeof(struct pb));
+        paginate(&c, &f, head_units, &g, &try);
+        if (pass == 0 || try.count < pages.count) {
+            free_pages(&pages);
+            pages = try;
+        } else {
+            free_pages(&try);
+        }
+        if (pages.count < 2 || last_page_fill(&pages, &g) * 3 >= g.text_h * g.ncols)
+            break;
+    }
+    vec_free(&order);
     struct chrome ch = {0};
     ch.header = arena_printf(c.arena, "%s \xC2\xB7 Contents", pub);
     if (!ch.header)
