@@ -55,6 +55,9 @@ struct bundle_fs {
     int (*renameat)(int olddirfd, const char *oldname, int newdirfd, const char *newname);
     int (*symlinkat)(const char *target, int dirfd, const char *name);
     int (*unlinkat)(int dirfd, const char *name, int flags);
+    /* Flushes the whole filesystem holding fd (syncfs(2)); NULL: the real
+     * call. The installer writes every file, then syncs once. */
+    int (*syncfs)(int fd);
 };
 
 struct bundle_options {

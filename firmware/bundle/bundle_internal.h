@@ -35,6 +35,14 @@ struct bundle_read {
     bool stop_after_manifest; /* inbox scan: the first entries only */
     uint64_t progress_base;   /* added to done */
     uint64_t progress_total;  /* 0: the archive's size */
+    /* Install: read the archive from src_fd (not path; left open) and append
+     * every byte handed to libarchive to tee_fd (opened read-write, empty).
+     * libarchive only ever sees bytes that are in the copy: a seek back
+     * rereads the copy, never the source, so what is verified is exactly
+     * what was copied, and the source is read once. Off (false): open path. */
+    bool tee;
+    int src_fd;
+    int tee_fd;
 };
 
 /* The verified streaming read (read.c). Errors carry no bundle prefix. */
@@ -45,6 +53,7 @@ int bundle_fs_openat(const struct bundle_fs *fs, int dirfd, const char *name, in
                      mode_t mode);
 bool bundle_fs_write_all(const struct bundle_fs *fs, int fd, const void *buf, size_t n);
 int bundle_fs_fsync(const struct bundle_fs *fs, int fd);
+int bundle_fs_syncfs(const struct bundle_fs *fs, int fd);
 int bundle_fs_mkdirat(const struct bundle_fs *fs, int dirfd, const char *name, mode_t mode);
 int bundle_fs_renameat(const struct bundle_fs *fs, int olddirfd, const char *oldname, int newdirfd,
                        const char *newname);

@@ -304,49 +304,6 @@ random_name(char *out, size_t n, const char *prefix)
     snprintf(out, n, "%s%s", prefix, hex);
 }
 
-/* Copies the bundle off its medium into DIR/incoming-XXXX, hashing it. */
-static bool
-copy_in(const struct bundle_options *opt, int src, int dfd, const char *name, uint64_t size,
-        uint8_t sha[32], struct err *e)
-{
-    int fd = bundle_fs_openat(opt->fs, dfd, name,
-                              O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return err_set(e, ERR_IO, "copying into the state folder failed: %s", strerror(errno));
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    uint8_t *buf = malloc(65536);
-    bool ok = buf != NULL;
-    if (!ok)
-        err_set(e, ERR_NOMEM, "out of memory");
-    uint64_t done = 0;
-    while (ok) {
-        ssize_t n = read(src, buf, 65536);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            ok = err_set(e, ERR_IO, "reading the bundle failed: %s", strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        crypto_hash_sha256_update(&st, buf, (size_t)n);
-        if (!bundle_fs_write_all(opt->fs, fd, buf, (size_t)n)) {
-            ok = err_set(e, ERR_IO, "copying into the state folder failed: %s", strerror(errno));
-            break;
-        }
-        done += (uint64_t)n;
-        if (opt->progress)
-            opt->progress(opt->progress_user, done > size ? size : done, size * 2);
-    }
-    free(buf);
-    if (ok && bundle_fs_fsync(opt->fs, fd) != 0)
-        ok = err_set(e, ERR_IO, "fsync of the copy failed: %s", strerror(errno));
-    close(fd);
-    crypto_hash_sha256_final(&st, sha);
-    return ok;
-}
-
 /* Points DIR/<name> at target atomically: a new link, then rename(2). */
 static bool
 switch_link(const struct bundle_fs *fs, int dfd, const char *name, const char *target,
@@ -445,10 +402,21 @@ bundle_install(const char *archive_path, const char *state_dir, const struct bun
     }
     int64_t seq = 0;
     bool have = installed_sequence(dfd, &seq);
+    /* One pass over the bundle: libarchive reads it through a tee that
+     * appends every byte it hands over to DIR/incoming-XXXX, and rereads
+     * only that copy when it seeks back (zip), so what is verified and
+     * unpacked is exactly what was copied off the medium, and the medium is
+     * read once. */
+    int copy = -1;
     if (ok) {
         random_name(incoming, sizeof incoming, "incoming-");
-        ok = copy_in(opt, src, dfd, incoming, (uint64_t)sst.st_size, sha, e);
+        copy = bundle_fs_openat(opt->fs, dfd, incoming,
+                                O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (copy < 0)
+            ok = err_set(e, ERR_IO, "copying into the state folder failed: %s", strerror(errno));
     }
+    if (ok && lseek(src, 0, SEEK_SET) != 0)
+        ok = err_set(e, ERR_IO, "reading the bundle failed: %s", strerror(errno));
     if (ok) {
         random_name(staging, sizeof staging, "staging-");
         if (bundle_fs_mkdirat(opt->fs, dfd, staging, 0755) != 0)
@@ -456,28 +424,31 @@ bundle_install(const char *archive_path, const char *state_dir, const struct bun
     }
     if (ok) {
         int sfd = openat(dfd, staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        size_t plen = strlen(state_dir) + strlen(incoming) + 2;
-        char *path = malloc(plen);
-        if (sfd < 0 || !path) {
+        if (sfd < 0) {
             ok = err_set(e, ERR_IO, "opening the staging folder failed: %s", strerror(errno));
         } else {
-            snprintf(path, plen, "%s/%s", state_dir, incoming);
-            struct bundle_read r = {.path = path,
+            struct bundle_read r = {.path = archive_path,
                                     .label = label,
                                     .opt = opt,
                                     .dest_fd = sfd,
                                     .check_sequence = have,
                                     .min_sequence = seq,
-                                    .progress_base = (uint64_t)sst.st_size,
-                                    .progress_total = (uint64_t)sst.st_size * 2};
+                                    .tee = true,
+                                    .src_fd = src,
+                                    .tee_fd = copy};
             ok = bundle_read_archive(&r, info, e);
             record = !ok && e &&
                      (e->code == ERR_INVALID || e->code == ERR_LIMIT || e->code == ERR_INTEGRITY);
-        }
-        free(path);
-        if (sfd >= 0)
             close(sfd);
+        }
     }
+    if (copy >= 0)
+        close(copy);
+    /* The memory of rejected bundles is keyed by the bundle file's size,
+     * mtime and SHA-256, as known_bad looks it up: hashed only now, when it
+     * is rejected, not on every install. */
+    if (record && !(lseek(src, 0, SEEK_SET) == 0 && hash_fd(src, sha)))
+        record = false;
     if (ok)
         ok = commit_edition(opt, dfd, staging, info, e);
     if (ok) {

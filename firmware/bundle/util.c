@@ -48,6 +48,12 @@ bundle_fs_fsync(const struct bundle_fs *fs, int fd)
 }
 
 int
+bundle_fs_syncfs(const struct bundle_fs *fs, int fd)
+{
+    return (fs && fs->syncfs) ? fs->syncfs(fd) : syncfs(fd);
+}
+
+int
 bundle_fs_mkdirat(const struct bundle_fs *fs, int dirfd, const char *name, mode_t mode)
 {
     return (fs && fs->mkdirat) ? fs->mkdirat(dirfd, name, mode) : mkdirat(dirfd, name, mode);
