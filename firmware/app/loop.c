@@ -129,6 +129,9 @@ struct kiosk {
     atomic_int last_percent;
     bool worker_ok;
     struct err worker_err;
+    bool check_pending; /* the installed edition's full check is still to run */
+    bool worker_check;  /* the worker runs that check, not an install */
+    struct bundle_status check_status;
     char installing[PATH_MAX];
     bool rescan;
 
@@ -358,10 +361,35 @@ worker_main(void *arg)
     struct bundle_options opt = k->bopt;
     opt.progress = worker_progress;
     opt.progress_user = k;
-    k->worker_ok = bundle_install(k->installing, k->cfg->state_dir, &opt, NULL, &k->worker_err);
+    if (k->worker_check)
+        k->worker_ok =
+            bundle_check_current(k->cfg->state_dir, &opt, &k->check_status, &k->worker_err);
+    else
+        k->worker_ok = bundle_install(k->installing, k->cfg->state_dir, &opt, NULL, &k->worker_err);
     atomic_store(&k->worker_done, true);
     wake(k);
     return NULL;
+}
+
+/* After the first frame: the full check of the installed edition (every
+ * file against SHA256SUMS) in the worker, so that boot shows the edition
+ * after the cheap checks only (bundle_recover_quick). A failed check falls
+ * back to the previous edition; worker_news then switches the screen. */
+static void
+start_check(struct kiosk *k)
+{
+    k->check_pending = false;
+    if (k->worker_running)
+        return;
+    atomic_store(&k->worker_done, false);
+    err_clear(&k->worker_err);
+    k->worker_check = true;
+    if (pthread_create(&k->worker, NULL, worker_main, k) != 0) {
+        fprintf(stderr, "newskiosk: cannot start the checking thread\n");
+        k->worker_check = false;
+        return;
+    }
+    k->worker_running = true;
 }
 
 /* Looks in the inboxes and starts installing the newest new bundle. */
@@ -371,6 +399,11 @@ scan_inboxes(struct kiosk *k)
     k->rescan = false;
     if (k->cfg->bundle || k->worker_running || k->cfg->inbox_count == 0)
         return;
+    if (k->check_pending) {
+        /* The installed edition is checked first (then rescan). */
+        k->rescan = true;
+        return;
+    }
     struct err e = {0};
     if (!bundle_scan_inbox(k->cfg->inbox, k->cfg->inbox_count, k->cfg->state_dir, &k->bopt,
                            k->installing, sizeof k->installing, &e)) {
@@ -405,6 +438,27 @@ worker_news(struct kiosk *k)
     }
     pthread_join(k->worker, NULL);
     k->worker_running = false;
+    if (k->worker_check) {
+        k->worker_check = false;
+        if (k->check_status.fell_back || !k->worker_ok) {
+            struct err e = {0};
+            if (!k->worker_ok)
+                fprintf(stderr, "newskiosk: %s\n", k->worker_err.msg);
+            close_edition(k);
+            if (open_installed(k, &e) && k->ed) {
+                fprintf(stderr, "newskiosk: %s\n", k->status.fallback_reason);
+                ui_set_edition(k->ui, true, true, now_ms(k));
+            } else {
+                if (e.code != ERR_OK)
+                    fprintf(stderr, "newskiosk: the installed edition cannot be opened: %s\n",
+                            e.msg);
+                ui_set_edition(k->ui, false, true, now_ms(k));
+            }
+        }
+        k->redraw = true;
+        k->rescan = true;
+        return;
+    }
     if (k->worker_ok) {
         struct err e = {0};
         if (open_installed(k, &e) && k->ed) {
@@ -1057,8 +1111,11 @@ open_kiosk(struct kiosk *k, struct err *e)
     } else {
         k->from_state = true;
         struct err re = {0};
-        if (!bundle_recover(k->cfg->state_dir, &k->bopt, &k->status, &re))
+        /* Cheap checks only before the first frame; the full one runs in
+         * the worker right after it (start_check). */
+        if (!bundle_recover_quick(k->cfg->state_dir, &k->bopt, &k->status, &re))
             fprintf(stderr, "newskiosk: %s\n", re.msg);
+        k->check_pending = k->status.installed;
         struct err oe = {0};
         if (!open_installed(k, &oe))
             fprintf(stderr, "newskiosk: the installed edition cannot be opened: %s\n", oe.msg);
@@ -1256,6 +1313,8 @@ app_run(const struct app_config *c)
 #endif
                 if (c->exit_after_first_frame)
                     break;
+                if (k->check_pending)
+                    start_check(k);
             }
         }
         if (k->scripted) {

@@ -145,6 +145,18 @@ struct bundle_status {
 bool bundle_recover(const char *state_dir, const struct bundle_options *opt,
                     struct bundle_status *st, struct err *e);
 
+/* bundle_recover in two halves, for a boot that shows the edition first.
+ * bundle_recover_quick: the leftovers removed and the status read (current
+ * resolves, its manifest parses), no hashing; a current whose manifest does
+ * not parse falls back at once as bundle_recover does. bundle_check_current
+ * then does the full check of current against its SHA256SUMS (and
+ * signature) and, when it fails, the fallback to previous; st then says
+ * fell_back and why. Both take the state folder's lock. */
+bool bundle_recover_quick(const char *state_dir, const struct bundle_options *opt,
+                          struct bundle_status *st, struct err *e);
+bool bundle_check_current(const char *state_dir, const struct bundle_options *opt,
+                          struct bundle_status *st, struct err *e);
+
 /* Reads the status without repairing anything. */
 bool bundle_status_read(const char *state_dir, struct bundle_status *st, struct err *e);
 

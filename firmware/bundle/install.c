@@ -532,9 +532,33 @@ bundle_status_read(const char *state_dir, struct bundle_status *st, struct err *
     return true;
 }
 
-bool
-bundle_recover(const char *state_dir, const struct bundle_options *opt, struct bundle_status *st,
-               struct err *e)
+/* Whether the edition in dfd/cur can be shown: a full check (hashes), or
+ * a quick one (its manifest parses). */
+static bool
+edition_ok(int dfd, const char *cur, const struct bundle_options *opt, bool full, struct err *e)
+{
+    if (full)
+        return check_edition(dfd, cur, opt, e);
+    char path[LINK_MAX_LEN + 32];
+    snprintf(path, sizeof path, "%s/manifest.yaml", cur);
+    char *text = NULL;
+    size_t len = 0;
+    struct edition *ed = edition_create(NULL);
+    bool ok = ed != NULL;
+    if (!ok)
+        err_set(e, ERR_NOMEM, "out of memory");
+    if (ok && !bundle_read_file(dfd, path, BUNDLE_MAX_MANIFEST_BYTES, &text, &len, e))
+        ok = false;
+    if (ok && !edition_parse_manifest(ed, "manifest.yaml", text, len, e))
+        ok = false;
+    free(text);
+    edition_destroy(ed);
+    return ok;
+}
+
+static bool
+recover(const char *state_dir, const struct bundle_options *opt, struct bundle_status *st,
+        bool full, struct err *e)
 {
     struct bundle_options def;
     opt = opts(opt, &def);
@@ -560,9 +584,11 @@ bundle_recover(const char *state_dir, const struct bundle_options *opt, struct b
     char cur[LINK_MAX_LEN], prev[LINK_MAX_LEN];
     struct err ce;
     err_clear(&ce);
-    if (read_link(dfd, "current", cur, sizeof cur) && !check_edition(dfd, cur, opt, &ce)) {
+    if (read_link(dfd, "current", cur, sizeof cur) && !edition_ok(dfd, cur, opt, full, &ce)) {
         char reason[ERR_MSG_MAX + 2 * LINK_MAX_LEN + 128]; /* never truncated */
         struct err pe;
+        /* The previous edition is checked in full whenever it is switched
+         * to: it was not shown yet. */
         if (read_link(dfd, "previous", prev, sizeof prev) && check_edition(dfd, prev, opt, &pe) &&
             switch_link(NULL, dfd, "current", prev, &pe)) {
             unlinkat(dfd, "previous", 0);
@@ -589,6 +615,27 @@ bundle_recover(const char *state_dir, const struct bundle_options *opt, struct b
     if (!ok)
         st->installed = false;
     return ok;
+}
+
+bool
+bundle_recover(const char *state_dir, const struct bundle_options *opt, struct bundle_status *st,
+               struct err *e)
+{
+    return recover(state_dir, opt, st, true, e);
+}
+
+bool
+bundle_recover_quick(const char *state_dir, const struct bundle_options *opt,
+                     struct bundle_status *st, struct err *e)
+{
+    return recover(state_dir, opt, st, false, e);
+}
+
+bool
+bundle_check_current(const char *state_dir, const struct bundle_options *opt,
+                     struct bundle_status *st, struct err *e)
+{
+    return recover(state_dir, opt, st, true, e);
 }
 
 static bool

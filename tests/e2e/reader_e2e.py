@@ -474,8 +474,31 @@ def test_inbox(kiosk, edition, newsbundle):
         fail(f"state/current is {target}, expected sequence 2")
     if not os.path.exists(os.path.join(tmp, "c1.png")):
         fail("no screenshot after the switch")
+
+    # edition 2 damaged on disk: boot shows it after the cheap checks (no
+    # hashing before the first frame), the full check in the worker then
+    # fails and the screen switches to edition 1, saying why (the inbox is
+    # emptied first: its good edition 2 would be installed again at once)
+    for name in os.listdir(inbox):
+        os.unlink(os.path.join(inbox, name))
+    arts = os.path.join(state, "current", "articles")
+    victim = os.path.join(arts, sorted(os.listdir(arts))[0])
+    with open(victim, "a", encoding="utf-8") as f:
+        f.write("tampered\n")
+    write(script, "screenshot %s/d0.png\nwait 3000\nscreenshot %s/d1.png\nquit\n" % (tmp, tmp))
+    err = run(base + ["--events", script], env=env).stderr
+    if filecmp.cmp(os.path.join(tmp, "d0.png"), os.path.join(tmp, "a0.png"), shallow=False):
+        fail("the installed edition was not shown before its full check")
+    if "failed its check" not in err or "showing the previous edition" not in err:
+        fail(f"the failed check was not reported: {err.strip()[:800]}")
+    target = os.readlink(os.path.join(state, "current"))
+    if not re.search(r"(^|/)1-", target):
+        fail(f"state/current is {target} after the failed check, expected sequence 1")
+    if not filecmp.cmp(os.path.join(tmp, "d1.png"), index1, shallow=False):
+        fail("after the fallback the screen is not edition 1's index page 1")
     shutil.rmtree(tmp, ignore_errors=True)
-    print("inbox: first boot, SIGUSR1 install, shown at once, newer edition switched")
+    print("inbox: first boot, SIGUSR1 install, shown at once, newer edition switched, "
+          "damaged edition shown first then fallen back")
 
 
 def test_rotate(kiosk, edition):
