@@ -17,6 +17,7 @@
  * animation frame, the idle timeout), to exactly that deadline, while the
  * loop really sleeps that long; so a scripted run is deterministic. */
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <glob.h>
@@ -1264,6 +1265,12 @@ wait_for_work(struct kiosk *k)
 int
 app_run(const struct app_config *c)
 {
+    /* Page-sized buffers (SDL's surfaces while a page is drawn, decoded
+     * photos) come and go on every turn. glibc raises its mmap threshold
+     * after the first such buffer is freed, and later ones then come from
+     * the heap, which fragments and keeps its peak: a fixed threshold keeps
+     * them mmapped and returned on free. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     struct kiosk *k = calloc(1, sizeof *k);
     if (!k) {
         fprintf(stderr, "newskiosk: out of memory\n");

@@ -36,7 +36,9 @@ void render_page(struct render *rd, const struct layout_page *page, int dx, int 
  * render_destroy. Call render_forget_pages whenever the pages behind those
  * addresses change (re-layout). NULL with e set when the renderer has no
  * target textures or memory runs out. */
-#define RENDER_PAGE_TEXTURES 4
+/* Three: the page shown and its two neighbours rendered ahead (1.5 MB each at
+ * 800x480). */
+#define RENDER_PAGE_TEXTURES 3
 SDL_Texture *render_page_texture(struct render *rd, const struct layout_page *page, int w, int h,
                                  struct err *e);
 void render_forget_pages(struct render *rd);

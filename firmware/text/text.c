@@ -9,7 +9,7 @@
 #include <unistr.h>
 
 #define TEXT_MAX_FONTS 32
-#define TEXT_WIDTH_SLOTS 4096 /* per font; a power of two */
+#define TEXT_WIDTH_SLOTS 2048 /* per font, 128 KB; a power of two */
 #define TEXT_WIDTH_KEY_MAX 48 /* longer strings are measured every time */
 #define TEXT_MIN_PX 4
 #define TEXT_MAX_PX 400
