@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,7 @@ edition_create(const struct edition_limits *limits)
     else
         edition_limits_default(&p->limits);
     arena_init(&p->pub.arena, EDITION_ARENA_BUDGET);
+    arena_init(&p->side, EDITION_ARENA_BUDGET);
     p->pub.title = p->pub.edition = p->pub.language = "";
     p->pub.publisher = p->pub.expires = "";
     return &p->pub;
@@ -51,6 +53,7 @@ edition_destroy(struct edition *ed)
     if (!ed)
         return;
     arena_fini(&ed->arena);
+    arena_fini(&edition_priv(ed)->side);
     free(edition_priv(ed));
 }
 
@@ -423,6 +426,55 @@ read_article(struct edition *ed, int rootfd, size_t i, bool full, struct err *e)
     return ok;
 }
 
+/* Below this many articles a second thread costs more than it saves. */
+#define OPEN_SPLIT_MIN 64
+
+/* The articles [from, to) read into the shared article array; their strings
+ * go to the arena of ed, which only this reader touches meanwhile. */
+struct open_part {
+    struct edition *ed;
+    int rootfd;
+    size_t from, to;
+    bool ok;
+    struct err e;
+};
+
+static void *
+open_part_run(void *v)
+{
+    struct open_part *p = v;
+    p->ok = true;
+    for (size_t i = p->from; p->ok && i < p->to; i++)
+        p->ok = read_article(p->ed, p->rootfd, i, false, &p->e);
+    return NULL;
+}
+
+/* Reads every article's metadata, the second half on a second thread (each
+ * article is a file to read, check and parse: boot time grows with them).
+ * The second thread works on a copy of the edition whose arena is the side
+ * arena, and writes only its own entries of the shared article array; the
+ * error reported is the first in article order, as when read in turn. */
+static bool
+read_articles(struct edition *ed, int rootfd, struct err *e)
+{
+    size_t n = ed->article_count;
+    struct edition_priv *priv = edition_priv(ed);
+    struct edition_priv copy = *priv;
+    copy.pub.arena = priv->side;
+    struct open_part second = {&copy.pub, rootfd, n / 2, n, false, {0}};
+    pthread_t t;
+    bool split = n >= OPEN_SPLIT_MIN && pthread_create(&t, NULL, open_part_run, &second) == 0;
+    struct open_part first = {ed, rootfd, 0, split ? n / 2 : n, false, {0}};
+    open_part_run(&first);
+    if (split)
+        pthread_join(t, NULL);
+    priv->side = copy.pub.arena; /* the blocks it allocated, freed with ed */
+    const struct err *failed = !first.ok ? &first.e : split && !second.ok ? &second.e : NULL;
+    if (failed && e)
+        *e = *failed;
+    return !failed;
+}
+
 struct edition *
 edition_open_dir(const char *dir, const struct edition_limits *limits, struct err *e)
 {
@@ -444,8 +496,8 @@ edition_open_dir(const char *dir, const struct edition_limits *limits, struct er
                            &data, &len, e) &&
               edition_parse_manifest(ed, "manifest.yaml", data, len, e);
     free(data);
-    for (size_t i = 0; ok && i < ed->article_count; i++)
-        ok = read_article(ed, rootfd, i, false, e);
+    if (ok)
+        ok = read_articles(ed, rootfd, e);
     close(rootfd);
     if (ok) {
         ed->root = arena_strdup(&ed->arena, dir);

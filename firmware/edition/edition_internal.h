@@ -21,6 +21,9 @@
 struct edition_priv {
     struct edition pub; /* first: edition_create hands out &priv->pub */
     struct edition_limits limits;
+    /* what the second thread of edition_open_dir allocated (the second half
+     * of the articles' strings); freed with the edition */
+    struct arena side;
 };
 
 static inline struct edition_priv *

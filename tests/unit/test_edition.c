@@ -803,6 +803,89 @@ test_open_dir(void)
     remove_tree(dir);
 }
 
+/* An edition large enough that edition_open_dir reads its second half of
+ * articles on a second thread: every article comes back as read in turn,
+ * and a failure reports the first broken article in manifest order. */
+#define MANY 100
+
+static void
+many_article(const char *dir, size_t i, bool broken)
+{
+    char name[64], text[256];
+    snprintf(name, sizeof name, "articles/n%03zu.md", i);
+    if (broken)
+        snprintf(text, sizeof text, "---\ntitle: N%zu\n---\n![x](images/none.png)\n", i);
+    else if (i % 3 == 0)
+        snprintf(text, sizeof text,
+                 "---\ntitle: N%zu\nsection: S%zu\n---\nOne two %zu.\n\n![Cap %zu](images/a.png)\n",
+                 i, i % 4, i, i);
+    else
+        snprintf(text, sizeof text, "---\ntitle: N%zu\nsection: S%zu\n---\nOne two %zu.\n", i,
+                 i % 4, i);
+    write_text(dir, name, text);
+}
+
+static void
+test_open_dir_many(void)
+{
+    char dir[] = "edition-many-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/articles", dir);
+    mkdir(sub, 0755);
+    snprintf(sub, sizeof sub, "%s/images", dir);
+    mkdir(sub, 0755);
+    write_png(dir, "images/a.png", 30, 20);
+    char manifest[4096];
+    size_t n =
+        (size_t)snprintf(manifest, sizeof manifest,
+                         "format: 1\ntitle: Many\nedition: 2026-11-28\nsequence: 1\nlanguage: en\n"
+                         "articles:\n");
+    for (size_t i = 0; i < MANY; i++) {
+        n += (size_t)snprintf(manifest + n, sizeof manifest - n, "  - articles/n%03zu.md\n", i);
+        many_article(dir, i, false);
+    }
+    write_text(dir, "manifest.yaml", manifest);
+
+    struct err e = {0};
+    struct edition *ed = edition_open_dir(dir, NULL, &e);
+    CHECK_MSG(ed != NULL, "%s", e.msg);
+    if (ed) {
+        CHECK_INT(ed->article_count, MANY);
+        for (size_t i = 0; i < ed->article_count; i++) {
+            const struct edition_article *a = &ed->articles[i];
+            char want[32];
+            snprintf(want, sizeof want, "N%zu", i);
+            CHECK_STR(a->title, want);
+            snprintf(want, sizeof want, "S%zu", i % 4);
+            CHECK_STR(a->section, want);
+            CHECK_INT(a->word_count, 3);
+            if (i % 3 == 0) {
+                CHECK_MSG(a->lead && a->lead->width == 30 && a->lead->height == 20,
+                          "article %zu: no lead of 30x20", i);
+                snprintf(want, sizeof want, "Cap %zu", i);
+                CHECK_STR(a->lead ? a->lead->caption : "", want);
+            } else {
+                CHECK_MSG(a->lead == NULL, "article %zu: a lead without an image", i);
+            }
+        }
+        CHECK_MSG(edition_load_body(ed, MANY - 1, &e), "%s", e.msg);
+        edition_destroy(ed);
+    }
+
+    /* broken in the second half only, then in both: the first one is named */
+    many_article(dir, 80, true);
+    open_expect_fail(dir, "articles/n080.md:4: images/none.png: file not found");
+    many_article(dir, 10, true);
+    open_expect_fail(dir, "articles/n010.md:4: images/none.png: file not found");
+
+    for (size_t i = 0; i < MANY; i++) {
+        snprintf(sub, sizeof sub, "%s/articles/n%03zu.md", dir, i);
+        unlink(sub);
+    }
+    remove_tree(dir);
+}
+
 /* "test_edition --open DIR": opens a real edition folder (the sample
  * edition, registered as its own test) and loads every body. */
 static int
@@ -845,5 +928,6 @@ main(int argc, char **argv)
     test_article_bad();
     test_paths_and_dates();
     test_open_dir();
+    test_open_dir_many();
     return check_summary("edition");
 }
