@@ -33,7 +33,18 @@ set(ENV{PKG_CONFIG_LIBDIR}
 # finds the target's libc in /usr/lib/<triplet>. add_test(COMMAND <target>)
 # prepends this; tests/CMakeLists.txt wraps the programs that test scripts run
 # (nk_test_program) with it too.
-if(EXISTS ${NK_CROSS_EXTRA}/usr/lib)
+if(EXISTS ${NK_CROSS_EXTRA}/usr/lib/${NK_TRIPLET})
+  # scripts/cross-test's fallback: the whole target library set, with its
+  # dynamic loader, unpacked there (apt could not install it multiarch).
+  list(APPEND CMAKE_FIND_ROOT_PATH ${NK_CROSS_EXTRA})
+  set(ENV{PKG_CONFIG_LIBDIR} ${NK_CROSS_EXTRA}/usr/lib/${NK_TRIPLET}/pkgconfig:${NK_CROSS_EXTRA}/usr/lib/pkgconfig:${NK_CROSS_EXTRA}/usr/share/pkgconfig)
+  set(CMAKE_C_STANDARD_INCLUDE_DIRECTORIES ${NK_CROSS_EXTRA}/usr/include/${NK_TRIPLET} ${NK_CROSS_EXTRA}/usr/include)
+  string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT
+    " -Wl,-rpath-link,${NK_CROSS_EXTRA}/usr/lib/${NK_TRIPLET} -Wl,-rpath-link,${NK_CROSS_EXTRA}/lib/${NK_TRIPLET}"
+    " -Wl,-rpath-link,${NK_CROSS_EXTRA}/usr/lib/${NK_TRIPLET}/pulseaudio")
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${NK_QEMU} -L ${NK_CROSS_EXTRA} -E
+    LD_LIBRARY_PATH=${NK_CROSS_EXTRA}/usr/lib/${NK_TRIPLET}:${NK_CROSS_EXTRA}/lib/${NK_TRIPLET}:${NK_CROSS_EXTRA}/usr/lib/${NK_TRIPLET}/pulseaudio:${NK_CROSS_EXTRA}/usr/lib)
+elseif(EXISTS ${NK_CROSS_EXTRA}/usr/lib)
   list(APPEND CMAKE_FIND_ROOT_PATH ${NK_CROSS_EXTRA})
   set(CMAKE_CROSSCOMPILING_EMULATOR ${NK_QEMU} -E LD_LIBRARY_PATH=${NK_CROSS_EXTRA}/usr/lib)
 else()
