@@ -70,6 +70,23 @@ bool bundle_remove_tree(const struct bundle_fs *fs, int dirfd, const char *name)
 bool bundle_read_file(int dirfd, const char *path, size_t max, char **out, size_t *len,
                       struct err *e);
 
+/* SHA-256 through OpenSSL's libcrypto, which uses the CPU's SHA extensions
+ * (x86 SHA-NI, ARMv8 crypto) where it has them: the install hashes every
+ * unpacked byte, so this is most of its CPU time. One context hashes any
+ * number of files in turn (start, add..., end); create one per install or
+ * check, not one per file. Owned by the caller; one thread at a time. */
+struct bundle_sha256;
+
+/* NULL when out of memory or libcrypto has no SHA-256. */
+struct bundle_sha256 *bundle_sha256_create(void);
+void bundle_sha256_destroy(struct bundle_sha256 *h);
+/* Each returns false only on a libcrypto failure (out of memory). */
+bool bundle_sha256_start(struct bundle_sha256 *h);
+bool bundle_sha256_add(struct bundle_sha256 *h, const void *data, size_t n);
+bool bundle_sha256_end(struct bundle_sha256 *h, uint8_t out[32]);
+/* Hashes what is left of fd (read to its end). false on a read error. */
+bool bundle_sha256_fd(struct bundle_sha256 *h, int fd, uint8_t out[32]);
+
 /* Lowercase hex of n bytes into out (2n+1). */
 void bundle_hex(char *out, const uint8_t *bytes, size_t n);
 

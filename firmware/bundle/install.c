@@ -142,25 +142,15 @@ remove_leftovers(const struct bundle_fs *fs, int dfd)
     return ok;
 }
 
-/* Hashes a whole file (SHA-256). */
+/* Hashes a whole file (SHA-256): for the odd rejected bundle, so a context
+ * of its own. */
 static bool
 hash_fd(int fd, uint8_t out[32])
 {
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    uint8_t buf[65536];
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n == 0)
-            break;
-        crypto_hash_sha256_update(&st, buf, (size_t)n);
-    }
-    crypto_hash_sha256_final(&st, out);
-    return true;
+    struct bundle_sha256 *h = bundle_sha256_create();
+    bool ok = h && bundle_sha256_fd(h, fd, out);
+    bundle_sha256_destroy(h);
+    return ok;
 }
 
 /* Checks an unpacked edition against its SHA256SUMS (and signature when the
@@ -175,6 +165,11 @@ check_edition(int dfd, const char *name, const struct bundle_options *opt, struc
     size_t len = 0;
     struct bundle_sum *sums = NULL;
     size_t count = 0;
+    struct bundle_sha256 *h = bundle_sha256_create(); /* one for every file */
+    if (!h) {
+        close(fd);
+        return err_set(e, ERR_NOMEM, "out of memory (SHA-256 context)");
+    }
     bool ok = bundle_read_file(fd, "SHA256SUMS", BUNDLE_MAX_SUMS_BYTES, &text, &len, e) &&
               bundle_sums_parse(text, len, &sums, &count, opt->limits.max_entries, e);
     if (ok && (opt->key_count > 0 || opt->require_signature)) {
@@ -191,11 +186,12 @@ check_edition(int dfd, const char *name, const struct bundle_options *opt, struc
             ok = err_set(e, ERR_INTEGRITY, "%s: missing (%s)", sums[i].name, strerror(errno));
             break;
         }
-        if (!hash_fd(f, sha) || sodium_memcmp(sha, sums[i].sha256, 32) != 0)
+        if (!bundle_sha256_fd(h, f, sha) || sodium_memcmp(sha, sums[i].sha256, 32) != 0)
             ok = err_set(e, ERR_INTEGRITY, "%s: its SHA-256 does not match SHA256SUMS",
                          sums[i].name);
         close(f);
     }
+    bundle_sha256_destroy(h);
     bundle_sums_free(sums, count);
     free(text);
     close(fd);

@@ -315,16 +315,22 @@ bundle_pack(const char *src_dir, const char *out_path, const char *seckey_path,
         for (size_t i = 0; i < p.count; i++)
             cap += 64 + 2 + strlen(p.files[i].name) + 1;
         sums = malloc(cap);
-        if (!sums)
+        struct bundle_sha256 *h = bundle_sha256_create();
+        if (!sums || !h)
             ok = err_set(e, ERR_NOMEM, "out of memory");
         for (size_t i = 0; ok && i < p.count; i++) {
             uint8_t sha[32];
             char hex[65];
-            crypto_hash_sha256(sha, (const uint8_t *)p.files[i].data, p.files[i].len);
+            if (!bundle_sha256_start(h) || !bundle_sha256_add(h, p.files[i].data, p.files[i].len) ||
+                !bundle_sha256_end(h, sha)) {
+                ok = err_set(e, ERR_NOMEM, "out of memory hashing %s", p.files[i].name);
+                break;
+            }
             bundle_hex(hex, sha, 32);
             sums_len +=
                 (size_t)snprintf(sums + sums_len, cap - sums_len, "%s  %s\n", hex, p.files[i].name);
         }
+        bundle_sha256_destroy(h);
     }
     if (ok && seckey_path) {
         char tc[128];

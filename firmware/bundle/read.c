@@ -69,7 +69,8 @@ struct rd {
     bool manifest_done;
     struct bundle_info *info;
     uint8_t *block;
-    struct tee *tee; /* install: the copy taken while reading */
+    struct bundle_sha256 *sha; /* one context for every file */
+    struct tee *tee;           /* install: the copy taken while reading */
 };
 
 /* The install's one pass over the source (see bundle_read.tee). copied
@@ -299,8 +300,8 @@ stream_data(struct rd *r, const char *name, uint64_t max, int fd, struct keep *k
             uint8_t sha[32], struct err *e)
 {
     char esc[256];
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
+    if (!bundle_sha256_start(r->sha))
+        return err_set(e, ERR_NOMEM, "out of memory hashing %s", name);
     uint64_t n_file = 0;
     for (;;) {
         la_ssize_t n = archive_read_data(r->a, r->block, BLOCK_BYTES);
@@ -325,7 +326,8 @@ stream_data(struct rd *r, const char *name, uint64_t max, int fd, struct keep *k
                            "the archive expands to more than %u times its size (the compression "
                            "ratio limit; a decompression bomb?)",
                            r->lim->max_ratio);
-        crypto_hash_sha256_update(&st, r->block, (size_t)n);
+        if (!bundle_sha256_add(r->sha, r->block, (size_t)n))
+            return err_set(e, ERR_NOMEM, "out of memory hashing %s", name);
         if (fd >= 0 && !bundle_fs_write_all(r->p->opt->fs, fd, r->block, (size_t)n)) {
             esc_name(esc, sizeof esc, name);
             return err_set(e, ERR_IO, "%s: writing the unpacked file failed: %s", esc,
@@ -340,7 +342,8 @@ stream_data(struct rd *r, const char *name, uint64_t max, int fd, struct keep *k
         }
         report_progress(r);
     }
-    crypto_hash_sha256_final(&st, sha);
+    if (!bundle_sha256_end(r->sha, sha))
+        return err_set(e, ERR_NOMEM, "out of memory hashing %s", name);
     return true;
 }
 
@@ -891,8 +894,9 @@ bundle_read_archive(const struct bundle_read *p, struct bundle_info *info, struc
     r.el.max_image_bytes = (size_t)r.lim->max_image_bytes;
     r.ed = edition_create(&r.el);
     r.block = malloc(BLOCK_BYTES);
+    r.sha = bundle_sha256_create();
     bool ok;
-    if (!r.ed || !r.block)
+    if (!r.ed || !r.block || !r.sha)
         ok = err_set(e, ERR_NOMEM, "out of memory");
     else
         ok = read_all(&r, e);
@@ -901,6 +905,7 @@ bundle_read_archive(const struct bundle_read *p, struct bundle_info *info, struc
     if (r.img_fd >= 0)
         close(r.img_fd);
     free(r.block);
+    bundle_sha256_destroy(r.sha);
     free(r.seen);
     edition_destroy(r.scratch);
     free(r.manifest);

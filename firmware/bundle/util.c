@@ -1,10 +1,11 @@
 /* Small helpers of the bundle module: the filesystem seam, tree removal,
- * whole-file reads and SHA256SUMS parsing. */
+ * whole-file reads, SHA-256 and SHA256SUMS parsing. */
 #include "bundle_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,75 @@ bundle_read_file(int dirfd, const char *path, size_t max, char **out, size_t *le
     if (saved == EFBIG) /* the file grew while we read it */
         return err_set(e, ERR_LIMIT, "%s: more than the limit of %zu bytes", esc, max);
     return err_set(e, ERR_IO, "%s: %s", esc, strerror(saved));
+}
+
+struct bundle_sha256 {
+    EVP_MD *md; /* fetched once: an implicit fetch on every start costs a lookup */
+    EVP_MD_CTX *ctx;
+};
+
+struct bundle_sha256 *
+bundle_sha256_create(void)
+{
+    struct bundle_sha256 *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    h->ctx = EVP_MD_CTX_new();
+    if (!h->md || !h->ctx) {
+        bundle_sha256_destroy(h);
+        return NULL;
+    }
+    return h;
+}
+
+void
+bundle_sha256_destroy(struct bundle_sha256 *h)
+{
+    if (!h)
+        return;
+    EVP_MD_CTX_free(h->ctx);
+    EVP_MD_free(h->md);
+    free(h);
+}
+
+bool
+bundle_sha256_start(struct bundle_sha256 *h)
+{
+    return EVP_DigestInit_ex(h->ctx, h->md, NULL) == 1;
+}
+
+bool
+bundle_sha256_add(struct bundle_sha256 *h, const void *data, size_t n)
+{
+    return EVP_DigestUpdate(h->ctx, data, n) == 1;
+}
+
+bool
+bundle_sha256_end(struct bundle_sha256 *h, uint8_t out[32])
+{
+    unsigned int len = 0;
+    return EVP_DigestFinal_ex(h->ctx, out, &len) == 1 && len == 32;
+}
+
+bool
+bundle_sha256_fd(struct bundle_sha256 *h, int fd, uint8_t out[32])
+{
+    uint8_t buf[65536];
+    if (!bundle_sha256_start(h))
+        return false;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            break;
+        if (!bundle_sha256_add(h, buf, (size_t)n))
+            return false;
+    }
+    return bundle_sha256_end(h, out);
 }
 
 void

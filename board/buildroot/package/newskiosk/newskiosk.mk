@@ -28,6 +28,7 @@ NEWSKIOSK_DEPENDENCIES = \
 	libfribidi \
 	harfbuzz \
 	libsodium \
+	openssl \
 	libunistring \
 	jpeg \
 	libpng \
