@@ -866,6 +866,13 @@ read_all(struct rd *r, struct err *e)
         ok = err_set(e, ERR_INVALID, "manifest.yaml: missing from the archive");
     if (ok && !stopped)
         ok = check_complete(r, e);
+    /* The copy has served: libarchive has read its end, and the install
+     * removes it after the commit. Emptied now, its pages (as many bytes as
+     * the bundle) are dropped instead of written back by the syncfs below;
+     * a power cut leaves it to be removed as a leftover either way. */
+    if (ok && !stopped && r->p->tee && ftruncate(r->p->tee_fd, 0) != 0)
+        ok =
+            err_set(e, ERR_IO, "emptying the copy in the state folder failed: %s", strerror(errno));
     if (ok && !stopped && r->p->dest_fd >= 0)
         ok = sync_dirs(r, e);
     keep_free(&sig);
