@@ -177,8 +177,43 @@ jpeg_probe(const void *data, size_t len, struct image_info *out, struct err *e)
 struct jpeg_job {
     uint8_t *rgba;
     uint32_t width, height;
+    uint8_t *row;  /* one decoded scanline, when scaling */
+    uint64_t *sum; /* the output row being summed, 4 channels a pixel */
 };
 
+static void
+jpeg_job_free(struct jpeg_job *job)
+{
+    free(job->rgba);
+    free(job->row);
+    free(job->sum);
+    *job = (struct jpeg_job){0};
+}
+
+static void fit_size(uint32_t w, uint32_t h, uint32_t max_w, uint32_t max_h, uint32_t *ow,
+                     uint32_t *oh);
+
+/* Adds one source row (sw pixels) to the output row sums (dw pixels): each
+ * output pixel sums the source columns [x * sw / dw, (x + 1) * sw / dw). */
+static void
+sum_row(uint64_t *sum, const uint8_t *src, uint32_t sw, uint32_t dw)
+{
+    for (uint32_t x = 0; x < dw; x++) {
+        uint32_t x0 = (uint32_t)((uint64_t)x * sw / dw);
+        uint32_t x1 = (uint32_t)((uint64_t)(x + 1) * sw / dw);
+        if (x1 <= x0)
+            x1 = x0 + 1;
+        uint64_t *q = sum + (size_t)x * 4;
+        for (const uint8_t *p = src + (size_t)x0 * 4, *end = src + (size_t)x1 * 4; p < end; p += 4)
+            for (int c = 0; c < 4; c++)
+                q[c] += p[c];
+    }
+}
+
+/* Decodes at the largest DCT reduction that still covers want_w x want_h,
+ * then, when that is larger, area-averages it down scanline by scanline (the
+ * same box filter as box_downscale), so only the output and one source row
+ * are held, not the whole reduced image. */
 static bool
 jpeg_decode(const void *data, size_t len, uint32_t want_w, uint32_t want_h, struct jpeg_job *job,
             struct err *e)
@@ -188,8 +223,7 @@ jpeg_decode(const void *data, size_t len, uint32_t want_w, uint32_t want_h, stru
     jpeg_guard_init(&cinfo, &g, true);
     if (setjmp(g.jump)) {
         jpeg_destroy_decompress(&cinfo);
-        free(job->rgba);
-        job->rgba = NULL;
+        jpeg_job_free(job);
         return err_set(e, ERR_INVALID, "broken JPEG data: %s", g.msg);
     }
     jpeg_create_decompress(&cinfo);
@@ -207,21 +241,57 @@ jpeg_decode(const void *data, size_t len, uint32_t want_w, uint32_t want_h, stru
     cinfo.scale_denom = denom;
     cinfo.out_color_space = JCS_EXT_RGBA;
     jpeg_start_decompress(&cinfo);
-    job->width = cinfo.output_width;
-    job->height = cinfo.output_height;
-    size_t stride = (size_t)job->width * 4;
-    job->rgba = malloc(stride * job->height);
-    if (!job->rgba) {
-        jpeg_destroy_decompress(&cinfo);
-        return err_set(e, ERR_NOMEM, "out of memory decoding a %ux%u JPEG", (unsigned)job->width,
-                       (unsigned)job->height);
+    uint32_t sw = cinfo.output_width, sh = cinfo.output_height, dw, dh;
+    /* libjpeg's scaled size may differ from ours by rounding: fit again */
+    fit_size(sw, sh, want_w, want_h, &dw, &dh);
+    job->width = dw;
+    job->height = dh;
+    size_t stride = (size_t)dw * 4;
+    job->rgba = malloc(stride * dh);
+    if (dw != sw || dh != sh) {
+        job->row = malloc((size_t)sw * 4);
+        job->sum = calloc((size_t)dw * 4, sizeof *job->sum);
     }
-    while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW row = job->rgba + stride * cinfo.output_scanline;
+    if (!job->rgba || ((dw != sw || dh != sh) && (!job->row || !job->sum))) {
+        jpeg_destroy_decompress(&cinfo);
+        jpeg_job_free(job);
+        return err_set(e, ERR_NOMEM, "out of memory decoding a %ux%u JPEG", (unsigned)sw,
+                       (unsigned)sh);
+    }
+    uint32_t y = 0; /* the output row the next source rows add to */
+    while (cinfo.output_scanline < sh) {
+        uint32_t sy = cinfo.output_scanline;
+        JSAMPROW row = job->row ? job->row : job->rgba + stride * sy;
         jpeg_read_scanlines(&cinfo, &row, 1);
+        if (!job->row)
+            continue;
+        sum_row(job->sum, job->row, sw, dw);
+        uint32_t y0 = (uint32_t)((uint64_t)y * sh / dh);
+        uint32_t y1 = (uint32_t)((uint64_t)(y + 1) * sh / dh);
+        if (y1 <= y0)
+            y1 = y0 + 1;
+        if (sy + 1 < y1)
+            continue;
+        /* the last source row of output row y: average it out */
+        uint8_t *q = job->rgba + stride * y;
+        for (uint32_t x = 0; x < dw; x++) {
+            uint32_t x0 = (uint32_t)((uint64_t)x * sw / dw);
+            uint32_t x1 = (uint32_t)((uint64_t)(x + 1) * sw / dw);
+            if (x1 <= x0)
+                x1 = x0 + 1;
+            uint64_t n = (uint64_t)(y1 - y0) * (x1 - x0);
+            for (int c = 0; c < 4; c++)
+                q[x * 4 + c] = (uint8_t)((job->sum[x * 4 + c] + n / 2) / n);
+        }
+        memset(job->sum, 0, (size_t)dw * 4 * sizeof *job->sum);
+        y++; /* the rows of output row y partition the source: dh <= sh */
     }
     jpeg_finish_decompress(&cinfo);
     jpeg_destroy_decompress(&cinfo);
+    free(job->row);
+    free(job->sum);
+    job->row = NULL;
+    job->sum = NULL;
     return true;
 }
 

@@ -47,7 +47,7 @@ void render_forget_pages(struct render *rd);
 void render_forget_images(struct render *rd);
 
 /* Budget of the decoded-photo cache, in bytes of texture pixels. */
-#define RENDER_IMAGE_BUDGET (24u * 1024u * 1024u)
+#define RENDER_IMAGE_BUDGET (1u * 1024u * 1024u)
 
 /* What the caches hold, for tests and the benchmark. */
 struct render_stats {

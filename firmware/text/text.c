@@ -9,7 +9,13 @@
 #include <unistr.h>
 
 #define TEXT_MAX_FONTS 32
-#define TEXT_WIDTH_SLOTS 2048 /* per font, 128 KB; a power of two */
+/* Per font, a power of two: starts at TEXT_WIDTH_FIRST slots (4 KB) and
+ * doubles up to TEXT_WIDTH_SLOTS (128 KB) as words come. layout keeps its own
+ * width cache in front of this one, and most sizes (headlines, bylines,
+ * captions) measure only a few dozen strings: a full table for each of the
+ * fifteen or so fonts of an edition held 2 MB. */
+#define TEXT_WIDTH_FIRST 64
+#define TEXT_WIDTH_SLOTS 2048
 #define TEXT_WIDTH_KEY_MAX 48 /* longer strings are measured every time */
 #define TEXT_MIN_PX 4
 #define TEXT_MAX_PX 400
@@ -31,8 +37,8 @@ struct text_font_slot {
     uint32_t script;           /* as last set on font; 0 = never set */
     int dir;                   /* as last set on font; -1 = never set */
     int pad;                   /* px of two spaces with these props; -1 = not measured */
-    struct text_width *widths; /* TEXT_WIDTH_SLOTS entries, allocated on first measure */
-    size_t width_count;
+    struct text_width *widths; /* width_cap entries, allocated on first measure */
+    size_t width_count, width_cap;
 };
 
 struct text {
@@ -217,6 +223,42 @@ measure_uncached(struct text_font_slot *s, const char *text, size_t len)
     return w > s->pad ? w - s->pad : 0;
 }
 
+/* The slot of (text, props) in s's table: its entry, or the empty slot
+ * where it goes. The table is never full (kept under three quarters). */
+static struct text_width *
+widths_find(struct text_font_slot *s, uint32_t h, const char *text, size_t len, uint32_t script,
+            int dir)
+{
+    size_t mask = s->width_cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        struct text_width *w = &s->widths[i];
+        if (w->hash == 0 || (w->hash == h && w->len == len && w->script == script &&
+                             w->dir == dir && memcmp(w->key, text, len) == 0))
+            return w;
+    }
+}
+
+/* Allocates s's table (TEXT_WIDTH_FIRST slots) or doubles it, keeping the
+ * entries; false when memory runs out (the old table stays). */
+static bool
+widths_grow(struct text_font_slot *s)
+{
+    size_t cap = s->widths ? s->width_cap * 2 : TEXT_WIDTH_FIRST;
+    struct text_width *old = s->widths, *grown = calloc(cap, sizeof *grown);
+    if (!grown)
+        return false;
+    size_t old_cap = s->width_cap;
+    s->widths = grown;
+    s->width_cap = cap;
+    for (size_t i = 0; i < old_cap; i++) {
+        const struct text_width *o = &old[i];
+        if (o->hash)
+            *widths_find(s, o->hash, o->key, o->len, o->script, o->dir) = *o;
+    }
+    free(old);
+    return true;
+}
+
 static int
 text_measure(void *ctx, struct layout_font f, const struct layout_run_props *props,
              const char *text, size_t len)
@@ -233,43 +275,29 @@ text_measure(void *ctx, struct layout_font f, const struct layout_run_props *pro
         apply_props(s, script, dir);
         return measure_uncached(s, text, len);
     }
-    if (!s->widths) {
-        s->widths = calloc(TEXT_WIDTH_SLOTS, sizeof *s->widths);
-        if (!s->widths) {
-            apply_props(s, script, dir);
-            return measure_uncached(s, text, len);
-        }
+    if (!s->widths && !widths_grow(s)) {
+        apply_props(s, script, dir);
+        return measure_uncached(s, text, len);
     }
     uint32_t h = width_hash(text, len, script, dir);
-    size_t mask = TEXT_WIDTH_SLOTS - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        struct text_width *w = &s->widths[i];
-        if (w->hash == 0)
-            break;
-        if (w->hash == h && w->len == len && w->script == script && w->dir == dir &&
-            memcmp(w->key, text, len) == 0)
-            return w->width;
-    }
+    struct text_width *w = widths_find(s, h, text, len, script, dir);
+    if (w->hash)
+        return w->width;
     apply_props(s, script, dir);
     int width = measure_uncached(s, text, len);
-    /* Bounded: when three quarters full, start over rather than probe long. */
-    if (s->width_count >= TEXT_WIDTH_SLOTS / 4 * 3) {
-        memset(s->widths, 0, TEXT_WIDTH_SLOTS * sizeof *s->widths);
-        s->width_count = 0;
-    }
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        struct text_width *w = &s->widths[i];
-        if (w->hash == 0) {
-            *w = (struct text_width){.hash = h,
-                                     .script = script,
-                                     .width = width,
-                                     .dir = (uint8_t)dir,
-                                     .len = (uint8_t)len};
-            memcpy(w->key, text, len);
-            s->width_count++;
-            break;
+    /* Bounded: when three quarters full, grow up to TEXT_WIDTH_SLOTS, then
+     * start over rather than probe long. */
+    if (s->width_count >= s->width_cap / 4 * 3) {
+        if (s->width_cap >= TEXT_WIDTH_SLOTS || !widths_grow(s)) {
+            memset(s->widths, 0, s->width_cap * sizeof *s->widths);
+            s->width_count = 0;
         }
+        w = widths_find(s, h, text, len, script, dir);
     }
+    *w = (struct text_width){
+        .hash = h, .script = script, .width = width, .dir = (uint8_t)dir, .len = (uint8_t)len};
+    memcpy(w->key, text, len);
+    s->width_count++;
     return width;
 }
 

@@ -1,5 +1,6 @@
 /* text: real Noto fonts through SDL2_ttf; the width cache agrees with
  * TTF_SizeUTF8; bidi ordering of a mixed Hebrew/Latin line. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,33 @@ test_eviction(struct text *t)
     CHECK_INT(measure(t, LAYOUT_FACE_SANS, 17, lng), measure(t, LAYOUT_FACE_SANS, 17, lng));
 }
 
+/* The width table of a font starts small and grows as words come, then
+ * starts over once full: through both, a word measures the same as on a
+ * fresh font. Words "w0".."w2999" in two sizes, read back in a second pass
+ * after the table has grown (and been emptied) in between. */
+static void
+test_width_table(struct text *t)
+{
+    enum { N = 3000 };
+    static int first[2][N];
+    char w[16];
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < N; i++) {
+            snprintf(w, sizeof w, "w%d", i);
+            for (int s = 0; s < 2; s++) {
+                int got = measure(t, LAYOUT_FACE_SERIF, 18 + s, w);
+                if (pass == 0) {
+                    first[s][i] = got;
+                    CHECK_MSG(got > 0, "%s at %d px: %d", w, 18 + s, got);
+                } else if (got != first[s][i]) {
+                    CHECK_MSG(got == first[s][i], "%s at %d px: %d, first %d", w, 18 + s, got,
+                              first[s][i]);
+                    return;
+                }
+            }
+        }
+}
+
 static void
 test_bidi(void)
 {
@@ -194,6 +222,7 @@ main(void)
         return check_summary("text");
     test_measure(t);
     test_eviction(t);
+    test_width_table(t);
     test_bidi();
     test_bad_font();
     text_destroy(t);
