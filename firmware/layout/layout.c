@@ -8,6 +8,7 @@
 
 #include <hyphen.h>
 #include <linebreak.h>
+#include <unictype.h>
 #include <unistr.h>
 
 #include "layout_internal.h"
@@ -256,6 +257,8 @@ layout_create(const struct layout_metrics *m, const char *hyphen_dir)
             return NULL;
         }
     }
+    for (ucs4_t cp = 0; cp < 128; cp++)
+        L->ascii_alpha[cp] = uc_is_alpha(cp);
     init_linebreak();
     return L;
 }
@@ -271,6 +274,11 @@ layout_destroy(struct layout *L)
         if (L->hyph[i].dict)
             hnj_hyphen_free((HyphenDict *)L->hyph[i].dict);
     }
+    struct para_scratch *ps = &L->ps;
+    struct vec *scratch[] = {&ps->items,   &ps->hitems, &ps->nodes, &ps->active, &ps->breaks,
+                             &ps->hbreaks, &ps->ranked, &ps->runs,  &ps->brks,   &ps->span_off};
+    for (size_t i = 0; i < sizeof scratch / sizeof scratch[0]; i++)
+        vec_free(scratch[i]);
     free(L->hm);
     free(L->hm_pool);
     free(L->wc);

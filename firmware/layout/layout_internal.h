@@ -23,6 +23,27 @@ struct layout_hyph {
     bool utf8;
 };
 
+/* A growable array in malloc'd memory, for scratch data. */
+struct vec {
+    void *data;
+    size_t count, cap, elem;
+};
+
+/* The paragraph breaker's working storage (layout_para.c), kept from one
+ * paragraph and one call to the next so that setting a warm paragraph
+ * allocates nothing; para_set frees any of it grown past
+ * LAYOUT_PARA_SCRATCH_MAX bytes. */
+struct para_scratch {
+    struct vec items, hitems;   /* boxes, glue, penalties: plain, hyphenated */
+    struct vec nodes, active;   /* total fit */
+    struct vec breaks, hbreaks; /* int32_t item indexes */
+    struct vec ranked;          /* pruning of active nodes */
+    struct vec runs;            /* the runs of one line */
+    struct vec brks;            /* char: libunibreak's answers */
+    struct vec span_off;        /* uint32_t */
+};
+#define LAYOUT_PARA_SCRATCH_MAX (1024 * 1024)
+
 struct layout {
     struct layout_metrics m;
     char *hyphen_dir;
@@ -38,12 +59,8 @@ struct layout {
     struct wcache_entry *wc;
     char *wc_pool;
     size_t wc_count, wc_pool_len;
-};
-
-/* A growable array in malloc'd memory, for scratch data of one call. */
-struct vec {
-    void *data;
-    size_t count, cap, elem;
+    struct para_scratch ps;
+    bool ascii_alpha[128]; /* uc_is_alpha of each ASCII character */
 };
 
 /* Width cache entry: one measured (font, props, text); the text's bytes

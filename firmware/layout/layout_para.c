@@ -36,6 +36,7 @@ struct item {
     bool flagged;
     bool hyph; /* a discretionary hyphen: breaking here adds '-' */
     bool est;  /* box width estimated (a fragment of a hyphenated word) */
+    bool word; /* a whole word that the hyphenated pass may split */
     int32_t w, stretch, shrink;
     int32_t pen;
     uint32_t off, len; /* box text in the paragraph buffer */
@@ -56,13 +57,49 @@ struct breaker {
     struct lctx *c;
     const struct para_style *st;
     const char *buf;
-    struct vec items;
+    struct para_scratch *ps;
+    struct vec *items; /* the list being built or broken: ps->items or ps->hitems */
     int space_w[LAYOUT_FACE_COUNT];
     int hyphen_w[LAYOUT_FACE_COUNT];
     int min_w;
-    struct vec runs;                         /* struct pending_run, reused line to line */
+    bool ascii_ready;                        /* ascii_w filled with -1 */
     int16_t ascii_w[LAYOUT_FACE_COUNT][128]; /* advances of ASCII characters, -1 unknown */
 };
+
+/* vec_push without the call and the zeroing on the common path: every
+ * caller sets the whole element. */
+static inline void *
+push_fast(struct lctx *c, struct vec *v)
+{
+    if (v->count == v->cap)
+        return vec_push(c, v);
+    return (char *)v->data + v->elem * v->count++;
+}
+
+static inline void
+push_i32(struct lctx *c, struct vec *v, int32_t x)
+{
+    *(int32_t *)push_fast(c, v) = x;
+}
+
+/* Makes room for n elements (count unchanged); false when out of memory. */
+static bool
+vec_reserve(struct lctx *c, struct vec *v, size_t n)
+{
+    if (n <= v->cap)
+        return true;
+    size_t cap = v->cap ? v->cap : 16;
+    while (cap < n)
+        cap *= 2;
+    void *d = realloc(v->data, cap * v->elem);
+    if (!d) {
+        c->oom = true;
+        return false;
+    }
+    v->data = d;
+    v->cap = cap;
+    return true;
+}
 
 static struct layout_run_props
 props_for(const struct para_style *st, const char *text, size_t len)
@@ -81,25 +118,38 @@ box_width(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
     return lctx_measure(b->c, f, &p, b->buf + off, len);
 }
 
+static inline void
+push_item(struct breaker *b, struct item it)
+{
+    *(struct item *)push_fast(b->c, b->items) = it;
+}
+
+/* A box of known width w; word marks a whole word for the hyphenated pass. */
+static void
+push_box_known(struct breaker *b, uint8_t face, uint32_t off, uint32_t len, int w, bool word)
+{
+    push_item(b, (struct item){
+                     .type = IT_BOX, .face = face, .off = off, .len = len, .w = w, .word = word});
+}
+
 static void
 push_box(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
 {
-    VEC_ADD(b->c, &b->items, struct item, .type = IT_BOX, .face = face, .off = off, .len = len,
-            .w = box_width(b, face, off, len));
+    push_box_known(b, face, off, len, box_width(b, face, off, len), false);
 }
 
 static void
 push_pen(struct breaker *b, int32_t pen, int32_t w, bool flagged, bool hyph, uint8_t face)
 {
-    VEC_ADD(b->c, &b->items, struct item, .type = IT_PEN, .pen = pen, .w = w, .flagged = flagged,
-            .hyph = hyph, .face = face);
+    push_item(
+        b, (struct item){
+               .type = IT_PEN, .pen = pen, .w = w, .flagged = flagged, .hyph = hyph, .face = face});
 }
 
 static void
 push_glue(struct breaker *b, int32_t w, int32_t stretch, int32_t shrink)
 {
-    VEC_ADD(b->c, &b->items, struct item, .type = IT_GLUE, .w = w, .stretch = stretch,
-            .shrink = shrink);
+    push_item(b, (struct item){.type = IT_GLUE, .w = w, .stretch = stretch, .shrink = shrink});
 }
 
 /* True for codepoints that must stay with the character before them. */
@@ -161,9 +211,9 @@ hyphen_width(struct breaker *b, uint8_t face)
 }
 
 static bool
-is_letter(ucs4_t cp)
+is_letter(const struct breaker *b, ucs4_t cp)
 {
-    return uc_is_alpha(cp);
+    return cp < 128 ? b->c->L->ascii_alpha[cp] : uc_is_alpha(cp);
 }
 
 /* Sum of per-character advances of buf[from, to): cheap (few distinct
@@ -174,6 +224,10 @@ char_units(struct breaker *b, uint8_t face, uint32_t from, uint32_t to)
     const uint8_t *s = (const uint8_t *)b->buf;
     struct layout_font font = {face, b->st->px};
     int sum = 0;
+    if (!b->ascii_ready) {
+        memset(b->ascii_w, 0xFF, sizeof b->ascii_w);
+        b->ascii_ready = true;
+    }
     for (uint32_t p = from; p < to;) {
         if (s[p] < 0x80) {
             int16_t *w = &b->ascii_w[face][s[p]];
@@ -194,8 +248,8 @@ char_units(struct breaker *b, uint8_t face, uint32_t from, uint32_t to)
 static void
 push_box_w(struct breaker *b, uint8_t face, uint32_t off, uint32_t len, int w)
 {
-    VEC_ADD(b->c, &b->items, struct item, .type = IT_BOX, .face = face, .off = off, .len = len,
-            .w = w, .est = true);
+    push_item(b, (struct item){
+                     .type = IT_BOX, .face = face, .off = off, .len = len, .w = w, .est = true});
 }
 
 static uint32_t
@@ -316,9 +370,11 @@ hyphen_points(struct layout_hyph *h, const uint8_t *word8, size_t len, size_t nc
     return mask;
 }
 
-/* Pushes a word as fragments between its hyphenation points. */
+/* Pushes a word of shaped width word_w as fragments between its
+ * hyphenation points (as one box when it has none). */
 static void
-push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t off, uint32_t len)
+push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t off, uint32_t len,
+                int word_w)
 {
     const uint8_t *s = (const uint8_t *)b->buf + off;
     /* the letters of the word, without leading and trailing punctuation */
@@ -326,7 +382,7 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
     while (a < len) {
         ucs4_t cp;
         int n = u8_mbtouc(&cp, s + a, len - a);
-        if (is_letter(cp))
+        if (is_letter(b, cp))
             break;
         a += (uint32_t)n;
     }
@@ -334,7 +390,7 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
     for (uint32_t p = a; p < len;) {
         ucs4_t cp;
         int n = u8_mbtouc(&cp, s + p, len - p);
-        if (is_letter(cp))
+        if (is_letter(b, cp))
             last_end = p + (uint32_t)n;
         else if (cp != '\'' && cp != 0x2019)
             break;
@@ -346,7 +402,7 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
     for (uint32_t p = a; p < z && z - a <= MAX_WORD_BYTES;) {
         ucs4_t cp;
         int n = u8_mbtouc(&cp, s + p, z - p);
-        if (!is_letter(cp)) {
+        if (!is_letter(b, cp)) {
             nchars = 0; /* apostrophes: leave such words alone */
             break;
         }
@@ -354,7 +410,7 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
         p += (uint32_t)n;
     }
     if (nchars < 5 || z - a > MAX_WORD_BYTES) {
-        push_box(b, face, off, len);
+        push_box_known(b, face, off, len, word_w, false);
         return;
     }
     cstart[nchars] = z;
@@ -364,13 +420,12 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
         hmemo_put(b->c->L, h->dict, (const char *)s + a, z - a, mask);
     }
     if (!mask) {
-        push_box(b, face, off, len);
+        push_box_known(b, face, off, len, word_w, false);
         return;
     }
     /* fragment widths: the word's shaped width shared out in proportion to
      * per-character advances, so that only whole words and the final runs
      * go through the shaper */
-    int word_w = box_width(b, face, off, len);
     int total_units = char_units(b, face, off, off + len);
     uint32_t start = off;
     int used = 0;
@@ -390,31 +445,47 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
 }
 
 static void
-flush_word(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t off, uint32_t len)
+flush_word(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
 {
     if (!len)
         return;
     int w = box_width(b, face, off, len);
     if (w > b->min_w)
         push_split_word(b, face, off, len);
-    else if (h)
-        push_hyphenated(b, h, face, off, len);
     else
-        push_box(b, face, off, len);
+        push_box_known(b, face, off, len, w, true);
+}
+
+/* The hyphenated list: the plain one (ps->items) with every whole word
+ * split at its hyphenation points, into ps->hitems. The same as building
+ * it from the text with hyphenation on, without measuring anything twice. */
+static void
+expand_hyphenated(struct breaker *b, struct layout_hyph *h)
+{
+    const struct vec *plain = &b->ps->items;
+    b->items = &b->ps->hitems;
+    b->items->count = 0;
+    for (size_t i = 0; i < plain->count && !b->c->oom; i++) {
+        const struct item *it = VEC_AT(plain, struct item, i);
+        if (it->type == IT_BOX && it->word)
+            push_hyphenated(b, h, it->face, it->off, it->len, it->w);
+        else
+            push_item(b, *it);
+    }
 }
 
 static bool
 last_is_glue(struct breaker *b)
 {
-    return b->items.count && VEC_AT(&b->items, struct item, b->items.count - 1)->type == IT_GLUE;
+    return b->items->count && VEC_AT(b->items, struct item, b->items->count - 1)->type == IT_GLUE;
 }
 
 static bool
 at_line_start(struct breaker *b)
 {
-    if (!b->items.count)
+    if (!b->items->count)
         return true;
-    struct item *it = VEC_AT(&b->items, struct item, b->items.count - 1);
+    struct item *it = VEC_AT(b->items, struct item, b->items->count - 1);
     return it->type == IT_GLUE || (it->type == IT_PEN && it->pen == -PEN_INF);
 }
 
@@ -422,17 +493,20 @@ static void
 end_with_forced(struct breaker *b)
 {
     while (last_is_glue(b))
-        b->items.count--;
+        b->items->count--;
     push_glue(b, 0, 0, 0);
-    VEC_AT(&b->items, struct item, b->items.count - 1)->stretch = -1; /* infinite */
+    if (b->items->count) /* out of memory leaves it as it was */
+        VEC_AT(b->items, struct item, b->items->count - 1)->stretch = -1; /* infinite */
     push_pen(b, -PEN_INF, 0, false, false, 0);
 }
 
+/* The plain list (no hyphenation) into ps->items. */
 static void
 build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
-            const uint32_t *span_off, const char *brks, struct layout_hyph *h)
+            const uint32_t *span_off, const char *brks)
 {
-    b->items.count = 0;
+    b->items = &b->ps->items;
+    b->items->count = 0;
     const uint8_t *s = (const uint8_t *)b->buf;
     for (size_t k = 0; k < span_count; k++) {
         uint8_t face = spans[k].face;
@@ -444,7 +518,7 @@ build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
             uint32_t q = p + (uint32_t)n;
             if (cp == ' ' || cp == '\t' || cp == '\r') {
                 if (word >= 0)
-                    flush_word(b, h, face, (uint32_t)word, p - (uint32_t)word);
+                    flush_word(b, face, (uint32_t)word, p - (uint32_t)word);
                 word = -1;
                 if (!at_line_start(b)) {
                     int sw = space_width(b, face);
@@ -455,13 +529,13 @@ build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
                 }
             } else if (cp == '\n') {
                 if (word >= 0)
-                    flush_word(b, h, face, (uint32_t)word, p - (uint32_t)word);
+                    flush_word(b, face, (uint32_t)word, p - (uint32_t)word);
                 word = -1;
                 /* a break at the start or after another one would set an
                  * empty line: collapse it */
                 bool blank = true;
-                for (size_t j = b->items.count; j-- > 0 && blank;) {
-                    const struct item *it = VEC_AT(&b->items, struct item, j);
+                for (size_t j = b->items->count; j-- > 0 && blank;) {
+                    const struct item *it = VEC_AT(b->items, struct item, j);
                     if (it->type == IT_BOX)
                         blank = false;
                     else if (it->type == IT_PEN && it->pen == -PEN_INF)
@@ -476,7 +550,7 @@ build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
                     ucs4_t next;
                     u8_mbtouc(&next, s + q, end - q);
                     if (next != ' ' && next != '\t' && next != '\n' && next != '\r') {
-                        flush_word(b, h, face, (uint32_t)word, q - (uint32_t)word);
+                        flush_word(b, face, (uint32_t)word, q - (uint32_t)word);
                         word = -1;
                         bool dash = cp == '-' || cp == 0x2010 || cp == 0x2013 || cp == 0x2014;
                         push_pen(b, dash ? EXPLICIT_HYPHEN_PENALTY : 0, 0, dash, false, face);
@@ -486,7 +560,7 @@ build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
             p = q;
         }
         if (word >= 0)
-            flush_word(b, h, face, (uint32_t)word, end - (uint32_t)word);
+            flush_word(b, face, (uint32_t)word, end - (uint32_t)word);
     }
     end_with_forced(b);
 }
@@ -507,12 +581,15 @@ cmp_ranked(const void *a, const void *b)
  * paragraph of very short pieces (a broken URL, CJK) cannot make total fit
  * quadratic. Order among the kept nodes does not matter. */
 static void
-prune_active(struct vec *active, const struct vec *nodes)
+prune_active(struct lctx *c, struct vec *ranked, struct vec *active, const struct vec *nodes)
 {
     size_t n = active->count;
-    struct ranked *r = malloc(n * sizeof *r);
-    if (!r)
+    bool oom = c->oom;
+    if (!vec_reserve(c, ranked, n)) {
+        c->oom = oom;
         return; /* keep them all: slower, still correct */
+    }
+    struct ranked *r = ranked->data;
     for (size_t k = 0; k < n; k++) {
         int32_t ni = *VEC_AT(active, int32_t, k);
         r[k] = (struct ranked){VEC_AT(nodes, struct node, ni)->dem, ni};
@@ -521,7 +598,6 @@ prune_active(struct vec *active, const struct vec *nodes)
     for (size_t k = 0; k < MAX_ACTIVE; k++)
         *VEC_AT(active, int32_t, k) = r[k].node;
     active->count = MAX_ACTIVE;
-    free(r);
 }
 
 static int
@@ -536,20 +612,21 @@ line_width_at(const struct para_style *st, int32_t line)
 static size_t
 total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_ratio)
 {
-    const struct item *items = b->items.data;
-    size_t n = b->items.count;
+    const struct item *items = b->items->data;
+    size_t n = b->items->count;
     struct lctx *c = b->c;
-    struct vec nodes, active, next_active;
-    vec_init(&nodes, sizeof(struct node));
-    vec_init(&active, sizeof(int32_t));
-    vec_init(&next_active, sizeof(int32_t));
-    struct node *start = vec_push(c, &nodes);
-    start->pos = -1;
-    start->prev = -1;
-    start->fit = 1;
-    *(int32_t *)vec_push(c, &active) = 0;
+    struct vec *nodes = &b->ps->nodes;
+    /* the active breakpoints, compacted in place at each candidate (kept
+     * ones first, in order, then the new ones) */
+    struct vec *active = &b->ps->active;
+    nodes->count = 0;
+    active->count = 0;
+    *(struct node *)push_fast(c, nodes) = (struct node){.pos = -1, .prev = -1, .fit = 1};
+    push_i32(c, active, 0);
+    const int lw_first = line_width_at(b->st, 0), lw_rest = line_width_at(b->st, 1);
+    const bool ragged = b->st->ragged;
     int64_t sw = 0, sy = 0, sz = 0, sinf = 0;
-    for (size_t i = 0; i < n && !c->oom && active.count; i++) {
+    for (size_t i = 0; i < n && !c->oom && active->count; i++) {
         const struct item *it = &items[i];
         bool candidate = false;
         if (it->type == IT_BOX) {
@@ -566,15 +643,17 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
             double best[4] = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
             double best_r[4] = {0, 0, 0, 0};
             int32_t best_from[4] = {-1, -1, -1, -1};
-            next_active.count = 0;
-            for (size_t a = 0; a < active.count; a++) {
-                int32_t ai = *VEC_AT(&active, int32_t, a);
-                const struct node *nd = VEC_AT(&nodes, struct node, ai);
-                int lw = line_width_at(b->st, nd->line);
+            int32_t *act = active->data;
+            const struct node *all = nodes->data;
+            size_t kept = 0;
+            for (size_t a = 0; a < active->count; a++) {
+                int32_t ai = act[a];
+                const struct node *nd = &all[ai];
+                int lw = nd->line == 0 ? lw_first : lw_rest;
                 int64_t L = sw - nd->tw + pw;
                 int64_t Y = sy - nd->ty, Z = sz - nd->tz;
                 bool inf = sinf - nd->tinf > 0;
-                if (b->st->ragged && !inf)
+                if (ragged && !inf)
                     Y += lw / 3;
                 double r;
                 if (L < lw)
@@ -583,9 +662,8 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
                     r = Z > 0 ? (double)(lw - L) / (double)Z : -1e6;
                 else
                     r = 0.0;
-                bool keep = r >= -1.0 && pen != -PEN_INF;
-                if (keep)
-                    *(int32_t *)vec_push(c, &next_active) = ai;
+                if (r >= -1.0 && pen != -PEN_INF)
+                    act[kept++] = ai; /* kept <= a: a is read already */
                 if (r < -1.0 || r > threshold)
                     continue;
                 double bad = 100.0 * fabs(r) * r * r;
@@ -610,6 +688,9 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
                     best_from[fit] = ai;
                 }
             }
+            active->count = kept;
+            if (best_from[0] < 0 && best_from[1] < 0 && best_from[2] < 0 && best_from[3] < 0)
+                goto next; /* no line ends here: nothing new */
             /* totals after the break: skip the discardable items that follow */
             int64_t tw = sw, ty = sy, tz = sz, tinf = sinf;
             for (size_t j = i; j < n; j++) {
@@ -629,28 +710,24 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
             for (int f = 0; f < 4; f++) {
                 if (best_from[f] < 0)
                     continue;
-                const struct node *from = VEC_AT(&nodes, struct node, best_from[f]);
-                int32_t from_line = from->line;
-                struct node *nn = vec_push(c, &nodes);
-                nn->pos = (int32_t)i;
-                nn->line = from_line + 1;
-                nn->prev = best_from[f];
-                nn->fit = (uint8_t)f;
-                nn->flagged = flagged;
-                nn->tw = tw;
-                nn->ty = ty;
-                nn->tz = tz;
-                nn->tinf = tinf;
-                nn->dem = best[f];
-                nn->ratio = (float)best_r[f];
-                *(int32_t *)vec_push(c, &next_active) = (int32_t)(nodes.count - 1);
+                int32_t from_line = VEC_AT(nodes, struct node, best_from[f])->line;
+                *(struct node *)push_fast(c, nodes) = (struct node){.pos = (int32_t)i,
+                                                                    .line = from_line + 1,
+                                                                    .prev = best_from[f],
+                                                                    .fit = (uint8_t)f,
+                                                                    .flagged = flagged,
+                                                                    .ratio = (float)best_r[f],
+                                                                    .tw = tw,
+                                                                    .ty = ty,
+                                                                    .tz = tz,
+                                                                    .tinf = tinf,
+                                                                    .dem = best[f]};
+                push_i32(c, active, (int32_t)(nodes->count - 1));
             }
-            if (next_active.count > MAX_ACTIVE)
-                prune_active(&next_active, &nodes);
-            struct vec tmp = active;
-            active = next_active;
-            next_active = tmp;
+            if (active->count > MAX_ACTIVE)
+                prune_active(c, &b->ps->ranked, active, nodes);
         }
+    next:
         if (it->type == IT_GLUE) {
             sw += it->w;
             if (it->stretch < 0)
@@ -663,9 +740,9 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
     /* the best node at the final penalty */
     int32_t best = -1;
     double best_d = DBL_MAX;
-    for (size_t a = 0; a < active.count; a++) {
-        int32_t ai = *VEC_AT(&active, int32_t, a);
-        const struct node *nd = VEC_AT(&nodes, struct node, ai);
+    for (size_t a = 0; a < active->count; a++) {
+        int32_t ai = *VEC_AT(active, int32_t, a);
+        const struct node *nd = VEC_AT(nodes, struct node, ai);
         if (nd->pos == (int32_t)n - 1 && nd->dem < best_d) {
             best_d = nd->dem;
             best = ai;
@@ -674,24 +751,19 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
     size_t count = 0;
     *max_ratio = 0;
     if (best >= 0 && !c->oom) {
-        for (int32_t k = best; k > 0; k = VEC_AT(&nodes, struct node, k)->prev)
+        for (int32_t k = best; k > 0; k = VEC_AT(nodes, struct node, k)->prev)
             count++;
-        breaks->count = 0;
-        for (size_t k = 0; k < count; k++)
-            vec_push(c, breaks);
+        if (!vec_reserve(c, breaks, count))
+            return 0;
+        breaks->count = count;
         size_t k = count;
-        for (int32_t ni = best; ni > 0; ni = VEC_AT(&nodes, struct node, ni)->prev) {
-            const struct node *nd = VEC_AT(&nodes, struct node, ni);
+        for (int32_t ni = best; ni > 0; ni = VEC_AT(nodes, struct node, ni)->prev) {
+            const struct node *nd = VEC_AT(nodes, struct node, ni);
             if (k < count && nd->ratio > *max_ratio)
                 *max_ratio = nd->ratio;
             *VEC_AT(breaks, int32_t, --k) = nd->pos;
         }
-        if (c->oom)
-            count = 0;
     }
-    vec_free(&nodes);
-    vec_free(&active);
-    vec_free(&next_active);
     return count;
 }
 
@@ -701,8 +773,8 @@ total_fit(struct breaker *b, double threshold, struct vec *breaks, double *max_r
 static size_t
 greedy_breaks(struct breaker *b, struct vec *breaks)
 {
-    const struct item *items = b->items.data;
-    size_t n = b->items.count;
+    const struct item *items = b->items->data;
+    size_t n = b->items->count;
     breaks->count = 0;
     int64_t w = 0, w_at_last = 0;
     int32_t line = 0, last = -1;
@@ -753,8 +825,8 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
 {
     struct lctx *c = b->c;
     const struct para_style *st = b->st;
-    const struct item *items = b->items.data;
-    struct vec *rv = &b->runs;
+    const struct item *items = b->items->data;
+    struct vec *rv = &b->ps->runs;
     rv->count = 0;
     bool gap_pending = false;
     int gap_w = 0;
@@ -785,7 +857,7 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
     }
     struct pending_run *R = rv->data;
     size_t nr = c->oom ? 0 : rv->count;
-    bool hyphenated = to < b->items.count && items[to].type == IT_PEN && items[to].hyph;
+    bool hyphenated = to < b->items->count && items[to].type == IT_PEN && items[to].hyph;
     if (hyphenated && nr)
         R[nr - 1].hyphen = true;
     int natural = 0, ngaps = 0;
@@ -935,6 +1007,18 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
     }
 }
 
+/* Frees scratch vectors that one huge paragraph grew past
+ * LAYOUT_PARA_SCRATCH_MAX, so that memory stays bounded between calls. */
+static void
+para_scratch_trim(struct para_scratch *ps)
+{
+    struct vec *all[] = {&ps->items,   &ps->hitems, &ps->nodes, &ps->active, &ps->breaks,
+                         &ps->hbreaks, &ps->ranked, &ps->runs,  &ps->brks,   &ps->span_off};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i]->cap * all[i]->elem > LAYOUT_PARA_SCRATCH_MAX)
+            vec_free(all[i]);
+}
+
 size_t
 para_set(struct lctx *c, struct flow *f, const struct para_style *st, const struct para_span *spans,
          size_t span_count, bool one_unit, int32_t *y)
@@ -946,15 +1030,27 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
         total += spans[k].len;
     if (!total)
         return 0;
+    struct para_scratch *ps = &c->L->ps;
+    if (!ps->items.elem) {
+        vec_init(&ps->items, sizeof(struct item));
+        vec_init(&ps->hitems, sizeof(struct item));
+        vec_init(&ps->nodes, sizeof(struct node));
+        vec_init(&ps->active, sizeof(int32_t));
+        vec_init(&ps->breaks, sizeof(int32_t));
+        vec_init(&ps->hbreaks, sizeof(int32_t));
+        vec_init(&ps->ranked, sizeof(struct ranked));
+        vec_init(&ps->runs, sizeof(struct pending_run));
+        vec_init(&ps->brks, sizeof(char));
+        vec_init(&ps->span_off, sizeof(uint32_t));
+    }
     char *buf = lctx_alloc(c, total + 1);
-    uint32_t *span_off = calloc(span_count + 1, sizeof *span_off);
-    char *brks = malloc(total);
-    if (!buf || !span_off || !brks) {
+    if (!buf || !vec_reserve(c, &ps->span_off, span_count + 1) ||
+        !vec_reserve(c, &ps->brks, total)) {
         c->oom = true;
-        free(span_off);
-        free(brks);
         return 0;
     }
+    uint32_t *span_off = ps->span_off.data;
+    char *brks = ps->brks.data;
     size_t p = 0;
     for (size_t k = 0; k < span_count; k++) {
         span_off[k] = (uint32_t)p;
@@ -963,56 +1059,44 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     }
     set_linebreaks_utf8((const utf8_t *)buf, total, st->props.lang, brks);
 
-    struct breaker b = {.c = c, .st = st, .buf = buf};
-    vec_init(&b.items, sizeof(struct item));
-    vec_init(&b.runs, sizeof(struct pending_run));
+    struct breaker b = {.c = c, .st = st, .buf = buf, .ps = ps};
     b.min_w = st->width - st->first_indent;
     if (b.min_w < 1)
         b.min_w = 1;
     for (int face = 0; face < LAYOUT_FACE_COUNT; face++)
         b.space_w[face] = b.hyphen_w[face] = -1; /* measured on first use */
-    memset(b.ascii_w, 0xFF, sizeof b.ascii_w);
     struct layout_hyph *h = st->hyphenate ? layout_hyph_for(c->L, st->props.lang) : NULL;
-    struct vec breaks;
-    vec_init(&breaks, sizeof(int32_t));
+    struct vec *breaks = &ps->breaks;
     double max_ratio = 0;
-    build_items(&b, spans, span_count, span_off, brks, NULL);
+    build_items(&b, spans, span_count, span_off, brks);
     bool any_box = false;
-    for (size_t k = 0; k < b.items.count && !any_box; k++)
-        any_box = VEC_AT(&b.items, struct item, k)->type == IT_BOX;
+    for (size_t k = 0; k < b.items->count && !any_box; k++)
+        any_box = VEC_AT(b.items, struct item, k)->type == IT_BOX;
     if (!any_box) {
         /* white space only: no line at all */
-        vec_free(&breaks);
-        vec_free(&b.items);
-        vec_free(&b.runs);
-        free(span_off);
-        free(brks);
+        para_scratch_trim(ps);
         return 0;
     }
-    size_t nb = total_fit(&b, 1.0, &breaks, &max_ratio);
+    size_t nb = total_fit(&b, 1.0, breaks, &max_ratio);
     /* hyphenate only a paragraph that cannot be set, or only with a line
      * whose spaces stretch by more than LOOSE_RATIO of their stretchability */
     if ((!nb || max_ratio > LOOSE_RATIO) && h) {
-        struct vec hb;
-        vec_init(&hb, sizeof(int32_t));
         double hr = 0;
-        build_items(&b, spans, span_count, span_off, brks, h);
-        size_t nh = total_fit(&b, 1.5, &hb, &hr);
+        expand_hyphenated(&b, h);
+        size_t nh = total_fit(&b, 1.5, &ps->hbreaks, &hr);
         if (!nh)
-            nh = total_fit(&b, INFINITY, &hb, &hr);
+            nh = total_fit(&b, INFINITY, &ps->hbreaks, &hr);
         if (nh) {
-            vec_free(&breaks);
-            breaks = hb;
+            breaks = &ps->hbreaks;
             nb = nh;
         } else {
-            vec_free(&hb);
-            build_items(&b, spans, span_count, span_off, brks, NULL);
+            b.items = &ps->items;
         }
     }
     if (!nb)
-        nb = total_fit(&b, INFINITY, &breaks, &max_ratio);
+        nb = total_fit(&b, INFINITY, breaks, &max_ratio);
     if (!nb)
-        nb = greedy_breaks(&b, &breaks);
+        nb = greedy_breaks(&b, breaks);
     int asc = 0, lh = 0;
     for (size_t k = 0; k < span_count; k++) {
         int a, d, l;
@@ -1030,17 +1114,13 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     if (st->max_lines && shown > (size_t)st->max_lines)
         shown = (size_t)st->max_lines;
     for (size_t k = 0; k < shown && !c->oom; k++) {
-        int32_t to = *VEC_AT(&breaks, int32_t, k);
-        int32_t from = k ? *VEC_AT(&breaks, int32_t, k - 1) + 1 : 0;
-        const struct item *end = VEC_AT(&b.items, struct item, to);
+        int32_t to = *VEC_AT(breaks, int32_t, k);
+        int32_t from = k ? *VEC_AT(breaks, int32_t, k - 1) + 1 : 0;
+        const struct item *end = VEC_AT(b.items, struct item, to);
         bool last = k + 1 == nb || (end->type == IT_PEN && end->pen == -PEN_INF);
         emit_line(&b, f, (size_t)from, (size_t)to, k, last, one_unit, y, lh, asc, shown);
         lines++;
     }
-    vec_free(&breaks);
-    vec_free(&b.items);
-    vec_free(&b.runs);
-    free(span_off);
-    free(brks);
+    para_scratch_trim(ps);
     return lines;
 }
