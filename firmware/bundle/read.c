@@ -36,12 +36,13 @@ enum kind { K_SUMS, K_SIG, K_MANIFEST, K_ARTICLE, K_IMAGE };
 /* Creating a file is most of an install's time (perf at 1,000 articles:
  * ext4's inode allocation in openat, ~75% of the samples), and the names
  * are known from SHA256SUMS before the files come. So once the signature
- * is checked, a second thread creates the listed files, empty, in their
- * order (pack's order: articles/, then images/), while this one unpacks
- * and hashes; the unpacking thread then only opens them. Whichever thread
- * claims a line first creates its file: when the unpacking thread gets
- * ahead it creates the next files itself, and the creator skips them. The
- * creator is stopped and joined before the syncfs and before any return. */
+ * and the manifest are checked, a second thread creates the listed files,
+ * empty, in their order (pack's order: articles/, then images/), while
+ * this one unpacks and hashes; the unpacking thread then only opens them.
+ * Whichever thread claims a line first creates its file: when the
+ * unpacking thread gets ahead it creates the next files itself, and the
+ * creator skips them. The creator is stopped and joined before the syncfs
+ * and before any return. */
 enum ahead_state {
     AHEAD_TODO, /* nobody has claimed it */
     AHEAD_BUSY, /* the creator is creating it */
@@ -103,7 +104,6 @@ struct rd {
     struct bundle_sha256 *sha; /* one context for every file */
     struct tee *tee;           /* install: the copy taken while reading */
     struct ahead *ahead;       /* the creating thread, while it runs */
-    bool ahead_tried;
     /* A fake filesystem (the fault tests) is called one call at a time
      * whichever thread calls, so that it need not be thread-safe; the real
      * calls take no lock. */
@@ -849,12 +849,6 @@ handle_entry(struct rd *r, struct archive_entry *ae, struct keep *sig, struct er
         if (!check_signature(r, NULL, e))
             return 0;
     }
-    /* SHA256SUMS read and its signature (when one is required) checked:
-     * its names are the bundle's, so the files can be made ahead. */
-    if (!r->ahead_tried && r->p->dest_fd >= 0 && !r->p->stop_after_manifest) {
-        r->ahead_tried = true;
-        ahead_start(r);
-    }
     if (archive_entry_filetype(ae) == AE_IFDIR) {
         if (strcmp(name, "articles/") == 0 || strcmp(name, "images/") == 0 ||
             strcmp(name, "articles") == 0 || strcmp(name, "images") == 0)
@@ -905,7 +899,14 @@ handle_entry(struct rd *r, struct archive_entry *ae, struct keep *sig, struct er
     if (is_manifest) {
         if (!handle_manifest(r, fd, e))
             return 0;
-        return r->p->stop_after_manifest ? 2 : 1;
+        if (r->p->stop_after_manifest)
+            return 2;
+        /* SHA256SUMS, its signature (when one is required) and the
+         * manifest's sequence are checked: the listed files will be
+         * unpacked, so they can be made ahead. */
+        if (r->p->dest_fd >= 0 && !r->ahead)
+            ahead_start(r);
+        return 1;
     }
     if (is_article)
         return handle_article(r, name, fd, e) ? 1 : 0;
