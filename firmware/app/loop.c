@@ -150,6 +150,7 @@ struct kiosk {
     bool notified_ready;
 
     bool first_frame;
+    bool cache_pending; /* the installed edition shown has no index cache yet */
     bool quit;
     int exit_code;
 };
@@ -279,16 +280,38 @@ close_edition(struct kiosk *k)
     k->ed = NULL;
 }
 
-/* Opens the edition folder dir (for the installed one, the resolved target
- * of current, so a later switch of current cannot change files under it). */
-static bool
-open_edition_dir(struct kiosk *k, const char *dir, struct err *e)
+/* Writes the index cache of the installed edition shown when it had none.
+ * Main thread, with no install running (the worker may replace editions). */
+static void
+write_cache(struct kiosk *k)
 {
-    struct edition *ed = edition_open_dir(dir, NULL, e);
+    if (!k->cache_pending || !k->ed)
+        return;
+    k->cache_pending = false;
+    struct err e = {0};
+    if (!edition_cache_write(k->ed, &e))
+        fprintf(stderr, "newskiosk: %s\n", e.msg);
+}
+
+/* Opens the edition folder dir (for the installed one, the resolved target
+ * of current, so a later switch of current cannot change files under it).
+ * An installed edition (installed: its files are checked against SHA256SUMS
+ * after the first frame) opens from its index cache, and gets one written
+ * when it has none (after the first frame at boot: write_cache), so that
+ * the next boot reads two files instead of every article. */
+static bool
+open_edition_dir(struct kiosk *k, const char *dir, bool installed, struct err *e)
+{
+    bool cached = false;
+    struct edition *ed =
+        installed ? edition_open_dir_cached(dir, NULL, &cached, e) : edition_open_dir(dir, NULL, e);
     if (!ed)
         return false;
     close_edition(k);
     k->ed = ed;
+    k->cache_pending = installed && !cached;
+    if (k->first_frame)
+        write_cache(k);
     k->expired = edition_is_expired(ed, (int64_t)time(NULL));
     render_set_root(k->rd, ed->root ? ed->root : dir);
     return true;
@@ -302,7 +325,7 @@ open_bundle_option(struct kiosk *k, struct err *e)
     if (stat(path, &st) != 0)
         return err_set(e, ERR_IO, "%s: cannot open the bundle: %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode))
-        return open_edition_dir(k, path, e);
+        return open_edition_dir(k, path, false, e);
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
         tmp = "/tmp";
@@ -319,7 +342,7 @@ open_bundle_option(struct kiosk *k, struct err *e)
     }
     if (!bundle_unpack(path, k->tmp_dir, &k->bopt, e))
         return false;
-    return open_edition_dir(k, k->tmp_dir, e);
+    return open_edition_dir(k, k->tmp_dir, false, e);
 }
 
 /* Opens state_dir/current if an edition is installed; false only on a
@@ -331,7 +354,7 @@ open_installed(struct kiosk *k, struct err *e)
         return false;
     if (!k->status.installed || !k->status.path[0])
         return true;
-    return open_edition_dir(k, k->status.path, e);
+    return open_edition_dir(k, k->status.path, true, e);
 }
 
 /* ---- the install worker ---- */
@@ -1318,6 +1341,7 @@ app_run(const struct app_config *c)
 #ifdef NK_HAVE_SYSTEMD
                 sd_notify(0, "READY=1");
 #endif
+                write_cache(k);
                 if (c->exit_after_first_frame)
                     break;
                 if (k->check_pending)

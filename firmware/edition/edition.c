@@ -321,10 +321,9 @@ open_regular(int rootfd, const char *path, int *fd_out, off_t *size, struct err 
     return true;
 }
 
-/* Reads at most max bytes of path (more is ERR_LIMIT) into a malloc'd
- * buffer the caller frees. */
-static bool
-read_bounded(int rootfd, const char *path, size_t max, char **out, size_t *out_len, struct err *e)
+bool
+edition_read_file(int rootfd, const char *path, size_t max, char **out, size_t *out_len,
+                  struct err *e)
 {
     int fd;
     off_t size;
@@ -418,7 +417,8 @@ read_article(struct edition *ed, int rootfd, size_t i, bool full, struct err *e)
     const char *path = ed->articles[i].path;
     char *data;
     size_t len;
-    if (!read_bounded(rootfd, path, edition_priv(ed)->limits.max_article_bytes, &data, &len, e))
+    if (!edition_read_file(rootfd, path, edition_priv(ed)->limits.max_article_bytes, &data, &len,
+                           e))
         return false;
     struct image_ctx ctx = {rootfd, &edition_priv(ed)->limits};
     bool ok = edition_article_parse(ed, i, data, len, full, check_image, &ctx, e);
@@ -475,9 +475,12 @@ read_articles(struct edition *ed, int rootfd, struct err *e)
     return !failed;
 }
 
-struct edition *
-edition_open_dir(const char *dir, const struct edition_limits *limits, struct err *e)
+static struct edition *
+open_dir(const char *dir, const struct edition_limits *limits, bool use_cache, bool *from_cache,
+         struct err *e)
 {
+    if (from_cache)
+        *from_cache = false;
     struct edition *ed = edition_create(limits);
     if (!ed) {
         err_set(e, ERR_NOMEM, "out of memory opening an edition");
@@ -492,12 +495,16 @@ edition_open_dir(const char *dir, const struct edition_limits *limits, struct er
     }
     char *data = NULL;
     size_t len = 0;
-    bool ok = read_bounded(rootfd, "manifest.yaml", edition_priv(ed)->limits.max_manifest_bytes,
-                           &data, &len, e) &&
+    bool ok = edition_read_file(rootfd, "manifest.yaml",
+                                edition_priv(ed)->limits.max_manifest_bytes, &data, &len, e) &&
               edition_parse_manifest(ed, "manifest.yaml", data, len, e);
     free(data);
-    if (ok)
+    if (ok && use_cache && edition_cache_read(ed, rootfd, NULL)) {
+        if (from_cache)
+            *from_cache = true;
+    } else if (ok) {
         ok = read_articles(ed, rootfd, e);
+    }
     close(rootfd);
     if (ok) {
         ed->root = arena_strdup(&ed->arena, dir);
@@ -509,6 +516,19 @@ edition_open_dir(const char *dir, const struct edition_limits *limits, struct er
         return NULL;
     }
     return ed;
+}
+
+struct edition *
+edition_open_dir(const char *dir, const struct edition_limits *limits, struct err *e)
+{
+    return open_dir(dir, limits, false, NULL, e);
+}
+
+struct edition *
+edition_open_dir_cached(const char *dir, const struct edition_limits *limits, bool *from_cache,
+                        struct err *e)
+{
+    return open_dir(dir, limits, true, from_cache, e);
 }
 
 bool

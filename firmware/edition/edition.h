@@ -131,6 +131,33 @@ bool edition_parse_article_meta(struct edition *ed, size_t index, const void *da
 struct edition *edition_open_dir(const char *dir, const struct edition_limits *limits,
                                  struct err *e);
 
+/* The index cache: what edition_open_dir reads from every article for the
+ * index (front matter, lead figure, word count), kept in one derived file
+ * inside the edition folder, so that opening an installed edition of
+ * thousands of articles reads two files instead of every article. Keyed by
+ * the SHA-256 of the folder's SHA256SUMS (with the cache format and the
+ * limits): a different SHA256SUMS makes it stale. Never listed in
+ * SHA256SUMS; deleting it is always safe. */
+#define EDITION_CACHE_FILE "index.cache"
+
+/* As edition_open_dir, but the articles' metadata come from
+ * dir/EDITION_CACHE_FILE when it is there, whole (its own checksum) and keyed
+ * by dir's SHA256SUMS; when it is missing, stale or damaged, the articles are
+ * read as by edition_open_dir. *from_cache (may be NULL) says which. Only for
+ * folders whose files are checked against their SHA256SUMS (an installed
+ * edition): the cache trusts SHA256SUMS to describe the files, so an article
+ * changed without its SHA256SUMS keeps its cached title until that check
+ * fails. */
+struct edition *edition_open_dir_cached(const char *dir, const struct edition_limits *limits,
+                                        bool *from_cache, struct err *e);
+
+/* Writes ed->root/EDITION_CACHE_FILE from ed (opened from a folder that has a
+ * SHA256SUMS; the articles' metadata as they are now), replacing any old one
+ * by a rename. Not synced: a cache cut short by a power cut fails its
+ * checksum and is ignored. Meant for the installer once it has checked an
+ * edition, and for the kiosk when an installed edition has none. */
+bool edition_cache_write(const struct edition *ed, struct err *e);
+
 /* Parses the body of article index from ed->root if not yet loaded. */
 bool edition_load_body(struct edition *ed, size_t index, struct err *e);
 

@@ -32,6 +32,16 @@ edition_priv(struct edition *ed)
     return (struct edition_priv *)ed;
 }
 
+/* Reads at most max bytes of path below rootfd (no symbolic link followed;
+ * more is ERR_LIMIT) into a malloc'd buffer the caller frees. */
+bool edition_read_file(int rootfd, const char *path, size_t max, char **out, size_t *out_len,
+                       struct err *e);
+
+/* Fills the metadata of every article of ed (whose manifest is parsed) from
+ * the index cache in the folder rootfd, all or nothing; false (e says why)
+ * when the cache is missing, stale or damaged. */
+bool edition_cache_read(struct edition *ed, int rootfd, struct err *e);
+
 /* 1-based line of offset off in text whose first line is line first. */
 size_t edition_line_at(const char *text, size_t off, size_t first);
 

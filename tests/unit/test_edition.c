@@ -886,6 +886,220 @@ test_open_dir_many(void)
     remove_tree(dir);
 }
 
+/* The index cache: written from an opened edition, read back in place of
+ * the articles when keyed by the same SHA256SUMS, ignored (the articles
+ * read instead) when missing, stale, damaged or made for other articles. */
+static void
+same_articles(const struct edition *a, const struct edition *b)
+{
+    CHECK_INT(a->article_count, b->article_count);
+    for (size_t i = 0; i < a->article_count && i < b->article_count; i++) {
+        const struct edition_article *x = &a->articles[i], *y = &b->articles[i];
+        CHECK_STR(x->path, y->path);
+        CHECK_STR(x->title, y->title);
+        CHECK_STR(x->deck, y->deck);
+        CHECK_STR(x->byline, y->byline);
+        CHECK_STR(x->date, y->date);
+        CHECK_STR(x->section, y->section);
+        CHECK_STR(x->language, y->language);
+        CHECK_STR(x->dir, y->dir);
+        CHECK_INT(x->word_count, y->word_count);
+        CHECK_MSG((x->lead == NULL) == (y->lead == NULL), "%s: lead differs", x->path);
+        if (x->lead && y->lead) {
+            CHECK_STR(x->lead->image, y->lead->image);
+            CHECK_STR(x->lead->caption, y->lead->caption);
+            CHECK_STR(x->lead->credit, y->lead->credit);
+            CHECK_INT(x->lead->width, y->lead->width);
+            CHECK_INT(x->lead->height, y->lead->height);
+        }
+    }
+}
+
+/* Opens dir through the cache; *cached says whether it was used. */
+static struct edition *
+open_cached(const char *dir, bool *cached)
+{
+    struct err e = {0};
+    *cached = true;
+    struct edition *ed = edition_open_dir_cached(dir, NULL, cached, &e);
+    CHECK_MSG(ed != NULL, "%s", e.msg);
+    return ed;
+}
+
+static void
+cache_article(const char *dir, size_t i, const char *title)
+{
+    char name[64], text[512];
+    snprintf(name, sizeof name, "articles/n%03zu.md", i);
+    snprintf(text, sizeof text,
+             "---\ntitle: %s\ndeck: \"D\u00e9ck %zu, \u201cquoted\u201d\"\nbyline: By %zu\n"
+             "date: 2026-11-2%zu\nsection: S%zu\n%s---\nOne two %zu.\n\n%s",
+             title, i, i, i % 9, i % 4, i % 5 == 1 ? "language: fr\ndir: rtl\n" : "", i,
+             i % 3 == 0 ? "![Cap](images/a.png \"Credit\")\n" : "");
+    write_text(dir, name, text);
+}
+
+static void
+cache_manifest(const char *dir, size_t count, bool reversed)
+{
+    char manifest[4096];
+    size_t n = (size_t)snprintf(manifest, sizeof manifest,
+                                "format: 1\ntitle: Cached\nedition: 2026-11-28\nsequence: 1\n"
+                                "language: en\narticles:\n");
+    for (size_t k = 0; k < count; k++)
+        n += (size_t)snprintf(manifest + n, sizeof manifest - n, "  - articles/n%03zu.md\n",
+                              reversed ? count - 1 - k : k);
+    write_text(dir, "manifest.yaml", manifest);
+}
+
+#define CACHED 70
+
+static void
+test_index_cache(void)
+{
+    char dir[] = "edition-cache-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/articles", dir);
+    mkdir(sub, 0755);
+    snprintf(sub, sizeof sub, "%s/images", dir);
+    mkdir(sub, 0755);
+    write_png(dir, "images/a.png", 30, 20);
+    for (size_t i = 0; i < CACHED; i++) {
+        char title[32];
+        snprintf(title, sizeof title, "N%zu", i);
+        cache_article(dir, i, title);
+    }
+    cache_manifest(dir, CACHED, false);
+    char cache[600];
+    snprintf(cache, sizeof cache, "%s/%s", dir, EDITION_CACHE_FILE);
+
+    /* no SHA256SUMS: nothing to key a cache by; the edition still opens */
+    struct err e = {0};
+    bool cached;
+    struct edition *plain = edition_open_dir(dir, NULL, &e);
+    CHECK_MSG(plain != NULL, "%s", e.msg);
+    struct edition *ed = open_cached(dir, &cached);
+    CHECK(!cached);
+    CHECK(ed && !edition_cache_write(ed, &e));
+    CHECK_CONTAINS(e.msg, "SHA256SUMS: file not found");
+    CHECK(access(cache, F_OK) != 0);
+    edition_destroy(ed);
+    struct edition *bare = edition_create(NULL);
+    CHECK(bare && !edition_cache_write(bare, &e) && e.code == ERR_USAGE);
+    edition_destroy(bare);
+
+    /* missing: read from the articles, then written; read back from it */
+    write_text(dir, "SHA256SUMS", "0000  manifest.yaml\n");
+    ed = open_cached(dir, &cached);
+    CHECK(!cached);
+    CHECK_MSG(ed && edition_cache_write(ed, &e), "%s", e.msg);
+    edition_destroy(ed);
+    struct stat st;
+    CHECK(stat(cache, &st) == 0 && st.st_size > 88);
+    char tmp[700];
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", cache, (long)getpid());
+    CHECK(access(tmp, F_OK) != 0);
+    ed = open_cached(dir, &cached);
+    CHECK(cached);
+    if (ed && plain) {
+        same_articles(ed, plain);
+        CHECK_STR(ed->articles[1].language, "fr");
+        CHECK_STR(ed->articles[1].dir, "rtl");
+        CHECK(ed->articles[2].language == ed->language);
+        CHECK_STR(ed->articles[0].deck, "D\u00e9ck 0, \u201cquoted\u201d");
+        /* bodies still load from the articles */
+        CHECK_MSG(edition_load_body(ed, 3, &e), "%s", e.msg);
+        CHECK(ed->articles[3].body_loaded && ed->articles[3].lead &&
+              ed->articles[3].lead->width == 30);
+        /* and a cache written from a cached edition is the same file */
+        CHECK_MSG(edition_cache_write(ed, &e), "%s", e.msg);
+    }
+    edition_destroy(ed);
+
+    /* the cache trusts SHA256SUMS: an article changed behind its back keeps
+     * its cached title (the bundle's check of the files catches that) */
+    cache_article(dir, 5, "Changed");
+    ed = open_cached(dir, &cached);
+    CHECK(cached && ed && strcmp(ed->articles[5].title, "N5") == 0);
+    edition_destroy(ed);
+
+    /* stale: another SHA256SUMS; the articles are read, new title and all */
+    write_text(dir, "SHA256SUMS", "1111  manifest.yaml\n");
+    ed = open_cached(dir, &cached);
+    CHECK(!cached && ed && strcmp(ed->articles[5].title, "Changed") == 0);
+    CHECK_MSG(ed && edition_cache_write(ed, &e), "%s", e.msg);
+    edition_destroy(ed);
+    ed = open_cached(dir, &cached);
+    CHECK(cached && ed && strcmp(ed->articles[5].title, "Changed") == 0);
+    edition_destroy(ed);
+
+    /* damaged: a byte of the body flipped, cut short, or not a cache */
+    FILE *f = fopen(cache, "rb");
+    unsigned char *good = malloc((size_t)st.st_size + 4096);
+    size_t len = f && good ? fread(good, 1, (size_t)st.st_size + 4096, f) : 0;
+    if (f)
+        fclose(f);
+    CHECK(len > 200);
+    if (len > 200) {
+        good[len - 40] ^= 0x20;
+        write_file(dir, EDITION_CACHE_FILE, good, len);
+        ed = open_cached(dir, &cached);
+        CHECK(!cached && ed && strcmp(ed->articles[5].title, "Changed") == 0);
+        edition_destroy(ed);
+        good[len - 40] ^= 0x20;
+        write_file(dir, EDITION_CACHE_FILE, good, len - 7);
+        ed = open_cached(dir, &cached);
+        CHECK(!cached && ed && ed->article_count == CACHED);
+        edition_destroy(ed);
+        write_file(dir, EDITION_CACHE_FILE, good, 50);
+        ed = open_cached(dir, &cached);
+        CHECK(!cached && ed);
+        edition_destroy(ed);
+        write_file(dir, EDITION_CACHE_FILE, good, len);
+        ed = open_cached(dir, &cached);
+        CHECK(cached);
+        edition_destroy(ed);
+    }
+    free(good);
+    write_text(dir, EDITION_CACHE_FILE, "hello\n");
+    ed = open_cached(dir, &cached);
+    CHECK(!cached && ed);
+    CHECK_MSG(ed && edition_cache_write(ed, &e), "%s", e.msg);
+    edition_destroy(ed);
+
+    /* made for other articles: the same SHA256SUMS (a hand-edited folder)
+     * but the manifest lists them in another order, or fewer */
+    cache_manifest(dir, CACHED, true);
+    ed = open_cached(dir, &cached);
+    CHECK(!cached && ed && strcmp(ed->articles[0].title, "N69") == 0);
+    edition_destroy(ed);
+    cache_manifest(dir, CACHED - 1, false);
+    ed = open_cached(dir, &cached);
+    CHECK(!cached && ed && ed->article_count == CACHED - 1);
+    edition_destroy(ed);
+
+    /* a broken article is still found when the cache cannot be used */
+    cache_manifest(dir, CACHED, false);
+    write_text(dir, "SHA256SUMS", "2222  manifest.yaml\n");
+    write_text(dir, "articles/n007.md", "---\ntitle: x\n---\n![x](images/none.png)\n");
+    e.msg[0] = '\0';
+    ed = edition_open_dir_cached(dir, NULL, &cached, &e);
+    CHECK(ed == NULL);
+    CHECK_CONTAINS(e.msg, "articles/n007.md:4: images/none.png: file not found");
+    edition_destroy(ed);
+    edition_destroy(plain);
+
+    for (size_t i = 0; i < CACHED; i++) {
+        snprintf(sub, sizeof sub, "%s/articles/n%03zu.md", dir, i);
+        unlink(sub);
+    }
+    unlink(cache);
+    snprintf(sub, sizeof sub, "%s/SHA256SUMS", dir);
+    unlink(sub);
+    remove_tree(dir);
+}
+
 /* "test_edition --open DIR": opens a real edition folder (the sample
  * edition, registered as its own test) and loads every body. */
 static int
@@ -929,5 +1143,6 @@ main(int argc, char **argv)
     test_paths_and_dates();
     test_open_dir();
     test_open_dir_many();
+    test_index_cache();
     return check_summary("edition");
 }
