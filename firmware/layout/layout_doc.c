@@ -1088,6 +1088,51 @@ first_words(struct lctx *c, const char *s, int n)
     return r;
 }
 
+/* Whether text, set by para_set with st (ragged, no indent) in face, needs
+ * more than max lines: a shortcut that skips setting a snippet that cannot
+ * fit, never a different answer. Ragged lines have spaces that do not
+ * shrink and must not be wider than the measure, and a hyphenated word's
+ * pieces add up to its width, so k words on L lines take at least the sum
+ * of their widths plus k - L spaces, at most L measures; more than that on
+ * max lines means more lines. False when unsure: a word wider than the
+ * measure (split anywhere), a hard break, or no more words than lines.
+ * Words are measured as para_set measures them, so its width cache then
+ * has them. */
+static bool
+cannot_fit(struct lctx *c, const struct para_style *st, uint8_t face, const char *text, int max)
+{
+    if (!st->ragged || st->first_indent || max < 1)
+        return false;
+    struct layout_font font = {face, (uint16_t)st->px};
+    int64_t sum = 0;
+    int words = 0;
+    for (const char *p = text; *p;) {
+        if (*p == ' ') {
+            p++;
+            continue;
+        }
+        const char *q = p;
+        while (*q && *q != ' ' && *q != '\n' && *q != '\t' && *q != '\r')
+            q++;
+        if (q == p)
+            return false; /* a hard break or a tab */
+        struct layout_run_props pr = st->props;
+        if (!pr.script)
+            pr.script = layout_guess_script(p, (size_t)(q - p));
+        int w = lctx_measure(c, font, &pr, p, (size_t)(q - p));
+        if (w > st->width)
+            return false;
+        sum += w;
+        words++;
+        p = q;
+    }
+    if (words <= max)
+        return false;
+    int space = lctx_measure(c, font, &st->props, " ", 1);
+    /* a pixel a word of slack: rounding, never a reason to skip */
+    return sum + (int64_t)(words - max) * space - words > (int64_t)max * st->width;
+}
+
 /* How an index entry is set: wide (one column of entries): the thumbnail
  * right of the text; compact (two columns): the headline across the column,
  * a small thumbnail left of the snippet; tight (two columns, when compact
@@ -1185,17 +1230,27 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
             ds.max_lines = snippet_lines;
         int max = ds.max_lines;
         ds.max_lines = 0;
-        /* fewer words until the snippet, with its ellipsis, fits the lines */
+        /* fewer words until the snippet, with its ellipsis, fits the lines;
+         * tries that cannot fit are skipped unset (cannot_fit), and so are
+         * repeats of the whole deck when it has fewer words than a try */
+        bool whole_failed = false;
         for (int n = 20; max >= 1 && n > 0; n -= n > 8 ? 3 : 1) {
+            const char *snippet = first_words(c, a->deck, n);
+            bool whole = snippet == a->deck;
+            if (n > 3 &&
+                ((whole && whole_failed) || cannot_fit(c, &ds, LAYOUT_FACE_SERIF, snippet, max))) {
+                whole_failed = whole_failed || whole;
+                continue;
+            }
             struct flow_unit *cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
             struct flow_unit saved = *cu;
             ds.max_lines = n <= 3 ? max : 0;
             size_t nl = f->lines.count, nr = f->runs.count;
             int32_t y0 = y;
-            size_t lines =
-                set_text(c, f, &ds, LAYOUT_FACE_SERIF, first_words(c, a->deck, n), true, &y);
+            size_t lines = set_text(c, f, &ds, LAYOUT_FACE_SERIF, snippet, true, &y);
             if ((int)lines <= max || n <= 3)
                 break;
+            whole_failed = whole_failed || whole;
             cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
             *cu = saved;
             f->lines.count = nl;
@@ -1323,6 +1378,9 @@ last_page_fill(const struct vec *pages, const struct geom *g)
     return used;
 }
 
+/* The longest compact index that is also tried with tight entries. */
+#define INDEX_TIGHT_MAX_PAGES 12
+
 bool
 layout_index(struct layout *L, const struct layout_config *cfg, const struct edition *ed,
              bool expired, struct layout_pages *out, struct err *e)
@@ -1434,7 +1492,12 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
             *(const char **)vec_push(&c, &order) =
                 ed->articles[i].section ? ed->articles[i].section : "";
     /* compact entries; when their last page is under a third full, tight
-     * ones too, kept if they take fewer pages */
+     * ones too, kept if they take fewer pages. Only for a short index (at
+     * most INDEX_TIGHT_MAX_PAGES compact pages, about 70 entries at
+     * 800x480): there the pages saved are a real share of it, while on a
+     * long one (hundreds of entries, whose index is set before the first
+     * frame) the second pass would double that time for a few pages in
+     * dozens. */
     size_t mark[6] = {f.units.count, f.lines.count, f.runs.count,
                       f.figs.count,  f.rects.count, f.links.count};
     struct vec pages;
@@ -1458,7 +1521,8 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         } else {
             free_pages(&try);
         }
-        if (pages.count < 2 || last_page_fill(&pages, &g) * 3 >= g.text_h * g.ncols)
+        if (pages.count < 2 || pages.count > INDEX_TIGHT_MAX_PAGES ||
+            last_page_fill(&pages, &g) * 3 >= g.text_h * g.ncols)
             break;
     }
     vec_free(&order);

@@ -1130,6 +1130,226 @@ test_index(void)
     layout_destroy(L);
 }
 
+/* An edition of n articles for the index alone (bodies not loaded): titles
+ * from words(), every other one with a thumbnail, decks from deck(i). */
+static struct edition
+index_edition(struct doc *d, size_t n, const char *(*deck)(struct doc *, size_t))
+{
+    static const struct edition_figure thumb = {"images/thumb.jpg", "", "", 1000, 700};
+    struct edition ed = d->ed;
+    ed.article_count = n;
+    ed.articles = arena_alloc(&d->ed.arena, n * sizeof *ed.articles);
+    ed.section_count = 0;
+    for (size_t i = 0; i < n && ed.articles; i++) {
+        struct edition_article *a = &ed.articles[i];
+        *a = d->art[0];
+        a->path = arena_printf(&d->ed.arena, "articles/%04zu.md", i);
+        a->title = words(d, (unsigned)i + 900, 3 + (int)(i % 7));
+        a->deck = deck(d, i);
+        a->section = i % 3 ? "Town" : "Sea";
+        a->body_loaded = false;
+        a->blocks = NULL;
+        a->block_count = 0;
+        a->lead = i % 2 ? NULL : &thumb;
+    }
+    return ed;
+}
+
+static const char *
+mixed_deck(struct doc *d, size_t i)
+{
+    return words(d, (unsigned)i + 4000, 6 + (int)(i * 7 % 23));
+}
+
+/* The index's entries of p: 1 when every thumbnail is right of its
+ * headline (tight), 0 when every one is left of the snippet (compact), -1
+ * when mixed or none. */
+static int
+tight_form(const struct layout_pages *p)
+{
+    int right = 0, left = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        const struct layout_page *pg = &p->pages[i];
+        for (size_t f = 0; f < pg->figure_count; f++) {
+            const struct layout_figure *fg = &pg->figures[f];
+            for (size_t k = 0; k < pg->link_count; k++) {
+                const struct layout_link *lk = &pg->links[k];
+                if (lk->action != LAYOUT_ACTION_OPEN_ARTICLE || fg->x < lk->x ||
+                    fg->x >= lk->x + lk->w || fg->y < lk->y || fg->y >= lk->y + lk->h)
+                    continue;
+                if (fg->x + fg->w / 2 > lk->x + lk->w / 2)
+                    right++;
+                else
+                    left++;
+            }
+        }
+    }
+    return right && !left ? 1 : left && !right ? 0 : -1;
+}
+
+/* The tight entries are tried on a short index only: some short editions
+ * at 800x480 pick them (their compact last page nearly empty), a long one
+ * (over INDEX_TIGHT_MAX_PAGES compact pages) keeps compact entries however
+ * full its last page is, so its index is set once. */
+static void
+test_index_tight(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    struct layout_config cfg;
+    layout_config_default(&cfg, 800, 480);
+    int tight_short = 0, compact_long = 0, long_runs = 0;
+    for (size_t n = 4; n <= 40; n++) {
+        struct edition ed = index_edition(&d, n, mixed_deck);
+        struct layout_pages p;
+        layout_pages_init(&p);
+        struct err e = {0};
+        CHECK_MSG(layout_index(L, &cfg, &ed, false, &p, &e), "%zu entries: %s", n, e.msg);
+        int form = tight_form(&p);
+        CHECK_MSG(form >= 0, "%zu entries: thumbnails in both forms", n);
+        if (form == 1) {
+            tight_short++;
+            CHECK_MSG(p.count <= 12, "%zu entries: tight on %zu pages", n, p.count);
+        }
+        layout_pages_fini(&p);
+    }
+    for (size_t n = 150; n < 170; n++) {
+        struct edition ed = index_edition(&d, n, mixed_deck);
+        struct layout_pages p;
+        layout_pages_init(&p);
+        struct err e = {0};
+        CHECK_MSG(layout_index(L, &cfg, &ed, false, &p, &e), "%zu entries: %s", n, e.msg);
+        long_runs++;
+        compact_long += p.count > 12 && tight_form(&p) == 0;
+        layout_pages_fini(&p);
+    }
+    CHECK_MSG(tight_short > 0, "no short edition picked the tight entries");
+    CHECK_INT(compact_long, long_runs);
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
+/* A deck of n copies of one four-letter word. */
+static const char *
+uniform_deck(struct doc *d, size_t i)
+{
+    int n = 2 + (int)(i % 30);
+    char *s = arena_alloc(&d->ed.arena, (size_t)n * 5 + 1);
+    for (int k = 0; k < n; k++)
+        memcpy(s + k * 5, k + 1 < n ? "word " : "word", k + 1 < n ? 5 : 4);
+    return s;
+}
+
+/* Lines of width w that k four-letter words take, the last with an
+ * ellipsis when cut, in the fake font at px (greedy: with equal words it
+ * is the fewest lines). */
+static int
+uniform_lines(int k, bool cut, int w, int px)
+{
+    int word = (int)lround(8 * px / 4.0), last = (int)lround((cut ? 10 : 8) * px / 4.0);
+    int space = (int)lround(px / 4.0), lines = 1, x = 0;
+    for (int i = 0; i < k; i++) {
+        int ww = i + 1 == k ? last : word;
+        if (x && x + space + ww > w) {
+            lines++;
+            x = 0;
+        }
+        x += (x ? space : 0) + ww;
+    }
+    return lines;
+}
+
+/* The snippet lines of the entry of link lk: their count, the words
+ * ("word") on them, whether cut (an ellipsis) and their size. */
+static int
+snippet_of(const struct layout_page *pg, const struct layout_link *lk, int *words, bool *cut,
+           int *px)
+{
+    int lines = 0;
+    *words = 0;
+    *cut = false;
+    for (size_t l = 0; l < pg->line_count; l++) {
+        const struct layout_line *ln = &pg->lines[l];
+        if (ln->role != LAYOUT_ROLE_DECK || ln->x < lk->x || ln->x >= lk->x + lk->w ||
+            ln->y < lk->y || ln->y >= lk->y + lk->h)
+            continue;
+        lines++;
+        *px = pg->runs[ln->first_run].font.px;
+        for (const char *t = strstr(ln->text, "word"); t; t = strstr(t + 4, "word"))
+            (*words)++;
+        *cut |= strstr(ln->text, "\xE2\x80\xA6") != NULL;
+    }
+    return lines;
+}
+
+/* Each snippet is the longest try (20, 17, 14, 11, 8, 7 ... words) that
+ * fits the entry's snippet lines (two for compact entries, one for tight
+ * ones: the most any entry shows), however many tries are skipped without
+ * being set. Short and long indexes, so both forms are seen. */
+static void
+test_index_snippets(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    static const size_t counts[] = {60, 200};
+    int forms[3] = {0};
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        struct layout_config cfg;
+        layout_config_default(&cfg, 1280, 800);
+        struct edition ed = index_edition(&d, counts[c], uniform_deck);
+        for (size_t i = 0; i < ed.article_count; i++)
+            ed.articles[i].lead = NULL; /* the snippet takes the column's width */
+        struct layout_pages p;
+        layout_pages_init(&p);
+        struct err e = {0};
+        CHECK_MSG(layout_index(L, &cfg, &ed, false, &p, &e), "%s", e.msg);
+        int max = 0, checked = 0, words, px = 0;
+        bool cut;
+        for (size_t i = 0; i < p.count; i++)
+            for (size_t k = 0; k < p.pages[i].link_count; k++)
+                if (p.pages[i].links[k].action == LAYOUT_ACTION_OPEN_ARTICLE) {
+                    int n = snippet_of(&p.pages[i], &p.pages[i].links[k], &words, &cut, &px);
+                    max = n > max ? n : max;
+                }
+        CHECK(max == 1 || max == 2);
+        if (max >= 1 && max <= 2)
+            forms[max]++;
+        for (size_t i = 0; i < p.count; i++) {
+            const struct layout_page *pg = &p.pages[i];
+            for (size_t k = 0; k < pg->link_count; k++) {
+                const struct layout_link *lk = &pg->links[k];
+                if (lk->action != LAYOUT_ACTION_OPEN_ARTICLE)
+                    continue;
+                int lines = snippet_of(pg, lk, &words, &cut, &px);
+                int total = 2 + lk->article % 30;
+                static const int tries[] = {20, 17, 14, 11, 8, 7, 6, 5, 4, 3};
+                int want = 3;
+                for (size_t t = 0; t < sizeof tries / sizeof tries[0]; t++) {
+                    int n = tries[t] < total ? tries[t] : total;
+                    if (uniform_lines(n, n < total, lk->w, px) <= max) {
+                        want = n;
+                        break;
+                    }
+                }
+                CHECK_MSG(lines >= 1 && lines <= max, "entry %d: %d snippet lines", lk->article,
+                          lines);
+                CHECK_MSG(words == want, "%zu entries: entry %d of %d words: %d shown, want %d",
+                          counts[c], lk->article, total, words, want);
+                CHECK_MSG(cut == (want < total), "entry %d: ellipsis %d", lk->article, cut);
+                checked++;
+            }
+        }
+        CHECK_INT(checked, counts[c]);
+        layout_pages_fini(&p);
+    }
+    CHECK_MSG(forms[1] && forms[2], "one-line snippets in %d, two-line in %d indexes", forms[1],
+              forms[2]);
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
 static void
 test_screen_and_errors(void)
 {
@@ -1602,6 +1822,8 @@ main(void)
     test_every_size_and_scale();
     test_page_for_block();
     test_index();
+    test_index_tight();
+    test_index_snippets();
     test_screen_and_errors();
     test_odd_input();
     test_headline();
