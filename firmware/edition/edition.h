@@ -135,8 +135,8 @@ struct edition *edition_open_dir(const char *dir, const struct edition_limits *l
  * index (front matter, lead figure, word count), kept in one derived file
  * inside the edition folder, so that opening an installed edition of
  * thousands of articles reads two files instead of every article. Keyed by
- * the SHA-256 of the folder's SHA256SUMS (with the cache format and the
- * limits): a different SHA256SUMS makes it stale. Never listed in
+ * a hash (BLAKE2b) of the folder's SHA256SUMS, the cache format and the
+ * limits: a different SHA256SUMS makes it stale. Never listed in
  * SHA256SUMS; deleting it is always safe. */
 #define EDITION_CACHE_FILE "index.cache"
 

@@ -1097,9 +1097,19 @@ first_words(struct lctx *c, const char *s, int n)
  * max lines means more lines. False when unsure: a word wider than the
  * measure (split anywhere), a hard break, or no more words than lines.
  * Words are measured as para_set measures them, so its width cache then
- * has them. */
+ * has them; memo keeps the widths by word position across the tries of one
+ * snippet (each a prefix of the one before, but for its last word). */
+#define MEMO_WORDS 24
+struct word_memo {
+    int count;
+    const char *text[MEMO_WORDS];
+    size_t len[MEMO_WORDS];
+    int w[MEMO_WORDS];
+};
+
 static bool
-cannot_fit(struct lctx *c, const struct para_style *st, uint8_t face, const char *text, int max)
+cannot_fit(struct lctx *c, const struct para_style *st, uint8_t face, const char *text, int max,
+           struct word_memo *memo)
 {
     if (!st->ragged || st->first_indent || max < 1)
         return false;
@@ -1116,10 +1126,23 @@ cannot_fit(struct lctx *c, const struct para_style *st, uint8_t face, const char
             q++;
         if (q == p)
             return false; /* a hard break or a tab */
-        struct layout_run_props pr = st->props;
-        if (!pr.script)
-            pr.script = layout_guess_script(p, (size_t)(q - p));
-        int w = lctx_measure(c, font, &pr, p, (size_t)(q - p));
+        size_t len = (size_t)(q - p);
+        int w;
+        if (words < memo->count && memo->len[words] == len &&
+            memcmp(memo->text[words], p, len) == 0) {
+            w = memo->w[words];
+        } else {
+            struct layout_run_props pr = st->props;
+            if (!pr.script)
+                pr.script = layout_guess_script(p, len);
+            w = lctx_measure(c, font, &pr, p, len);
+            if (words < MEMO_WORDS && words <= memo->count) {
+                memo->text[words] = p; /* in the arena until the call ends */
+                memo->len[words] = len;
+                memo->w[words] = w;
+                memo->count = words + 1;
+            }
+        }
         if (w > st->width)
             return false;
         sum += w;
@@ -1234,11 +1257,13 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
          * tries that cannot fit are skipped unset (cannot_fit), and so are
          * repeats of the whole deck when it has fewer words than a try */
         bool whole_failed = false;
+        struct word_memo memo;
+        memo.count = 0;
         for (int n = 20; max >= 1 && n > 0; n -= n > 8 ? 3 : 1) {
             const char *snippet = first_words(c, a->deck, n);
             bool whole = snippet == a->deck;
-            if (n > 3 &&
-                ((whole && whole_failed) || cannot_fit(c, &ds, LAYOUT_FACE_SERIF, snippet, max))) {
+            if (n > 3 && ((whole && whole_failed) ||
+                          cannot_fit(c, &ds, LAYOUT_FACE_SERIF, snippet, max, &memo))) {
                 whole_failed = whole_failed || whole;
                 continue;
             }
