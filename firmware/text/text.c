@@ -1,5 +1,5 @@
-/* Fonts on demand (bounded LRU of TTF_Font by face and size) and the
- * measuring seam with a per-font cache of shaped word widths. */
+/* Fonts on demand (two TTF_Fonts a face, resized as asked) and the measuring
+ * seam with a per-size cache of shaped word widths. */
 #include "text.h"
 
 #include <hb.h>
@@ -8,12 +8,12 @@
 #include <string.h>
 #include <unistr.h>
 
-#define TEXT_MAX_FONTS 32
-/* Per font, a power of two: starts at TEXT_WIDTH_FIRST slots (4 KB) and
+#define TEXT_MAX_SIZES 32 /* (face, size) pairs with a width table */
+/* Per size, a power of two: starts at TEXT_WIDTH_FIRST slots (4 KB) and
  * doubles up to TEXT_WIDTH_SLOTS (128 KB) as words come. layout keeps its own
  * width cache in front of this one, and most sizes (headlines, bylines,
  * captions) measure only a few dozen strings: a full table for each of the
- * fifteen or so fonts of an edition held 2 MB. */
+ * fifteen or so sizes of an edition held 2 MB. */
 #define TEXT_WIDTH_FIRST 64
 #define TEXT_WIDTH_SLOTS 2048
 #define TEXT_WIDTH_KEY_MAX 48 /* longer strings are measured every time */
@@ -30,20 +30,40 @@ struct text_width {
     char key[TEXT_WIDTH_KEY_MAX];
 };
 
+/* TEXT_FONTS_PER_FACE TTF_Fonts a face, each set to a size asked for (the
+ * least recently used one is resized): the sizes of a face share these
+ * fonts' FreeType faces and HarfBuzz tables (~150 KB a font), where a font
+ * for each size held fifteen of them for an edition. A change of size is
+ * TTF_SetFontSize, which empties that font's glyph cache: with one font a
+ * face, pages drawn ahead took 1.9 ms instead of 1.2 at 800x480 (the body
+ * size and another of the same face on most pages); with two, 1.3 ms. */
+#define TEXT_FONTS_PER_FACE 2
+struct text_face {
+    TTF_Font *font;  /* NULL until first used */
+    int px;          /* the size it is set to */
+    uint32_t script; /* as last set on font; 0 = never set */
+    int dir;         /* as last set on font; -1 = never set */
+    uint64_t last_use;
+};
+
+/* What is kept per face and size: metrics and shaped widths. */
 struct text_font_slot {
-    TTF_Font *font;
+    bool used;
     struct layout_font id;
     uint64_t last_use;
-    uint32_t script;           /* as last set on font; 0 = never set */
-    int dir;                   /* as last set on font; -1 = never set */
-    int pad;                   /* px of two spaces with these props; -1 = not measured */
+    int pad; /* px of two spaces with pad_script, pad_dir; -1 = not measured */
+    uint32_t pad_script;
+    int pad_dir;
+    bool has_metrics;
+    int ascent, descent, line_height;
     struct text_width *widths; /* width_cap entries, allocated on first measure */
     size_t width_count, width_cap;
 };
 
 struct text {
     char *path[LAYOUT_FACE_COUNT];
-    struct text_font_slot slots[TEXT_MAX_FONTS];
+    struct text_face faces[LAYOUT_FACE_COUNT][TEXT_FONTS_PER_FACE];
+    struct text_font_slot slots[TEXT_MAX_SIZES];
     uint64_t clock;
     bool ttf_owned; /* we called TTF_Init and must call TTF_Quit */
     struct layout_metrics metrics;
@@ -63,50 +83,77 @@ text_fonts_default(struct text_fonts *f)
 static void
 slot_clear(struct text_font_slot *s)
 {
-    if (s->font)
-        TTF_CloseFont(s->font);
     free(s->widths);
-    *s = (struct text_font_slot){.dir = -1, .pad = -1};
+    *s = (struct text_font_slot){.pad = -1};
 }
 
-static TTF_Font *
-open_font(const struct text *t, struct layout_font f)
-{
-    int px = f.px < TEXT_MIN_PX ? TEXT_MIN_PX : f.px > TEXT_MAX_PX ? TEXT_MAX_PX : f.px;
-    TTF_Font *font = TTF_OpenFont(t->path[f.face], px);
-    if (!font)
-        return NULL;
-    /* Measuring and drawing must agree: one hinting mode, kerning on. */
-    TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
-    TTF_SetFontKerning(font, 1);
-    return font;
-}
-
-/* The slot holding f, opening the font (evicting the least recently used
- * slot) if needed; NULL if the font cannot be opened. */
-static struct text_font_slot *
-get_slot(struct text *t, struct layout_font f)
+static struct layout_font
+valid_font(struct layout_font f)
 {
     if (f.face >= LAYOUT_FACE_COUNT)
         f.face = LAYOUT_FACE_SERIF;
+    return f;
+}
+
+/* A font of f's face set to f's size: one already at that size, else a new
+ * one, else the least recently used one resized. NULL if it cannot be opened
+ * or resized. */
+static struct text_face *
+face_at(struct text *t, struct layout_font f)
+{
+    f = valid_font(f);
+    int px = f.px < TEXT_MIN_PX ? TEXT_MIN_PX : f.px > TEXT_MAX_PX ? TEXT_MAX_PX : f.px;
+    struct text_face *all = t->faces[f.face], *fc = &all[0];
+    for (size_t i = 0; i < TEXT_FONTS_PER_FACE; i++) {
+        if (all[i].font && all[i].px == px) {
+            fc = &all[i];
+            fc->last_use = ++t->clock;
+            return fc;
+        }
+        if (!all[i].font ? fc->font != NULL : fc->font && all[i].last_use < fc->last_use)
+            fc = &all[i];
+    }
+    if (!fc->font) {
+        fc->font = TTF_OpenFont(t->path[f.face], px);
+        if (!fc->font)
+            return NULL;
+        /* Measuring and drawing must agree: one hinting mode, kerning on. */
+        TTF_SetFontHinting(fc->font, TTF_HINTING_LIGHT);
+        TTF_SetFontKerning(fc->font, 1);
+        fc->script = 0;
+        fc->dir = -1;
+    } else if (TTF_SetFontSize(fc->font, px) != 0) {
+        /* the font is in an unknown state: open it afresh next time */
+        TTF_CloseFont(fc->font);
+        *fc = (struct text_face){.dir = -1};
+        return NULL;
+    }
+    fc->px = px;
+    fc->last_use = ++t->clock;
+    return fc;
+}
+
+/* The slot of f (evicting the least recently used slot if needed). */
+static struct text_font_slot *
+get_slot(struct text *t, struct layout_font f)
+{
+    f = valid_font(f);
     struct text_font_slot *victim = &t->slots[0];
-    for (size_t i = 0; i < TEXT_MAX_FONTS; i++) {
+    for (size_t i = 0; i < TEXT_MAX_SIZES; i++) {
         struct text_font_slot *s = &t->slots[i];
-        if (s->font && s->id.face == f.face && s->id.px == f.px) {
+        if (s->used && s->id.face == f.face && s->id.px == f.px) {
             s->last_use = ++t->clock;
             return s;
         }
-        if (!s->font) {
-            if (victim->font)
+        if (!s->used) {
+            if (victim->used)
                 victim = s;
-        } else if (victim->font && s->last_use < victim->last_use) {
+        } else if (victim->used && s->last_use < victim->last_use) {
             victim = s;
         }
     }
     slot_clear(victim);
-    victim->font = open_font(t, f);
-    if (!victim->font)
-        return NULL;
+    victim->used = true;
     victim->id = f;
     victim->last_use = ++t->clock;
     return victim;
@@ -132,22 +179,20 @@ guess_script(const char *s, size_t len)
 }
 
 static void
-apply_props(struct text_font_slot *s, uint32_t script, int dir)
+apply_props(struct text_face *fc, uint32_t script, int dir)
 {
-    if (script != s->script) {
+    if (script != fc->script) {
         char name[5] = {(char)(script >> 24), (char)(script >> 16), (char)(script >> 8),
                         (char)script, 0};
         /* An unknown tag keeps the previous script; harmless for measuring
          * since draw and measure both come through here. */
-        TTF_SetFontScriptName(s->font, name);
-        s->script = script;
-        s->pad = -1;
+        TTF_SetFontScriptName(fc->font, name);
+        fc->script = script;
     }
-    if (dir != s->dir) {
-        TTF_SetFontDirection(s->font,
+    if (dir != fc->dir) {
+        TTF_SetFontDirection(fc->font,
                              dir == LAYOUT_DIR_RTL ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
-        s->dir = dir;
-        s->pad = -1;
+        fc->dir = dir;
     }
 }
 
@@ -162,23 +207,23 @@ props_script(const struct layout_run_props *props, const char *text, size_t len)
 TTF_Font *
 text_font(struct text *t, struct layout_font f, const struct layout_run_props *props)
 {
-    struct text_font_slot *s = get_slot(t, f);
-    if (!s)
+    struct text_face *fc = face_at(t, f);
+    if (!fc)
         return NULL;
     uint32_t script = props && props->script ? props->script : HB_TAG('L', 'a', 't', 'n');
-    apply_props(s, script, props ? props->dir : LAYOUT_DIR_LTR);
-    return s->font;
+    apply_props(fc, script, props ? props->dir : LAYOUT_DIR_LTR);
+    return fc->font;
 }
 
 TTF_Font *
 text_font_for(struct text *t, struct layout_font f, const struct layout_run_props *props,
               const char *text, size_t len)
 {
-    struct text_font_slot *s = get_slot(t, f);
-    if (!s)
+    struct text_face *fc = face_at(t, f);
+    if (!fc)
         return NULL;
-    apply_props(s, props_script(props, text, len), props ? props->dir : LAYOUT_DIR_LTR);
-    return s->font;
+    apply_props(fc, props_script(props, text, len), props ? props->dir : LAYOUT_DIR_LTR);
+    return fc->font;
 }
 
 /* FNV-1a over the bytes, mixed with the props; never 0. */
@@ -202,9 +247,9 @@ width_hash(const char *s, size_t len, uint32_t script, int dir)
  * the drawing takes (render draws a run after a space, from the space's
  * origin). The two spaces' size is kept per font until its props change. */
 static int
-measure_uncached(struct text_font_slot *s, const char *text, size_t len)
+measure_uncached(struct text_face *fc, struct text_font_slot *s, const char *text, size_t len)
 {
-    TTF_Font *font = s->font;
+    TTF_Font *font = fc->font;
     char small[256];
     char *buf = len + 3 <= sizeof small ? small : malloc(len + 3);
     if (!buf)
@@ -213,14 +258,31 @@ measure_uncached(struct text_font_slot *s, const char *text, size_t len)
     memcpy(buf + 1, text, len);
     buf[len + 1] = ' ';
     buf[len + 2] = 0;
-    if (s->pad < 0 && TTF_SizeUTF8(font, "  ", &s->pad, NULL) != 0)
-        s->pad = -1;
+    if (s->pad < 0 || s->pad_script != fc->script || s->pad_dir != fc->dir) {
+        if (TTF_SizeUTF8(font, "  ", &s->pad, NULL) != 0)
+            s->pad = -1;
+        s->pad_script = fc->script;
+        s->pad_dir = fc->dir;
+    }
     int w = 0;
     if (s->pad < 0 || TTF_SizeUTF8(font, buf, &w, NULL) != 0)
         w = 0;
     if (buf != small)
         free(buf);
     return w > s->pad ? w - s->pad : 0;
+}
+
+/* Measures on the face's font, set to f's size and props; 0 if it cannot be
+ * opened. */
+static int
+measure_font(struct text *t, struct text_font_slot *s, uint32_t script, int dir, const char *text,
+             size_t len)
+{
+    struct text_face *fc = face_at(t, s->id);
+    if (!fc)
+        return 0;
+    apply_props(fc, script, dir);
+    return measure_uncached(fc, s, text, len);
 }
 
 /* The slot of (text, props) in s's table: its entry, or the empty slot
@@ -267,24 +329,15 @@ text_measure(void *ctx, struct layout_font f, const struct layout_run_props *pro
     if (len == 0)
         return 0;
     struct text_font_slot *s = get_slot(t, f);
-    if (!s)
-        return 0;
     uint32_t script = props_script(props, text, len);
     int dir = props ? props->dir : LAYOUT_DIR_LTR;
-    if (len > TEXT_WIDTH_KEY_MAX) {
-        apply_props(s, script, dir);
-        return measure_uncached(s, text, len);
-    }
-    if (!s->widths && !widths_grow(s)) {
-        apply_props(s, script, dir);
-        return measure_uncached(s, text, len);
-    }
+    if (len > TEXT_WIDTH_KEY_MAX || (!s->widths && !widths_grow(s)))
+        return measure_font(t, s, script, dir, text, len);
     uint32_t h = width_hash(text, len, script, dir);
     struct text_width *w = widths_find(s, h, text, len, script, dir);
     if (w->hash)
         return w->width;
-    apply_props(s, script, dir);
-    int width = measure_uncached(s, text, len);
+    int width = measure_font(t, s, script, dir, text, len);
     /* Bounded: when three quarters full, grow up to TEXT_WIDTH_SLOTS, then
      * start over rather than probe long. */
     if (s->width_count >= s->width_cap / 4 * 3) {
@@ -306,17 +359,24 @@ text_font_metrics(void *ctx, struct layout_font f, int *ascent, int *descent, in
 {
     struct text *t = ctx;
     struct text_font_slot *s = get_slot(t, f);
-    if (!s) {
-        *ascent = f.px;
-        *descent = f.px / 4;
-        *line_height = *ascent + *descent;
-        return;
+    if (!s->has_metrics) {
+        struct text_face *fc = face_at(t, f);
+        if (!fc) {
+            *ascent = f.px;
+            *descent = f.px / 4;
+            *line_height = *ascent + *descent;
+            return;
+        }
+        s->ascent = TTF_FontAscent(fc->font);
+        s->descent = -TTF_FontDescent(fc->font);
+        if (s->descent < 0)
+            s->descent = 0;
+        s->line_height = TTF_FontLineSkip(fc->font);
+        s->has_metrics = true;
     }
-    *ascent = TTF_FontAscent(s->font);
-    *descent = -TTF_FontDescent(s->font);
-    if (*descent < 0)
-        *descent = 0;
-    *line_height = TTF_FontLineSkip(s->font);
+    *ascent = s->ascent;
+    *descent = s->descent;
+    *line_height = s->line_height;
 }
 
 struct text *
@@ -327,8 +387,11 @@ text_create(const struct text_fonts *fonts, struct err *e)
         err_set(e, ERR_NOMEM, "text: out of memory");
         return NULL;
     }
-    for (size_t i = 0; i < TEXT_MAX_FONTS; i++)
-        t->slots[i] = (struct text_font_slot){.dir = -1, .pad = -1};
+    for (size_t i = 0; i < TEXT_MAX_SIZES; i++)
+        t->slots[i] = (struct text_font_slot){.pad = -1};
+    for (size_t i = 0; i < LAYOUT_FACE_COUNT; i++)
+        for (size_t j = 0; j < TEXT_FONTS_PER_FACE; j++)
+            t->faces[i][j].dir = -1;
     if (!TTF_WasInit()) {
         if (TTF_Init() != 0) {
             err_set(e, ERR_IO, "text: cannot initialise SDL2_ttf: %s", TTF_GetError());
@@ -369,8 +432,12 @@ text_destroy(struct text *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < TEXT_MAX_FONTS; i++)
+    for (size_t i = 0; i < TEXT_MAX_SIZES; i++)
         slot_clear(&t->slots[i]);
+    for (size_t i = 0; i < LAYOUT_FACE_COUNT; i++)
+        for (size_t j = 0; j < TEXT_FONTS_PER_FACE; j++)
+            if (t->faces[i][j].font)
+                TTF_CloseFont(t->faces[i][j].font);
     for (size_t i = 0; i < LAYOUT_FACE_COUNT; i++)
         free(t->path[i]);
     if (t->ttf_owned)

@@ -30,7 +30,9 @@ void text_destroy(struct text *t); /* NULL is fine */
 const struct layout_metrics *text_metrics(struct text *t);
 
 /* The font for f, set up for props (script, direction), opened on first use;
- * owned by t. NULL if it cannot be opened. */
+ * owned by t. The sizes of a face share a few fonts, so use it before the
+ * next call into t, which may set it to another size. NULL if it cannot be
+ * opened. */
 TTF_Font *text_font(struct text *t, struct layout_font f, const struct layout_run_props *props);
 
 /* As text_font, but a script of 0 in props is guessed from text (len bytes)

@@ -84,6 +84,8 @@ test_measure(struct text *t)
     CHECK(asc > 10 && asc < 30);
     CHECK(desc > 0 && desc < 15);
     CHECK(lh >= asc + desc);
+    /* fetched again: the sizes measured since may have resized it */
+    font = text_font_for(t, f, &latin, sentence, strlen(sentence));
     CHECK_INT(asc, TTF_FontAscent(font));
 }
 
@@ -131,6 +133,48 @@ test_width_table(struct text *t)
                 }
             }
         }
+}
+
+/* The sizes of a face share a few fonts, resized as asked: a face taken at
+ * more sizes than it has fonts, in a shuffled order, gives the metrics of a
+ * font freshly opened at each size, measures a string too long for the width
+ * table as that font does (the advance: " s " less two spaces, as text
+ * measures), and text_font_for hands out a font at the size asked for. */
+static void
+test_shared_sizes(struct text *t)
+{
+    const char *lng = "Harbour ferries kept their timetable despite the fog on the quay.";
+    char padded[80];
+    snprintf(padded, sizeof padded, " %s ", lng);
+    const int sizes[] = {12, 20, 31, 12, 44, 20, 9, 31, 44, 9, 20};
+    const struct layout_metrics *m = text_metrics(t);
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        int px = sizes[i];
+        struct layout_font f = {LAYOUT_FACE_SERIF_BOLD, (uint16_t)px};
+        TTF_Font *ref = TTF_OpenFont(NK_FONT_SERIF_BOLD, px);
+        CHECK(ref != NULL);
+        if (!ref)
+            break;
+        TTF_SetFontHinting(ref, TTF_HINTING_LIGHT);
+        TTF_SetFontKerning(ref, 1);
+        TTF_SetFontScriptName(ref, "Latn");
+        TTF_SetFontDirection(ref, TTF_DIRECTION_LTR);
+        int asc = 0, desc = 0, lh = 0;
+        m->font_metrics(m->ctx, f, &asc, &desc, &lh);
+        CHECK_MSG(asc == TTF_FontAscent(ref) && desc == -TTF_FontDescent(ref) &&
+                      lh == TTF_FontLineSkip(ref),
+                  "%d px: %d/%d/%d, fresh font %d/%d/%d", px, asc, desc, lh, TTF_FontAscent(ref),
+                  -TTF_FontDescent(ref), TTF_FontLineSkip(ref));
+        int all = 0, pad = 0;
+        TTF_SizeUTF8(ref, padded, &all, NULL);
+        TTF_SizeUTF8(ref, "  ", &pad, NULL);
+        int got = measure(t, LAYOUT_FACE_SERIF_BOLD, px, lng);
+        CHECK_MSG(got == all - pad && got > 0, "%d px: %d, fresh font %d", px, got, all - pad);
+        TTF_Font *font = text_font_for(t, f, &latin, lng, strlen(lng));
+        CHECK(font && TTF_FontLineSkip(font) == TTF_FontLineSkip(ref) &&
+              TTF_FontAscent(font) == TTF_FontAscent(ref));
+        TTF_CloseFont(ref);
+    }
 }
 
 static void
@@ -223,6 +267,7 @@ main(void)
     test_measure(t);
     test_eviction(t);
     test_width_table(t);
+    test_shared_sizes(t);
     test_bidi();
     test_bad_font();
     text_destroy(t);
