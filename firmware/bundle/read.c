@@ -40,9 +40,9 @@ enum kind { K_SUMS, K_SIG, K_MANIFEST, K_ARTICLE, K_IMAGE };
  * empty, in their order (pack's order: articles/, then images/), while
  * this one unpacks and hashes; the unpacking thread then only opens them.
  * Whichever thread claims a line first creates its file: when the
- * unpacking thread gets ahead it creates the next files itself, and the
- * creator skips them. The creator is stopped and joined before the syncfs
- * and before any return. */
+ * unpacking thread gets ahead it makes the next files itself (it has
+ * nothing better to do then), and the creator skips them. The creator is
+ * stopped and joined before the syncfs and before any return. */
 enum ahead_state {
     AHEAD_TODO, /* nobody has claimed it */
     AHEAD_BUSY, /* the creator is creating it */
@@ -469,12 +469,13 @@ unpack_place(const struct rd *r, const char *name, int *dir_fd, const char **bas
     return false;
 }
 
-static void *
-ahead_run(void *arg)
+/* Claims the next line to make ahead (BUSY) and makes its file, with a->mu
+ * held on entry and on return (unlocked while the file is made). false when
+ * there is none left or the making stopped. Both threads call it. */
+static bool
+ahead_make_next(struct ahead *a)
 {
-    struct ahead *a = arg;
     struct rd *r = a->r;
-    pthread_mutex_lock(&a->mu);
     while (!a->stop && a->next < r->sum_count) {
         size_t i = a->next++;
         int dir_fd;
@@ -494,7 +495,18 @@ ahead_run(void *arg)
             a->stop = true;
         if (a->waiting)
             pthread_cond_broadcast(&a->made);
+        return true;
     }
+    return false;
+}
+
+static void *
+ahead_run(void *arg)
+{
+    struct ahead *a = arg;
+    pthread_mutex_lock(&a->mu);
+    while (ahead_make_next(a))
+        ;
     pthread_mutex_unlock(&a->mu);
     return NULL;
 }
@@ -565,10 +577,16 @@ open_listed(struct rd *r, size_t si, int dir_fd, const char *base, const char *n
         pthread_mutex_unlock(&a->mu);
         return create_file(r, dir_fd, base, name, e);
     }
-    a->waiting = true;
-    while (a->state[si] == AHEAD_BUSY)
+    /* The creator is making it: rather than wait, make the next ones
+     * meanwhile (when the unpacking thread keeps up with the creator, the
+     * two take turns), and wait only when none is left. */
+    while (a->state[si] == AHEAD_BUSY) {
+        if (ahead_make_next(a))
+            continue;
+        a->waiting = true;
         pthread_cond_wait(&a->made, &a->mu);
-    a->waiting = false;
+        a->waiting = false;
+    }
     int err = a->err[si];
     pthread_mutex_unlock(&a->mu);
     if (err)
