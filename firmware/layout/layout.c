@@ -275,10 +275,13 @@ layout_destroy(struct layout *L)
             hnj_hyphen_free((HyphenDict *)L->hyph[i].dict);
     }
     struct para_scratch *ps = &L->ps;
-    struct vec *scratch[] = {&ps->items,   &ps->hitems, &ps->nodes, &ps->active, &ps->breaks,
-                             &ps->hbreaks, &ps->ranked, &ps->runs,  &ps->brks,   &ps->span_off};
+    struct vec *scratch[] = {&ps->items,  &ps->hitems,   &ps->nodes,  &ps->active,
+                             &ps->breaks, &ps->hbreaks,  &ps->ranked, &ps->runs,
+                             &ps->brks,   &ps->span_off, &ps->lb_copy};
     for (size_t i = 0; i < sizeof scratch / sizeof scratch[0]; i++)
         vec_free(scratch[i]);
+    free(L->bc);
+    free(L->bc_pool);
     free(L->hm);
     free(L->hm_pool);
     free(L->wc);

@@ -15,6 +15,7 @@
     (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
 #define LAYOUT_HYPH_CACHE 8
+#define LAYOUT_BCACHE_LANGS 8
 
 struct layout_hyph {
     char lang[16];
@@ -40,6 +41,7 @@ struct para_scratch {
     struct vec ranked;          /* pruning of active nodes */
     struct vec runs;            /* the runs of one line */
     struct vec brks;            /* char: libunibreak's answers */
+    struct vec lb_copy;         /* char: text handed to libunibreak when it must be patched */
     struct vec span_off;        /* uint32_t */
 };
 #define LAYOUT_PARA_SCRATCH_MAX (1024 * 1024)
@@ -61,6 +63,13 @@ struct layout {
     size_t wc_count, wc_pool_len;
     struct para_scratch ps;
     bool ascii_alpha[128]; /* uc_is_alpha of each ASCII character */
+    /* libunibreak's break opportunities inside words, kept across calls
+     * (layout_para.c); bounded like hm */
+    struct bcache_entry *bc;
+    char *bc_pool;
+    size_t bc_count, bc_pool_len;
+    char bc_lang[LAYOUT_BCACHE_LANGS][16]; /* languages of the entries, by index */
+    size_t bc_lang_count;
 };
 
 /* Width cache entry: one measured (font, props, text); the text's bytes
@@ -73,6 +82,18 @@ struct wcache_entry {
 };
 #define LAYOUT_WCACHE_SLOTS 32768        /* a power of two */
 #define LAYOUT_WCACHE_POOL (1024 * 1024) /* bytes of measured text */
+
+/* Break opportunities inside one word (bit k: libunibreak allows a break
+ * after byte k), for the language bc_lang[lang]; the word's bytes are at
+ * bc_pool + off. len 0 marks an empty slot. */
+struct bcache_entry {
+    uint32_t off, len, hash;
+    uint8_t lang;
+    uint64_t allow;
+};
+#define LAYOUT_BCACHE_SLOTS 8192       /* a power of two */
+#define LAYOUT_BCACHE_POOL (64 * 1024) /* bytes of words */
+#define LAYOUT_BCACHE_WORD 64          /* longer words are not kept */
 
 /* Hyphenation points of one word (bit k: a break after k characters); the
  * word's bytes are at pool + off. len 0 marks an empty slot. */

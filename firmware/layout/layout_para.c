@@ -500,6 +500,182 @@ end_with_forced(struct breaker *b)
     push_pen(b, -PEN_INF, 0, false, false, 0);
 }
 
+/* libunibreak into out[0, n), for text that is not NUL-terminated. The
+ * library Debian 12 ships (1.1) aborts on an assertion at U+FFFF (its own
+ * end-of-text mark) and at a regional indicator (U+1F1E6..U+1F1FF, the
+ * halves of flag emoji) after another character: such text goes to it
+ * patched, each of those replaced by a character of the same UTF-8 length
+ * that breaks like a letter (U+FFFD, U+10000), so that a flag in an article
+ * sets like a word instead of ending the program. */
+static void
+lb_set(struct lctx *c, const char *s, size_t n, const char *lang, char *out)
+{
+    const uint8_t *u = (const uint8_t *)s;
+    bool patch = false;
+    for (size_t i = 0; i + 2 < n && !patch; i++) {
+        if (u[i] < 0xEF)
+            continue;
+        patch = (u[i] == 0xEF && u[i + 1] == 0xBF && u[i + 2] == 0xBF) ||
+                (u[i] == 0xF0 && u[i + 1] == 0x9F && u[i + 2] == 0x87 && i + 3 < n &&
+                 u[i + 3] >= 0xA6 && u[i + 3] <= 0xBF);
+    }
+    if (!patch) {
+        set_linebreaks_utf8(u, n, lang, out);
+        return;
+    }
+    struct vec *cp = &c->L->ps.lb_copy;
+    if (!vec_reserve(c, cp, n)) {
+        memset(out, LINEBREAK_NOBREAK, n);
+        return;
+    }
+    uint8_t *t = memcpy(cp->data, s, n);
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (t[i] == 0xEF && t[i + 1] == 0xBF && t[i + 2] == 0xBF) {
+            t[i + 2] = 0xBD; /* U+FFFD */
+        } else if (t[i] == 0xF0 && t[i + 1] == 0x9F && t[i + 2] == 0x87 && i + 3 < n &&
+                   t[i + 3] >= 0xA6 && t[i + 3] <= 0xBF) {
+            memcpy(t + i, "\xF0\x90\x80\x80", 4); /* U+10000 */
+            i += 3;
+        }
+    }
+    set_linebreaks_utf8(t, n, lang, out);
+}
+
+static bool
+is_separator(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+static bool
+is_ascii_alnum(uint8_t ch)
+{
+    return ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || (ch >= '0' && ch <= '9');
+}
+
+/* Index of lang among the word-break cache's languages (added when new),
+ * -1 when it cannot be kept. */
+static int
+bcache_lang(struct layout *L, const char *lang)
+{
+    if (!lang || strlen(lang) >= sizeof L->bc_lang[0])
+        return -1;
+    for (size_t i = 0; i < L->bc_lang_count; i++)
+        if (strcmp(L->bc_lang[i], lang) == 0)
+            return (int)i;
+    if (L->bc_lang_count == LAYOUT_BCACHE_LANGS)
+        return -1;
+    strcpy(L->bc_lang[L->bc_lang_count], lang);
+    return (int)L->bc_lang_count++;
+}
+
+static uint32_t
+bcache_hash(int lang, const char *w, size_t n)
+{
+    uint32_t h = 2166136261u ^ ((uint32_t)lang * 0x9E3779B1u);
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint8_t)w[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* The word's break opportunities from the cache into brks; false when the
+ * word is not in it. */
+static bool
+bcache_get(struct layout *L, int lang, uint32_t h, const char *w, size_t n, char *brks)
+{
+    if (!L->bc)
+        return false;
+    const size_t m = LAYOUT_BCACHE_SLOTS - 1;
+    for (size_t j = h & m; L->bc[j].len; j = (j + 1) & m) {
+        const struct bcache_entry *e = &L->bc[j];
+        if (e->hash == h && e->len == n && e->lang == lang &&
+            memcmp(L->bc_pool + e->off, w, n) == 0) {
+            for (size_t k = 0; k < n; k++)
+                brks[k] = (e->allow >> k) & 1 ? LINEBREAK_ALLOWBREAK : LINEBREAK_NOBREAK;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+bcache_put(struct layout *L, int lang, uint32_t h, const char *w, size_t n, const char *brks)
+{
+    if (!L->bc) {
+        L->bc = calloc(LAYOUT_BCACHE_SLOTS, sizeof *L->bc);
+        L->bc_pool = malloc(LAYOUT_BCACHE_POOL);
+        if (!L->bc || !L->bc_pool) {
+            free(L->bc);
+            free(L->bc_pool);
+            L->bc = NULL;
+            L->bc_pool = NULL;
+            return; /* a cache only: work on without it */
+        }
+    }
+    if (L->bc_count * 2 >= LAYOUT_BCACHE_SLOTS || L->bc_pool_len + n > LAYOUT_BCACHE_POOL) {
+        memset(L->bc, 0, LAYOUT_BCACHE_SLOTS * sizeof *L->bc);
+        L->bc_count = 0;
+        L->bc_pool_len = 0;
+    }
+    uint64_t allow = 0;
+    for (size_t k = 0; k < n; k++)
+        if (brks[k] == LINEBREAK_ALLOWBREAK)
+            allow |= (uint64_t)1 << k;
+    const size_t m = LAYOUT_BCACHE_SLOTS - 1;
+    size_t j = h & m;
+    while (L->bc[j].len)
+        j = (j + 1) & m;
+    memcpy(L->bc_pool + L->bc_pool_len, w, n);
+    L->bc[j] =
+        (struct bcache_entry){(uint32_t)L->bc_pool_len, (uint32_t)n, h, (uint8_t)lang, allow};
+    L->bc_pool_len += n;
+    L->bc_count++;
+}
+
+/* libunibreak's break opportunities inside each word of buf (a maximal run
+ * of characters other than space, tab, CR and LF), which are the only ones
+ * build_items reads: other positions are set to no break. A word is handed
+ * to libunibreak on its own: what it answers inside a word preceded by a
+ * space, a line end or the start of the text depends on that word alone
+ * (test_layout_para checks this against the library on seeded random text),
+ * so the answers are kept by word and language across paragraphs and calls.
+ * Words of ASCII letters and digits have none (UAX #14 LB23, LB25, LB28)
+ * and skip the library. */
+static void
+fill_breaks(struct lctx *c, const char *buf, size_t n, const char *lang, char *brks)
+{
+    struct layout *L = c->L;
+    int li = -2; /* not looked up yet */
+    for (size_t i = 0; i < n;) {
+        if (is_separator(buf[i])) {
+            brks[i++] = LINEBREAK_NOBREAK;
+            continue;
+        }
+        size_t j = i;
+        bool plain = true;
+        for (; j < n && !is_separator(buf[j]); j++)
+            plain = plain && is_ascii_alnum((uint8_t)buf[j]);
+        size_t len = j - i;
+        if (plain || len == 1) {
+            memset(brks + i, LINEBREAK_NOBREAK, len);
+        } else if (len > LAYOUT_BCACHE_WORD) {
+            lb_set(c, buf + i, len, lang, brks + i);
+        } else {
+            if (li == -2)
+                li = bcache_lang(L, lang);
+            uint32_t h = li >= 0 ? bcache_hash(li, buf + i, len) : 0;
+            if (li < 0 || !bcache_get(L, li, h, buf + i, len, brks + i)) {
+                lb_set(c, buf + i, len, lang, brks + i);
+                if (li >= 0)
+                    bcache_put(L, li, h, buf + i, len, brks + i);
+            }
+        }
+        i = j;
+    }
+}
+
 /* The plain list (no hyphenation) into ps->items. */
 static void
 build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
@@ -1012,8 +1188,9 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
 static void
 para_scratch_trim(struct para_scratch *ps)
 {
-    struct vec *all[] = {&ps->items,   &ps->hitems, &ps->nodes, &ps->active, &ps->breaks,
-                         &ps->hbreaks, &ps->ranked, &ps->runs,  &ps->brks,   &ps->span_off};
+    struct vec *all[] = {&ps->items,  &ps->hitems,   &ps->nodes,  &ps->active,
+                         &ps->breaks, &ps->hbreaks,  &ps->ranked, &ps->runs,
+                         &ps->brks,   &ps->span_off, &ps->lb_copy};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i]->cap * all[i]->elem > LAYOUT_PARA_SCRATCH_MAX)
             vec_free(all[i]);
@@ -1042,6 +1219,7 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
         vec_init(&ps->runs, sizeof(struct pending_run));
         vec_init(&ps->brks, sizeof(char));
         vec_init(&ps->span_off, sizeof(uint32_t));
+        vec_init(&ps->lb_copy, sizeof(char));
     }
     char *buf = lctx_alloc(c, total + 1);
     if (!buf || !vec_reserve(c, &ps->span_off, span_count + 1) ||
@@ -1057,7 +1235,7 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
         memcpy(buf + p, spans[k].text, spans[k].len);
         p += spans[k].len;
     }
-    set_linebreaks_utf8((const utf8_t *)buf, total, st->props.lang, brks);
+    fill_breaks(c, buf, total, st->props.lang, brks);
 
     struct breaker b = {.c = c, .st = st, .buf = buf, .ps = ps};
     b.min_w = st->width - st->first_indent;
