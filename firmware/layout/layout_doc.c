@@ -1094,8 +1094,10 @@ first_words(struct lctx *c, const char *s, int n)
  * shrink and must not be wider than the measure, and a hyphenated word's
  * pieces add up to its width, so k words on L lines take at least the sum
  * of their widths plus k - L spaces, at most L measures; more than that on
- * max lines means more lines. False when unsure: a word wider than the
- * measure (split anywhere), a hard break, or no more words than lines.
+ * max lines means more lines. The same holds for the first words alone
+ * (their part of each line is no wider), so the count stops as soon as
+ * they overflow. False when unsure: a word wider than the measure (split
+ * anywhere) or a hard break before that, or no more words than lines.
  * Words are measured as para_set measures them, so its width cache then
  * has them; memo keeps the widths by word position across the tries of one
  * snippet (each a prefix of the one before, but for its last word). */
@@ -1114,8 +1116,9 @@ cannot_fit(struct lctx *c, const struct para_style *st, uint8_t face, const char
     if (!st->ragged || st->first_indent || max < 1)
         return false;
     struct layout_font font = {face, (uint16_t)st->px};
-    int64_t sum = 0;
+    int64_t sum = 0, room = (int64_t)max * st->width;
     int words = 0;
+    int space = lctx_measure(c, font, &st->props, " ", 1);
     for (const char *p = text; *p;) {
         if (*p == ' ') {
             p++;
@@ -1148,12 +1151,11 @@ cannot_fit(struct lctx *c, const struct para_style *st, uint8_t face, const char
         sum += w;
         words++;
         p = q;
+        /* a pixel a word of slack: rounding, never a reason to skip */
+        if (words > max && sum + (int64_t)(words - max) * space - words > room)
+            return true;
     }
-    if (words <= max)
-        return false;
-    int space = lctx_measure(c, font, &st->props, " ", 1);
-    /* a pixel a word of slack: rounding, never a reason to skip */
-    return sum + (int64_t)(words - max) * space - words > (int64_t)max * st->width;
+    return false;
 }
 
 /* How an index entry is set: wide (one column of entries): the thumbnail
