@@ -1,5 +1,6 @@
 #include "image.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -620,4 +621,52 @@ image_pixels_free(struct image_pixels *px)
     free(px->rgba);
     px->rgba = NULL;
     px->width = px->height = px->stride = 0;
+}
+
+/* ---- writing PNG (libpng) ---- */
+
+bool
+image_write_png(const char *path, const uint8_t *rgb, uint32_t w, uint32_t h, size_t stride,
+                struct err *e)
+{
+    char shown[256];
+    err_escape(shown, sizeof shown, path, strlen(path));
+    if (w == 0 || h == 0 || w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE || stride < (size_t)w * 3)
+        return err_set(e, ERR_USAGE, "%s: cannot write a %ux%u image with rows of %zu bytes", shown,
+                       (unsigned)w, (unsigned)h, stride);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return err_set(e, ERR_IO, "%s: cannot create the PNG: %s", shown, strerror(errno));
+    struct png_source src = {0}; /* only its msg: what libpng's error said */
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, &src, png_on_error, png_on_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!info) {
+        png_destroy_write_struct(&png, NULL);
+        fclose(f);
+        remove(path);
+        return err_set(e, ERR_NOMEM, "%s: out of memory writing the PNG", shown);
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        fclose(f);
+        remove(path);
+        return err_set(e, ERR_IO, "%s: cannot write the PNG: %s", shown, src.msg);
+    }
+    png_init_io(png, f);
+    png_set_IHDR(png, info, w, h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    for (uint32_t y = 0; y < h; y++)
+        png_write_row(png, rgb + stride * y);
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    int saved = ferror(f) ? EIO : 0;
+    if (fclose(f) != 0 && !saved)
+        saved = errno;
+    if (saved) {
+        remove(path);
+        return err_set(e, ERR_IO, "%s: cannot write the PNG: %s", shown, strerror(saved));
+    }
+    return true;
 }

@@ -1,8 +1,8 @@
 /* Image probing and decoding for JPEG, PNG and WebP with hard limits, over
  * libjpeg-turbo, libpng and libwebp (no SDL): the bundle loader checks headers
  * with it, newsbundle fully decodes every photo with it, and the renderer
- * decodes at display size with it. Decoder warnings (a truncated JPEG) are
- * errors. Stateless; any thread. */
+ * decodes at display size with it, and writes its screenshots as PNG with
+ * it. Decoder warnings (a truncated JPEG) are errors. Stateless; any thread. */
 #ifndef NK_IMAGE_H
 #define NK_IMAGE_H
 
@@ -50,5 +50,12 @@ struct image_pixels {
 bool image_decode(const void *data, size_t len, uint32_t max_pixels, uint32_t max_w, uint32_t max_h,
                   struct image_pixels *out, struct err *e);
 void image_pixels_free(struct image_pixels *px);
+
+/* Writes w x h pixels of 8-bit RGB (rows of stride bytes) to path as a PNG,
+ * replacing the file. Fails with ERR_IO naming path when it cannot be
+ * written (no partial file is left), ERR_USAGE for an empty or oversized
+ * image. */
+bool image_write_png(const char *path, const uint8_t *rgb, uint32_t w, uint32_t h, size_t stride,
+                     struct err *e);
 
 #endif

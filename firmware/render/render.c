@@ -2,7 +2,6 @@
  * size into a bounded LRU of textures) and text runs (SDL2_ttf, blended). */
 #include "render.h"
 
-#include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,8 +474,8 @@ render_save_png(SDL_Renderer *r, int w, int h, const char *path, struct err *e)
     bool ok = true;
     if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch) != 0)
         ok = err_set(e, ERR_IO, "%s: cannot read the screen's pixels: %s", path, SDL_GetError());
-    else if (IMG_SavePNG(s, path) != 0)
-        ok = err_set(e, ERR_IO, "%s: cannot write the PNG: %s", path, IMG_GetError());
+    else
+        ok = image_write_png(path, s->pixels, (uint32_t)w, (uint32_t)h, (size_t)s->pitch, e);
     SDL_FreeSurface(s);
     return ok;
 }

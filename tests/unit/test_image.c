@@ -1,11 +1,13 @@
 /* Unit tests for image: type from name and magic, header probes of JPEG, PNG
  * and WebP made here with the encoders, limits checked before any pixel
- * buffer (a crafted 50,000 x 50,000 header), truncated files, and decoding to
- * a bounded size with the aspect ratio kept. */
+ * buffer (a crafted 50,000 x 50,000 header), truncated files, decoding to
+ * a bounded size with the aspect ratio kept, and writing PNG. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jpeglib.h>
 #include <png.h>
@@ -452,6 +454,86 @@ test_decode_scaled(void)
     free(deep.data);
 }
 
+/* Reads path whole into b; false when it cannot. */
+static bool
+read_file(const char *path, struct buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    b->data = NULL;
+    b->len = 0;
+    unsigned char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        unsigned char *grown = realloc(b->data, b->len + n);
+        if (!grown)
+            break;
+        b->data = grown;
+        memcpy(b->data + b->len, chunk, n);
+        b->len += n;
+    }
+    fclose(f);
+    return b->len > 0;
+}
+
+/* image_write_png: rows with padding at their end (a stride wider than the
+ * pixels) come back from image_decode pixel for pixel, opaque; a folder that
+ * does not exist, an empty image and a short stride fail with the path named
+ * and leave no file. */
+static void
+test_write_png(void)
+{
+    const uint32_t w = 37, h = 23;
+    const size_t stride = w * 3 + 5;
+    unsigned char *rgb = calloc(stride * h, 1);
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            unsigned char *q = rgb + stride * y + x * 3;
+            q[0] = (unsigned char)(x * 7);
+            q[1] = (unsigned char)(y * 11);
+            q[2] = (unsigned char)(x ^ y);
+        }
+    char path[] = "/tmp/nk-test-image-XXXXXX.png";
+    int fd = mkstemps(path, 4);
+    CHECK(fd >= 0);
+    if (fd >= 0)
+        close(fd);
+    struct err e = {0};
+    CHECK_MSG(image_write_png(path, rgb, w, h, stride, &e), "%s", e.msg);
+    struct buf b = {0};
+    CHECK(read_file(path, &b));
+    struct image_pixels px = {0};
+    CHECK_MSG(image_decode(b.data, b.len, IMAGE_MAX_PIXELS_DEFAULT, 0, 0, &px, &e), "%s", e.msg);
+    CHECK_INT(px.width, w);
+    CHECK_INT(px.height, h);
+    int diff = 0;
+    for (uint32_t y = 0; px.rgba && y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            const unsigned char *q = rgb + stride * y + x * 3;
+            const unsigned char *p = px.rgba + (size_t)px.stride * y + x * 4;
+            diff += p[0] != q[0] || p[1] != q[1] || p[2] != q[2] || p[3] != 255;
+        }
+    CHECK_INT(diff, 0);
+    image_pixels_free(&px);
+    free(b.data);
+    remove(path);
+
+    CHECK(!image_write_png("/nonexistent-dir/shot.png", rgb, w, h, stride, &e));
+    CHECK_INT(e.code, ERR_IO);
+    CHECK_CONTAINS(e.msg, "/nonexistent-dir/shot.png");
+    CHECK(!image_write_png(path, rgb, 0, h, stride, &e));
+    CHECK_INT(e.code, ERR_USAGE);
+    CHECK(!image_write_png(path, rgb, w, h, w * 3 - 1, &e));
+    CHECK_INT(e.code, ERR_USAGE);
+    CHECK_CONTAINS(e.msg, path);
+    FILE *f = fopen(path, "rb");
+    CHECK(f == NULL);
+    if (f)
+        fclose(f);
+    free(rgb);
+}
+
 int
 main(void)
 {
@@ -460,5 +542,6 @@ main(void)
     test_huge_headers();
     test_truncated();
     test_decode_scaled();
+    test_write_png();
     return check_summary("image");
 }
