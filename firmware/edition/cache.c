@@ -242,6 +242,20 @@ get_str(struct in *r, struct arena *a)
     return s;
 }
 
+/* Whether the next string of the body is s (skipped either way). */
+static bool
+get_eq(struct in *r, const char *s)
+{
+    uint32_t n = get_u32(r);
+    if (r->bad || (size_t)(r->end - r->p) < n) {
+        r->bad = true;
+        return false;
+    }
+    bool eq = strlen(s) == n && memcmp(r->p, s, n) == 0;
+    r->p += n;
+    return eq;
+}
+
 static bool
 one_of(const char *s, const char *a, const char *b, const char *c)
 {
@@ -296,7 +310,7 @@ edition_cache_read(struct edition *ed, int rootfd, struct err *e)
     for (size_t i = 0; i < n && !r.bad; i++) {
         struct edition_article *x = &arts[i];
         x->path = ed->articles[i].path;
-        const char *path = get_str(&r, a);
+        bool same_path = get_eq(&r, x->path);
         x->title = get_str(&r, a);
         x->deck = get_str(&r, a);
         x->byline = get_str(&r, a);
@@ -327,8 +341,7 @@ edition_cache_read(struct edition *ed, int rootfd, struct err *e)
         } else if (lead != 0) {
             r.bad = true;
         }
-        if (r.bad || strcmp(path, x->path) != 0 || !x->title[0] ||
-            !one_of(x->dir, "", "ltr", "rtl"))
+        if (r.bad || !same_path || !x->title[0] || !one_of(x->dir, "", "ltr", "rtl"))
             r.bad = true;
         else if (ed->language && strcmp(x->language, ed->language) == 0)
             x->language = ed->language;

@@ -1017,6 +1017,18 @@ test_index_cache(void)
     }
     edition_destroy(ed);
 
+    /* a folder gone since the open: the write fails and says where */
+    ed = open_cached(dir, &cached);
+    CHECK(cached);
+    char moved[64];
+    snprintf(moved, sizeof moved, "%s-moved", dir);
+    CHECK(rename(dir, moved) == 0);
+    CHECK(ed && !edition_cache_write(ed, &e));
+    CHECK_CONTAINS(e.msg, "cannot open the folder");
+    CHECK_CONTAINS(e.msg, dir);
+    CHECK(rename(moved, dir) == 0);
+    edition_destroy(ed);
+
     /* the cache trusts SHA256SUMS: an article changed behind its back keeps
      * its cached title (the bundle's check of the files catches that) */
     cache_article(dir, 5, "Changed");
