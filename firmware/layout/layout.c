@@ -161,7 +161,13 @@ layout_guess_script(const char *text, size_t len)
     return 0;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+/* gcc says __SANITIZE_ADDRESS__, clang (the fuzz preset) __has_feature */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LAYOUT_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(LAYOUT_ASAN)
 /* libhyphen 2.8.8 leaks inside hnj_hyphen_load on dictionaries that repeat a
  * pattern's letters with other digits (hyph_ru_RU, hyph_de_DE): once per
  * dictionary, in the library, not in our code. LeakSanitizer reads this hook

@@ -429,7 +429,7 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
     int total_units = char_units(b, face, off, off + len);
     uint32_t start = off;
     int used = 0;
-    for (size_t k = 2; k + 3 <= nchars; k++) {
+    for (size_t k = 2; k + 3 <= nchars && k < 64; k++) { /* mask holds points below 64 */
         if (!(mask & ((uint64_t)1 << k)))
             continue;
         uint32_t at = off + cstart[k];
@@ -450,6 +450,19 @@ flush_word(struct breaker *b, uint8_t face, uint32_t off, uint32_t len)
     if (!len)
         return;
     int w = box_width(b, face, off, len);
+    /* a word that goes on in another style follows its first part with no
+     * break between: when the two together are wider than the narrowest
+     * line, allow one at the change of style (at a high cost), or the line
+     * would run past the margin */
+    int64_t joined = 0;
+    for (size_t i = b->items->count; i-- > 0;) {
+        const struct item *it = VEC_AT(b->items, struct item, i);
+        if (it->type != IT_BOX)
+            break;
+        joined += it->w;
+    }
+    if (joined > 0 && joined + w > b->min_w)
+        push_pen(b, EMERGENCY_PENALTY, 0, false, false, face);
     if (w > b->min_w)
         push_split_word(b, face, off, len);
     else

@@ -424,11 +424,61 @@ test_flags_and_nonchars(void)
     layout_destroy(L);
 }
 
+/* A word longer than the line that changes style in the middle (a long
+ * address half in bold) is broken, never set past the margin: before, its
+ * two parts were kept together with no break between them. */
+static void
+test_long_word_across_styles(void)
+{
+    struct layout *L = layout_create(&fake, NK_HYPHEN_DIR);
+    CHECK(L != NULL);
+    if (!L)
+        return;
+    static char first[200], second[200];
+    memset(first, 'x', 60);
+    memset(second, 'y', 60);
+    static const int sizes[][2] = {{480, 272}, {800, 480}, {1920, 1080}};
+    for (size_t k = 0; k < 3; k++) {
+        int w = sizes[k][0], h = sizes[k][1];
+        struct doc d;
+        doc_init(&d, "en");
+        const char *spans[] = {"See ", first, second, " for the timetable."};
+        add_para(&d, spans, 4);
+        struct layout_config cfg;
+        layout_config_default(&cfg, w, h);
+        cfg.font_scale = 2.0f;
+        struct layout_pages p;
+        layout_pages_init(&p);
+        struct err e = {0};
+        bool ok = layout_article(L, &cfg, &d.ed, 0, &p, &e);
+        CHECK_MSG(ok, "%dx%d: %s", w, h, e.msg);
+        size_t xs = 0, ys = 0;
+        for (size_t i = 0; ok && i < p.count; i++) {
+            const struct layout_page *pg = &p.pages[i];
+            for (size_t l = 0; l < pg->line_count; l++) {
+                const struct layout_line *ln = &pg->lines[l];
+                CHECK_MSG(ln->x >= 0 && ln->x + ln->w <= w, "%dx%d: line \"%s\" %d..%d", w, h,
+                          ln->text, ln->x, ln->x + ln->w);
+                for (const char *t = ln->text; ln->role == LAYOUT_ROLE_BODY && *t; t++) {
+                    xs += *t == 'x';
+                    ys += *t == 'y';
+                }
+            }
+        }
+        CHECK_INT(xs, 60);
+        CHECK_INT(ys, 60);
+        layout_pages_fini(&p);
+        arena_fini(&d.ed.arena);
+    }
+    layout_destroy(L);
+}
+
 int
 main(void)
 {
     test_word_breaks_context_free();
     test_warm_equals_fresh();
     test_flags_and_nonchars();
+    test_long_word_across_styles();
     return check_summary("layout_para");
 }
