@@ -1175,7 +1175,10 @@ close_kiosk(struct kiosk *k)
     bool worker = k->worker_running && !atomic_load(&k->worker_done);
     if (k->worker_running && !worker)
         pthread_join(k->worker, NULL);
-    if (worker)
+    if (worker && k->worker_check)
+        fprintf(stderr, "newskiosk: stopping during the check of the installed edition; it "
+                        "runs again at the next start\n");
+    else if (worker)
         fprintf(stderr,
                 "newskiosk: stopping during the install of %s; it is cleaned up at the "
                 "next start\n",
