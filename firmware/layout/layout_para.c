@@ -62,6 +62,8 @@ struct breaker {
     int space_w[LAYOUT_FACE_COUNT];
     int hyphen_w[LAYOUT_FACE_COUNT];
     int min_w;
+    int8_t have_metrics[LAYOUT_FACE_COUNT]; /* ascent, descent, line_h known */
+    int ascent[LAYOUT_FACE_COUNT], descent[LAYOUT_FACE_COUNT], line_h[LAYOUT_FACE_COUNT];
     bool ascii_ready;                        /* ascii_w filled with -1 */
     int16_t ascii_w[LAYOUT_FACE_COUNT][128]; /* advances of ASCII characters, -1 unknown */
 };
@@ -196,6 +198,24 @@ char_width(struct breaker *b, uint8_t face, int *slot, const char *ch)
         *slot = lctx_measure(b->c, font, &b->st->props, ch, 1);
     }
     return *slot;
+}
+
+/* The font metrics of face at the paragraph's size, asked once a paragraph. */
+static void
+face_metrics(struct breaker *b, uint8_t face, int *ascent, int *descent, int *lh)
+{
+    if (face >= LAYOUT_FACE_COUNT) {
+        lctx_font_metrics(b->c, (struct layout_font){face, b->st->px}, ascent, descent, lh);
+        return;
+    }
+    if (!b->have_metrics[face]) {
+        lctx_font_metrics(b->c, (struct layout_font){face, b->st->px}, &b->ascent[face],
+                          &b->descent[face], &b->line_h[face]);
+        b->have_metrics[face] = 1;
+    }
+    *ascent = b->ascent[face];
+    *descent = b->descent[face];
+    *lh = b->line_h[face];
 }
 
 static int
@@ -1173,7 +1193,7 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
         struct layout_run *r = vec_push(c, &f->runs);
         struct layout_font font = {R[k].face, st->px};
         int asc, desc, flh;
-        lctx_font_metrics(c, font, &asc, &desc, &flh);
+        face_metrics(b, R[k].face, &asc, &desc, &flh);
         r->x = shift + R[k].x;
         r->y = *y + (max_asc - asc);
         r->w = R[k].w;
@@ -1250,7 +1270,15 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     }
     fill_breaks(c, buf, total, st->props.lang, brks);
 
-    struct breaker b = {.c = c, .st = st, .buf = buf, .ps = ps};
+    /* set member by member: ascii_w (1.5 KB) is filled only if needed */
+    struct breaker b;
+    b.c = c;
+    b.st = st;
+    b.buf = buf;
+    b.ps = ps;
+    b.items = &ps->items;
+    b.ascii_ready = false;
+    memset(b.have_metrics, 0, sizeof b.have_metrics);
     b.min_w = st->width - st->first_indent;
     if (b.min_w < 1)
         b.min_w = 1;
@@ -1291,8 +1319,7 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     int asc = 0, lh = 0;
     for (size_t k = 0; k < span_count; k++) {
         int a, d, l;
-        struct layout_font font = {spans[k].face, st->px};
-        lctx_font_metrics(c, font, &a, &d, &l);
+        face_metrics(&b, spans[k].face, &a, &d, &l);
         if (a > asc)
             asc = a;
         if (l > lh)
