@@ -87,6 +87,31 @@ bool bundle_sha256_end(struct bundle_sha256 *h, uint8_t out[32]);
 /* Hashes what is left of fd (read to its end). false on a read error. */
 bool bundle_sha256_fd(struct bundle_sha256 *h, int fd, uint8_t out[32]);
 
+/* The unit libarchive's data is read in. */
+#define BUNDLE_BLOCK_BYTES (64 * 1024)
+
+/* SHA-256 of the unpacked files on a second thread (hasher.c), compared
+ * with sums (SHA256SUMS, borrowed until finish). The reading thread, and
+ * only it, fills the block bundle_hasher_block returns (at most
+ * BUNDLE_BLOCK_BYTES), hands it over with bundle_hasher_add (or leaves it
+ * unused: the next call returns it again), and marks each file's end with
+ * its SHA256SUMS line. NULL from start (no memory, no thread): hash inline. */
+struct bundle_hasher;
+struct bundle_hasher *bundle_hasher_start(const struct bundle_sum *sums);
+uint8_t *bundle_hasher_block(struct bundle_hasher *h);
+void bundle_hasher_add(struct bundle_hasher *h, const uint8_t *block, size_t n);
+void bundle_hasher_end(struct bundle_hasher *h, size_t line);
+/* Takes fd (a written file's own descriptor) and starts writing the file
+ * out to disk from the hashing thread, so that the final syncfs has less
+ * left to wait for; closes it. */
+void bundle_hasher_writeback(struct bundle_hasher *h, int fd);
+/* The first line found so far whose file did not match, or -1. */
+long bundle_hasher_bad(struct bundle_hasher *h);
+/* Hashes what is queued, stops the thread and frees h (NULL: nothing).
+ * *bad: the first line whose file did not match, or -1. -1 when libcrypto
+ * failed (out of memory), else 0. */
+int bundle_hasher_finish(struct bundle_hasher *h, long *bad);
+
 /* Lowercase hex of n bytes into out (2n+1). */
 void bundle_hex(char *out, const uint8_t *bytes, size_t n);
 

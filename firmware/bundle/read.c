@@ -2,9 +2,10 @@
  * and zip readers and the gzip, xz and zstd filters; every result other than
  * ARCHIVE_OK is fatal; limits counted from bytes actually read; names from an
  * allow-list; files created by us under dest_fd (never archive_write_disk);
- * SHA-256 of each file compared with SHA256SUMS as it streams. While it
- * unpacks, a second thread creates the files SHA256SUMS lists (struct
- * ahead). */
+ * SHA-256 of each file compared with SHA256SUMS as it streams. After the
+ * manifest, the articles and images are hashed on a thread of their own
+ * (hasher.c), and a second thread creates the files SHA256SUMS lists
+ * (struct ahead). */
 #include "bundle_internal.h"
 
 #include <archive.h>
@@ -22,7 +23,7 @@
 
 #include "image.h"
 
-#define BLOCK_BYTES (64 * 1024)
+#define BLOCK_BYTES BUNDLE_BLOCK_BYTES
 #define PROBE_BYTES (512 * 1024) /* image header bytes kept for image_probe */
 /* Article bodies are parsed in a scratch edition that is dropped (and the
  * manifest parsed again) once its arena holds this much: memory stays
@@ -104,6 +105,9 @@ struct rd {
     struct bundle_sha256 *sha; /* one context for every file */
     struct tee *tee;           /* install: the copy taken while reading */
     struct ahead *ahead;       /* the creating thread, while it runs */
+    /* After the manifest: articles and images are hashed there (NULL:
+     * here, as the head of the archive always is). */
+    struct bundle_hasher *hasher;
     /* A fake filesystem (the fault tests) is called one call at a time
      * whichever thread calls, so that it need not be thread-safe; the real
      * calls take no lock. */
@@ -367,17 +371,19 @@ seam_openat(struct rd *r, int dir_fd, const char *base, int flags, mode_t mode)
 }
 
 /* Streams the current entry's data: limits, SHA-256, optional file, optional
- * in-memory copy. */
+ * in-memory copy. sha NULL: the blocks go to r->hasher, and check_sum
+ * queues the file's end. */
 static bool
 stream_data(struct rd *r, const char *name, uint64_t max, int fd, struct keep *keep,
             uint8_t sha[32], struct err *e)
 {
     char esc[256];
-    if (!bundle_sha256_start(r->sha))
+    if (sha && !bundle_sha256_start(r->sha))
         return err_set(e, ERR_NOMEM, "out of memory hashing %s", name);
     uint64_t n_file = 0;
     for (;;) {
-        la_ssize_t n = archive_read_data(r->a, r->block, BLOCK_BYTES);
+        uint8_t *block = sha ? r->block : bundle_hasher_block(r->hasher);
+        la_ssize_t n = archive_read_data(r->a, block, BLOCK_BYTES);
         if (n < 0) {
             esc_name(esc, sizeof esc, name);
             return archive_failed(r, esc, e);
@@ -399,14 +405,16 @@ stream_data(struct rd *r, const char *name, uint64_t max, int fd, struct keep *k
                            "the archive expands to more than %u times its size (the compression "
                            "ratio limit; a decompression bomb?)",
                            r->lim->max_ratio);
-        if (!bundle_sha256_add(r->sha, r->block, (size_t)n))
+        if (!sha) /* read only, from now until it is hashed */
+            bundle_hasher_add(r->hasher, block, (size_t)n);
+        else if (!bundle_sha256_add(r->sha, block, (size_t)n))
             return err_set(e, ERR_NOMEM, "out of memory hashing %s", name);
-        if (fd >= 0 && !seam_write(r, fd, r->block, (size_t)n)) {
+        if (fd >= 0 && !seam_write(r, fd, block, (size_t)n)) {
             esc_name(esc, sizeof esc, name);
             return err_set(e, ERR_IO, "%s: writing the unpacked file failed: %s", esc,
                            strerror(errno));
         }
-        if (keep && !keep_add(keep, r->block, (size_t)n))
+        if (keep && !keep_add(keep, block, (size_t)n))
             return err_set(e, ERR_NOMEM, "out of memory reading %s", name);
         if (keep && keep->full && !keep->checked && keep->len >= keep->max) {
             keep->checked = true;
@@ -415,19 +423,32 @@ stream_data(struct rd *r, const char *name, uint64_t max, int fd, struct keep *k
         }
         report_progress(r);
     }
-    if (!bundle_sha256_end(r->sha, sha))
+    if (sha && !bundle_sha256_end(r->sha, sha))
         return err_set(e, ERR_NOMEM, "out of memory hashing %s", name);
     return true;
 }
 
+static void
+mismatch(const char *name, struct err *e)
+{
+    char esc[256];
+    esc_name(esc, sizeof esc, name);
+    err_set(e, ERR_INTEGRITY, "%s: its SHA-256 does not match SHA256SUMS", esc);
+}
+
+/* sha NULL: the file was streamed to r->hasher; its end is queued, and a
+ * mismatch is reported when the hasher is finished (see read_all). */
 static bool
 check_sum(struct rd *r, const char *name, const uint8_t sha[32], struct err *e)
 {
     struct bundle_sum *s = find_sum(r, name);
+    if (!sha) {
+        bundle_hasher_end(r->hasher, (size_t)(s - r->sums));
+        return true;
+    }
     if (sodium_memcmp(s->sha256, sha, 32) != 0) {
-        char esc[256];
-        esc_name(esc, sizeof esc, name);
-        return err_set(e, ERR_INTEGRITY, "%s: its SHA-256 does not match SHA256SUMS", esc);
+        mismatch(name, e);
+        return false;
     }
     return true;
 }
@@ -599,11 +620,12 @@ open_listed(struct rd *r, size_t si, int dir_fd, const char *base, const char *n
 static bool
 finish_file(struct rd *r, int fd, const char *name, bool ok, struct err *e)
 {
-    (void)r;
     (void)name;
     (void)e;
     /* No fsync here: sync_dirs flushes every file at once at the end. */
-    if (fd >= 0)
+    if (fd >= 0 && ok && r->hasher && !r->p->opt->fs)
+        bundle_hasher_writeback(r->hasher, fd); /* a head start for that */
+    else if (fd >= 0)
         close(fd);
     return ok;
 }
@@ -748,7 +770,7 @@ handle_article(struct rd *r, const char *name, int fd, struct err *e)
         return err_set(e, ERR_INVALID, "%s: not listed in manifest.yaml's articles", esc);
     }
     struct keep k = {.max = r->lim->max_article_bytes};
-    uint8_t sha[32];
+    uint8_t digest[32], *sha = r->hasher ? NULL : digest;
     bool ok = stream_data(r, name, r->lim->max_article_bytes, fd, &k, sha, e);
     ok = finish_file(r, fd, name, ok, e) && ok;
     ok = ok && check_sum(r, name, sha, e);
@@ -791,7 +813,7 @@ static bool
 handle_image(struct rd *r, const char *name, int fd, struct err *e)
 {
     struct keep k = {.max = PROBE_BYTES, .full = image_header_ok};
-    uint8_t sha[32];
+    uint8_t digest[32], *sha = r->hasher ? NULL : digest;
     bool ok = stream_data(r, name, r->lim->max_image_bytes, fd, &k, sha, e);
     ok = finish_file(r, fd, name, ok, e) && ok;
     if (ok && !k.checked) /* smaller than PROBE_BYTES */
@@ -924,6 +946,8 @@ handle_entry(struct rd *r, struct archive_entry *ae, struct keep *sig, struct er
          * unpacked, so they can be made ahead. */
         if (r->p->dest_fd >= 0 && !r->ahead)
             ahead_start(r);
+        if (!r->hasher)
+            r->hasher = bundle_hasher_start(r->sums);
         return 1;
     }
     if (is_article)
@@ -1067,6 +1091,8 @@ read_all(struct rd *r, struct err *e)
     struct keep sig = {0};
     bool stopped = false;
     while (ok) {
+        if (r->hasher && bundle_hasher_bad(r->hasher) >= 0)
+            break; /* reported below */
         struct archive_entry *ae;
         int rc = archive_read_next_header(r->a, &ae);
         if (rc == ARCHIVE_EOF)
@@ -1090,6 +1116,18 @@ read_all(struct rd *r, struct err *e)
         }
     }
     ahead_stop(r); /* no file is opened after the last entry */
+    /* The first file that did not match comes before anything found wrong
+     * since: its end was queued before the checks that followed it, as
+     * check_sum came before them when the digest was taken here. */
+    long bad;
+    int hashed = bundle_hasher_finish(r->hasher, &bad);
+    r->hasher = NULL;
+    if (bad >= 0) {
+        mismatch(r->sums[bad].name, e);
+        ok = false;
+    } else if (hashed != 0 && ok) {
+        ok = err_set(e, ERR_NOMEM, "out of memory hashing the files");
+    }
     if (ok && r->entries == 0)
         ok = err_set(e, ERR_INVALID, "an empty archive (SHA256SUMS must be the first entry)");
     if (ok && !r->sig_checked && r->sums && !check_signature(r, NULL, e))

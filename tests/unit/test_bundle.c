@@ -677,6 +677,39 @@ test_hostile(void)
     expect_reject(&s, "tar", NULL, ERR_INVALID, "articles/002-market.md", "malformed front matter");
     src_free(&s);
 
+    /* Which problem is named when a file has two, or two files one each,
+     * is the same whether the digest is taken on the reading thread or on
+     * the hashing thread (articles and images): the checksum before the
+     * article's parse, the image's header before its checksum, and the
+     * earlier file first. */
+    good_src(&s, 2);
+    src_set(&s, "articles/002-market.md", "---\ntitle: [unclosed\n", 21);
+    src_find(&s, "articles/002-market.md")->corrupt = true;
+    expect_reject(&s, "tar", NULL, ERR_INTEGRITY,
+                  "articles/002-market.md: its SHA-256 does not match", "mismatch and parse error");
+    src_free(&s);
+
+    good_src(&s, 2);
+    src_set(&s, "images/square.jpg", "not a photo", 11);
+    src_find(&s, "images/square.jpg")->corrupt = true;
+    expect_reject(&s, "tar", NULL, ERR_INVALID, "images/square.jpg: the content is not a JPEG",
+                  "bad header and mismatch");
+    src_free(&s);
+
+    good_src(&s, 2);
+    src_find(&s, "articles/001-harbour.md")->corrupt = true;
+    src_set(&s, "articles/002-market.md", "---\ntitle: [unclosed\n", 21);
+    expect_reject(&s, "tar.zst", NULL, ERR_INTEGRITY,
+                  "articles/001-harbour.md: its SHA-256 does not match",
+                  "mismatch, then a later parse error");
+    src_free(&s);
+
+    good_src(&s, 2);
+    src_find(&s, "images/quay.png")->corrupt = true;
+    expect_reject(&s, "zip", NULL, ERR_INTEGRITY, "images/quay.png: its SHA-256 does not match",
+                  "image mismatch");
+    src_free(&s);
+
     good_src(&s, 2);
     {
         uint8_t big[4096];
