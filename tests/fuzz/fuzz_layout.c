@@ -93,7 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the edition's loader hands the typesetter valid UTF-8 without NUL */
     if (u8_check(text, len) || memchr(text, 0, len))
         return 0;
-    static const int sizes[][2] = {{480, 272}, {800, 480}, {1024, 600}, {1080, 1920},
+    static const int sizes[][2] = {{480, 272},   {800, 480},  {1024, 600}, {1080, 1920},
                                    {1920, 1080}, {600, 1024}, {1280, 800}, {480, 800}};
     static const char *const langs[] = {"en", "ru", "de", "zh", "el", "en-GB", "ja", "xx"};
     int w = sizes[data[0] % 8][0], h = sizes[data[0] % 8][1];
@@ -123,8 +123,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         b->kind = EDITION_BLOCK_PARAGRAPH;
         if (from < end) {
             char k = s[from];
-            b->kind = k == '#'   ? EDITION_BLOCK_SUBHEAD
-                      : k == '>' ? EDITION_BLOCK_QUOTE
+            b->kind = k == '#'               ? EDITION_BLOCK_SUBHEAD
+                      : k == '>'             ? EDITION_BLOCK_QUOTE
                       : k == '-' || k == '1' ? EDITION_BLOCK_LIST_ITEM
                                              : EDITION_BLOCK_PARAGRAPH;
             if (b->kind != EDITION_BLOCK_PARAGRAPH)
