@@ -60,6 +60,7 @@
 #define MAX_PENDING 16     /* synthetic events of one scripted gesture */
 #define SCRIPT_STEP_MS 16  /* between the events of a scripted swipe */
 #define SCRIPT_TAP_MS 60   /* a scripted tap's press to release */
+#define TRIM_AFTER_MS 250  /* a sleep at least this long returns free heap pages */
 #define SCRIPT_CLOCK0 1000 /* the virtual clock's start */
 #define PROGRESS_BAR_PX 6
 
@@ -110,6 +111,7 @@ struct kiosk {
     struct ui *ui;
     struct app_input input;
     bool redraw;
+    bool trimmed; /* the heap's free pages returned since the last draw */
 
     /* waking up */
     bool use_poll;
@@ -699,6 +701,7 @@ draw(struct kiosk *k, const char *shot, struct err *e)
     SDL_RenderPresent(k->ren);
     ui_clear_dirty(k->ui);
     k->redraw = false;
+    k->trimmed = false;
 
     /* render the neighbours ahead, so a turn is one texture copy */
     if (!message && !st.animating && st.offset == 0) {
@@ -1243,6 +1246,13 @@ wait_for_work(struct kiosk *k)
         rd = min_u64(rd, k->watchdog_next);
     if (k->redraw || (k->rescan && !k->worker_running))
         rd = now;
+    /* About to sleep a while after drawing: give the heap's free pages back
+     * to the system (a turn frees layout and drawing scratch that glibc
+     * would keep). Once per quiet spell, so never in a busy loop. */
+    if (!k->trimmed && (rd == UI_NO_DEADLINE || rd >= now + TRIM_AFTER_MS)) {
+        malloc_trim(0);
+        k->trimmed = true;
+    }
 
     if (k->use_poll) {
         struct itimerspec its = {0};
