@@ -46,7 +46,11 @@ void render_forget_pages(struct render *rd);
 /* Drops the decoded photos (e.g. when the edition changes under the same root). */
 void render_forget_images(struct render *rd);
 
-/* Budget of the decoded-photo cache, in bytes of texture pixels. */
+/* Budget of the decoded-photo cache, in bytes of texture pixels. The page
+ * textures already hold the photos of the pages shown and rendered ahead, so
+ * this only spares decodes when a page is drawn again: at 800x480 an article
+ * photo is ~210 KB. 1,000 turns through 100 articles decode 490 photos at
+ * 1 MB, 360 at 2 MB, 264 at 24 MB (then 5.9 MB held), ~2 ms each here. */
 #define RENDER_IMAGE_BUDGET (1u * 1024u * 1024u)
 
 /* What the caches hold, for tests and the benchmark. */
