@@ -70,17 +70,17 @@ bool bundle_remove_tree(const struct bundle_fs *fs, int dirfd, const char *name)
 bool bundle_read_file(int dirfd, const char *path, size_t max, char **out, size_t *len,
                       struct err *e);
 
-/* SHA-256 through OpenSSL's libcrypto, which uses the CPU's SHA extensions
- * (x86 SHA-NI, ARMv8 crypto) where it has them: the install hashes every
+/* SHA-256 through Nettle, which picks the CPU's SHA extensions (x86 SHA-NI)
+ * at run time where it has them: the install hashes every
  * unpacked byte, so this is most of its CPU time. One context hashes any
  * number of files in turn (start, add..., end); create one per install or
  * check, not one per file. Owned by the caller; one thread at a time. */
 struct bundle_sha256;
 
-/* NULL when out of memory or libcrypto has no SHA-256. */
+/* NULL when out of memory. */
 struct bundle_sha256 *bundle_sha256_create(void);
 void bundle_sha256_destroy(struct bundle_sha256 *h);
-/* Each returns false only on a libcrypto failure (out of memory). */
+/* Nettle's cannot fail: each returns true (kept bool for a backend that can). */
 bool bundle_sha256_start(struct bundle_sha256 *h);
 bool bundle_sha256_add(struct bundle_sha256 *h, const void *data, size_t n);
 bool bundle_sha256_end(struct bundle_sha256 *h, uint8_t out[32]);
@@ -108,8 +108,8 @@ void bundle_hasher_writeback(struct bundle_hasher *h, int fd);
 /* The first line found so far whose file did not match, or -1. */
 long bundle_hasher_bad(struct bundle_hasher *h);
 /* Hashes what is queued, stops the thread and frees h (NULL: nothing).
- * *bad: the first line whose file did not match, or -1. -1 when libcrypto
- * failed (out of memory), else 0. */
+ * *bad: the first line whose file did not match, or -1. -1 when hashing
+ * failed, else 0. */
 int bundle_hasher_finish(struct bundle_hasher *h, long *bad);
 
 /* Lowercase hex of n bytes into out (2n+1). */

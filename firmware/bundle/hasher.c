@@ -43,7 +43,7 @@ struct bundle_hasher {
     bool reader_waits;            /* the reader waits for room */
     bool quit;
     long bad;        /* first line whose digest differs, -1 */
-    bool ctx_failed; /* libcrypto failed: the result cannot be trusted */
+    bool ctx_failed; /* hashing failed: the result cannot be trusted */
 };
 
 static void *

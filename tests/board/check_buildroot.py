@@ -19,7 +19,7 @@ import tempfile
 BUILDROOT_PACKAGES = {
     "sdl2", "sdl2_ttf", "sdl2_image", "libarchive", "zstd", "xz", "zlib", "libyaml",
     "libunibreak", "libfribidi", "harfbuzz", "libsodium", "libunistring", "jpeg", "libpng",
-    "webp", "systemd", "host-pkgconf", "host-qemu", "openssl",
+    "webp", "systemd", "host-pkgconf", "host-qemu", "nettle",
 }
 INFRAS = {"generic", "autotools", "cmake", "meson", "python", "kconfig", "virtual"}
 ASSIGN = re.compile(r"^([A-Za-z0-9_]+)\s*(\+=|\?=|:=|=)")

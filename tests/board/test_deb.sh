@@ -48,7 +48,7 @@ field()
 [ "$(field Architecture)" = "$arch" ] || fail "Architecture is '$(field Architecture)'"
 depends=$(field Depends)
 for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libarchive13 libyaml-0-2 libmd4c0 \
-    libunibreak1 libhyphen0 hyphen-en-us libfribidi0 libharfbuzz0b libsodium23 libssl3 libunistring2 \
+    libunibreak1 libhyphen0 hyphen-en-us libfribidi0 libharfbuzz0b libsodium23 libnettle8 libunistring2 \
     libjpeg62-turbo libpng16-16 libwebp7 libsystemd0 fonts-noto-core fonts-dejavu-core adduser; do
     case ", $depends," in
     *", $dep,"* | *", $dep ("*) ;;

@@ -28,7 +28,7 @@ NEWSKIOSK_DEPENDENCIES = \
 	libfribidi \
 	harfbuzz \
 	libsodium \
-	openssl \
+	nettle \
 	libunistring \
 	jpeg \
 	libpng \
