@@ -190,6 +190,23 @@ evict_image(struct render *rd, struct render_image *im)
     *im = (struct render_image){0};
 }
 
+size_t
+render_image_budget(int w, int h)
+{
+    size_t b = (w > 0 && h > 0) ? (size_t)w * (size_t)h * 2 : 0;
+    return b > RENDER_IMAGE_BUDGET ? b : RENDER_IMAGE_BUDGET;
+}
+
+/* The budget for the target drawn into now (a page texture or the window). */
+static size_t
+current_budget(const struct render *rd)
+{
+    int ow = 0, oh = 0;
+    if (SDL_GetRendererOutputSize(rd->r, &ow, &oh) != 0)
+        ow = oh = 0;
+    return render_image_budget(ow, oh);
+}
+
 /* The cached photo for (path, w, h), decoding it on first use; *failed when
  * it cannot be shown. */
 static SDL_Texture *
@@ -215,7 +232,8 @@ get_photo(struct render *rd, const char *path, int w, int h, bool *failed)
     /* Budgeted at the box size: the decode is at most that (never upscaled). */
     size_t bytes = (size_t)w * (size_t)h * 4;
     /* Keep within the pixel budget and the slot count: oldest go first. */
-    while (rd->image_bytes + bytes > RENDER_IMAGE_BUDGET || !free_slot) {
+    size_t budget = current_budget(rd);
+    while (rd->image_bytes + bytes > budget || !free_slot) {
         oldest = NULL;
         for (size_t i = 0; i < RENDER_MAX_IMAGES; i++) {
             struct render_image *im = &rd->images[i];
@@ -457,7 +475,8 @@ render_page_texture(struct render *rd, const struct layout_page *page, int w, in
 void
 render_stats(const struct render *rd, struct render_stats *out)
 {
-    *out = (struct render_stats){.image_bytes = rd->image_bytes};
+    *out =
+        (struct render_stats){.image_bytes = rd->image_bytes, .image_budget = current_budget(rd)};
     for (size_t i = 0; i < RENDER_MAX_IMAGES; i++)
         out->images += rd->images[i].path != NULL;
     for (size_t i = 0; i < RENDER_PAGE_TEXTURES; i++)

@@ -46,17 +46,22 @@ void render_forget_pages(struct render *rd);
 /* Drops the decoded photos (e.g. when the edition changes under the same root). */
 void render_forget_images(struct render *rd);
 
-/* Budget of the decoded-photo cache, in bytes of texture pixels. The page
- * textures already hold the photos of the pages shown and rendered ahead, so
- * this only spares decodes when a page is drawn again: at 800x480 an article
- * photo is ~210 KB. 1,000 turns through 100 articles decode 490 photos at
- * 1 MB, 360 at 2 MB, 264 at 24 MB (then 5.9 MB held), ~2 ms each here. */
+/* Budget of the decoded-photo cache, in bytes of texture pixels: half the
+ * target's own pixel bytes (w x h x 2), and never under
+ * RENDER_IMAGE_BUDGET. The page textures already hold the photos of the
+ * pages shown and rendered ahead, so this only spares decodes when a page is
+ * drawn again: at 800x480 an article photo is ~210 KB. 1,000 turns through
+ * 100 articles decode 490 photos at 1 MB, 360 at 2 MB, 264 at 24 MB (then
+ * 5.9 MB held), ~2 ms each here. Scaled with the screen so that a large
+ * screen's photos (1 MB and more at 1920x1080) are still kept at all. */
 #define RENDER_IMAGE_BUDGET (1u * 1024u * 1024u)
+size_t render_image_budget(int w, int h);
 
 /* What the caches hold, for tests and the benchmark. */
 struct render_stats {
-    size_t images;      /* decoded photos (and remembered failures) */
-    size_t image_bytes; /* their texture pixels, <= RENDER_IMAGE_BUDGET */
+    size_t images;       /* decoded photos (and remembered failures) */
+    size_t image_bytes;  /* their texture pixels, <= image_budget */
+    size_t image_budget; /* render_image_budget of the current target */
     size_t page_textures;
 };
 void render_stats(const struct render *rd, struct render_stats *out);

@@ -340,10 +340,15 @@ main(void)
             uint32_t px = at(&c, side / 4, side / 4); /* in the red left half */
             CHECK_MSG(((px >> 16) & 0xFF) > 150 && (px & 0xFF) < 80, "size %d: %06x", side, px);
             render_stats(rd, &st);
+            CHECK_INT(st.image_budget, RENDER_IMAGE_BUDGET); /* 400x240: the floor */
             CHECK_MSG(st.image_bytes <= RENDER_IMAGE_BUDGET, "%zu bytes cached", st.image_bytes);
         }
         CHECK_MSG(st.images >= 3 && st.images < 10, "%zu photos cached", st.images);
         CHECK(st.image_bytes > RENDER_IMAGE_BUDGET / 2);
+        /* The budget grows with the screen: half its pixel bytes. */
+        CHECK_INT(render_image_budget(800, 480), RENDER_IMAGE_BUDGET);
+        CHECK_INT(render_image_budget(1920, 1080), 1920 * 1080 * 2);
+        CHECK_INT(render_image_budget(0, 0), RENDER_IMAGE_BUDGET);
         struct layout_page many[RENDER_PAGE_TEXTURES + 2];
         for (size_t i = 0; i < RENDER_PAGE_TEXTURES + 2; i++) {
             many[i] = page;
