@@ -16,6 +16,7 @@
 #include <unistr.h>
 
 #include "layout.h"
+#include "layout_fake.h"
 
 #ifndef NK_HYPHEN_DIR
 #define NK_HYPHEN_DIR "/usr/share/hyphen"
@@ -25,31 +26,6 @@
 #define MAX_SPANS 256
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Every character px/2 wide, a space px/4. */
-static int
-fake_measure(void *ctx, struct layout_font font, const struct layout_run_props *props,
-             const char *text, size_t len)
-{
-    (void)ctx;
-    (void)props;
-    int units = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)text[i] & 0xC0) != 0x80)
-            units += text[i] == ' ' ? 1 : 2;
-    return (int)lround(units * font.px / 4.0);
-}
-
-static void
-fake_font_metrics(void *ctx, struct layout_font font, int *ascent, int *descent, int *lh)
-{
-    (void)ctx;
-    *ascent = (int)lround(font.px * 0.8);
-    *descent = (int)lround(font.px * 0.2);
-    *lh = (int)lround(font.px * 1.25);
-}
-
-static const struct layout_metrics fake = {NULL, fake_measure, fake_font_metrics};
 
 static void
 check_pages(const struct layout_pages *p, int w, int h)

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistr.h>
+
 #include "check.h"
 #include "layout.h"
+#include "layout_fake.h"
 
 #ifndef NK_HYPHEN_DIR
 #define NK_HYPHEN_DIR "/usr/share/hyphen"
@@ -33,27 +36,6 @@ utf8_chars(const char *s, size_t len, int *spaces)
     }
     return n;
 }
-
-static int
-fake_measure(void *ctx, struct layout_font font, const struct layout_run_props *props,
-             const char *text, size_t len)
-{
-    (void)ctx;
-    (void)props;
-    int spaces, chars = utf8_chars(text, len, &spaces);
-    return (int)lround((chars * 2 + spaces) * font.px / 4.0);
-}
-
-static void
-fake_font_metrics(void *ctx, struct layout_font font, int *ascent, int *descent, int *lh)
-{
-    (void)ctx;
-    *ascent = (int)lround(font.px * 0.8);
-    *descent = (int)lround(font.px * 0.2);
-    *lh = (int)lround(font.px * 1.25);
-}
-
-static const struct layout_metrics fake = {NULL, fake_measure, fake_font_metrics};
 
 /* ---- building articles by hand ---- */
 
@@ -1631,30 +1613,6 @@ test_columns_override_and_ragged(void)
 /* Seeded random text (letters, CJK, combining marks, emoji, spaces, hard
  * breaks, dashes, slashes) in random blocks at random sizes: no crash, no
  * sanitizer report, no box outside the page, every line inside its page. */
-static size_t
-put_utf8(char *out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
 
 static void
 test_random_text(void)
@@ -1680,8 +1638,8 @@ test_random_text(void)
                 uint32_t cp = pool[(x >> 16) % (sizeof pool / sizeof pool[0])];
                 if ((x >> 8) % 97 == 0)
                     for (int r = 0; r < 40; r++) /* now and then a very long word */
-                        len += put_utf8(t + len, 'x');
-                len += put_utf8(t + len, cp);
+                        len += (size_t)u8_uctomb((uint8_t *)t + len, 'x', 4);
+                len += (size_t)u8_uctomb((uint8_t *)t + len, cp, 4);
             }
             t[len] = '\0';
             static const enum edition_block_kind kinds[] = {

@@ -11,62 +11,15 @@
 
 #include <linebreak.h>
 
+#include <unistr.h>
+
 #include "check.h"
 #include "layout.h"
+#include "layout_fake.h"
 
 #ifndef NK_HYPHEN_DIR
 #define NK_HYPHEN_DIR "/usr/share/hyphen"
 #endif
-
-/* Every character px/2 wide, a space px/4. */
-static int
-fake_measure(void *ctx, struct layout_font font, const struct layout_run_props *props,
-             const char *text, size_t len)
-{
-    (void)ctx;
-    (void)props;
-    int units = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)text[i] & 0xC0) != 0x80)
-            units += text[i] == ' ' ? 1 : 2;
-    return (int)lround(units * font.px / 4.0);
-}
-
-static void
-fake_font_metrics(void *ctx, struct layout_font font, int *ascent, int *descent, int *lh)
-{
-    (void)ctx;
-    *ascent = (int)lround(font.px * 0.8);
-    *descent = (int)lround(font.px * 0.2);
-    *lh = (int)lround(font.px * 1.25);
-}
-
-static const struct layout_metrics fake = {NULL, fake_measure, fake_font_metrics};
-
-static size_t
-put_utf8(char *out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
 
 static unsigned
 next_rand(unsigned *x)
@@ -117,7 +70,7 @@ test_word_breaks_context_free(void)
             /* letters more often, as in text */
             uint32_t cp = r % 3 == 0 ? (uint32_t)('a' + (r >> 4) % 26)
                                      : pool[(r >> 2) % (sizeof pool / sizeof pool[0])];
-            len += put_utf8(text + len, cp);
+            len += (size_t)u8_uctomb((uint8_t *)text + len, cp, 4);
         }
         const char *lang = langs[round % (sizeof langs / sizeof langs[0])];
         set_linebreaks_utf8((const utf8_t *)text, len, lang, whole);
