@@ -265,6 +265,10 @@ layout_create(const struct layout_metrics *m, const char *hyphen_dir)
     }
     for (ucs4_t cp = 0; cp < 128; cp++)
         L->ascii_alpha[cp] = uc_is_alpha(cp);
+    L->hm.slots = LAYOUT_HMEMO_SLOTS;
+    L->hm.pool_size = LAYOUT_HMEMO_POOL;
+    L->bc.slots = LAYOUT_BCACHE_SLOTS;
+    L->bc.pool_size = LAYOUT_BCACHE_POOL;
     init_linebreak();
     return L;
 }
@@ -286,10 +290,8 @@ layout_destroy(struct layout *L)
                              &ps->brks,   &ps->span_off, &ps->lb_copy};
     for (size_t i = 0; i < sizeof scratch / sizeof scratch[0]; i++)
         vec_free(scratch[i]);
-    free(L->bc);
-    free(L->bc_pool);
-    free(L->hm);
-    free(L->hm_pool);
+    layout_memo_free(&L->bc);
+    layout_memo_free(&L->hm);
     free(L->wc);
     free(L->wc_pool);
     free(L->hyphen_dir);

@@ -46,16 +46,33 @@ struct para_scratch {
 };
 #define LAYOUT_PARA_SCRATCH_MAX (1024 * 1024)
 
+/* A bounded memo from (tag, word) to 64 bits, kept across calls (the
+ * hyphenation points and libunibreak's answers of words): open addressing
+ * over a power-of-two number of slots, the words' bytes in a pool; emptied
+ * whole when half full or when the pool is spent. Allocated on first put;
+ * a failed allocation leaves it empty (a memo only). layout_para.c. */
+struct layout_memo_entry {
+    uint32_t off, len, hash; /* len 0: an empty slot */
+    uint64_t tag, value;
+};
+struct layout_memo {
+    struct layout_memo_entry *slot;
+    char *pool;
+    size_t slots, pool_size; /* set before first use */
+    size_t count, pool_len;
+};
+bool layout_memo_get(const struct layout_memo *wm, uint64_t tag, const char *w, size_t n,
+                     uint64_t *value);
+void layout_memo_put(struct layout_memo *wm, uint64_t tag, const char *w, size_t n, uint64_t value);
+void layout_memo_free(struct layout_memo *wm);
+
 struct layout {
     struct layout_metrics m;
     char *hyphen_dir;
     struct layout_hyph hyph[LAYOUT_HYPH_CACHE];
     size_t hyph_count;
-    /* hyphenation points by word, kept across calls; bounded: emptied when
-     * half full or when the pool of words is spent */
-    struct hmemo_entry *hm;
-    char *hm_pool;
-    size_t hm_count, hm_pool_len;
+    /* hyphenation points by (dictionary, word), kept across calls */
+    struct layout_memo hm;
     /* widths measured through m, kept across calls (the metrics and fonts
      * stay the same for the typesetter's life); bounded like hm */
     struct wcache_entry *wc;
@@ -63,11 +80,9 @@ struct layout {
     size_t wc_count, wc_pool_len;
     struct para_scratch ps;
     bool ascii_alpha[128]; /* uc_is_alpha of each ASCII character */
-    /* libunibreak's break opportunities inside words, kept across calls
-     * (layout_para.c); bounded like hm */
-    struct bcache_entry *bc;
-    char *bc_pool;
-    size_t bc_count, bc_pool_len;
+    /* libunibreak's break opportunities inside words (bit k: a break is
+     * allowed after byte k) by (language index, word), kept across calls */
+    struct layout_memo bc;
     char bc_lang[LAYOUT_BCACHE_LANGS][16]; /* languages of the entries, by index */
     size_t bc_lang_count;
 };
@@ -83,25 +98,10 @@ struct wcache_entry {
 #define LAYOUT_WCACHE_SLOTS 32768        /* a power of two */
 #define LAYOUT_WCACHE_POOL (1024 * 1024) /* bytes of measured text */
 
-/* Break opportunities inside one word (bit k: libunibreak allows a break
- * after byte k), for the language bc_lang[lang]; the word's bytes are at
- * bc_pool + off. len 0 marks an empty slot. */
-struct bcache_entry {
-    uint32_t off, len, hash;
-    uint8_t lang;
-    uint64_t allow;
-};
 #define LAYOUT_BCACHE_SLOTS 8192       /* a power of two */
 #define LAYOUT_BCACHE_POOL (64 * 1024) /* bytes of words */
 #define LAYOUT_BCACHE_WORD 64          /* longer words are not kept */
 
-/* Hyphenation points of one word (bit k: a break after k characters); the
- * word's bytes are at pool + off. len 0 marks an empty slot. */
-struct hmemo_entry {
-    uint32_t off, len, hash;
-    const void *dict;
-    uint64_t mask;
-};
 #define LAYOUT_HMEMO_SLOTS 16384       /* a power of two */
 #define LAYOUT_HMEMO_POOL (256 * 1024) /* bytes of words */
 

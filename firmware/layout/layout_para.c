@@ -273,9 +273,9 @@ push_box_w(struct breaker *b, uint8_t face, uint32_t off, uint32_t len, int w)
 }
 
 static uint32_t
-hmemo_hash(const void *dict, const char *w, size_t n)
+layout_memo_hash(uint64_t tag, const char *w, size_t n)
 {
-    uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)dict;
+    uint32_t h = 2166136261u ^ (uint32_t)(tag * 0x9E3779B97F4A7C15u >> 32);
     for (size_t i = 0; i < n; i++) {
         h ^= (uint8_t)w[i];
         h *= 16777619u;
@@ -283,52 +283,61 @@ hmemo_hash(const void *dict, const char *w, size_t n)
     return h;
 }
 
-static bool
-hmemo_get(struct layout *L, const void *dict, const char *w, size_t n, uint64_t *mask)
+bool
+layout_memo_get(const struct layout_memo *wm, uint64_t tag, const char *w, size_t n,
+                uint64_t *value)
 {
-    if (!L->hm)
+    if (!wm->slot)
         return false;
-    uint32_t h = hmemo_hash(dict, w, n);
-    const size_t m = LAYOUT_HMEMO_SLOTS - 1;
-    for (size_t j = h & m; L->hm[j].len; j = (j + 1) & m) {
-        const struct hmemo_entry *e = &L->hm[j];
-        if (e->hash == h && e->len == n && e->dict == dict &&
-            memcmp(L->hm_pool + e->off, w, n) == 0) {
-            *mask = e->mask;
+    uint32_t h = layout_memo_hash(tag, w, n);
+    const size_t m = wm->slots - 1;
+    for (size_t j = h & m; wm->slot[j].len; j = (j + 1) & m) {
+        const struct layout_memo_entry *e = &wm->slot[j];
+        if (e->hash == h && e->len == n && e->tag == tag && memcmp(wm->pool + e->off, w, n) == 0) {
+            *value = e->value;
             return true;
         }
     }
     return false;
 }
 
-static void
-hmemo_put(struct layout *L, const void *dict, const char *w, size_t n, uint64_t mask)
+void
+layout_memo_put(struct layout_memo *wm, uint64_t tag, const char *w, size_t n, uint64_t value)
 {
-    if (!L->hm) {
-        L->hm = calloc(LAYOUT_HMEMO_SLOTS, sizeof *L->hm);
-        L->hm_pool = malloc(LAYOUT_HMEMO_POOL);
-        if (!L->hm || !L->hm_pool) {
-            free(L->hm);
-            free(L->hm_pool);
-            L->hm = NULL;
-            L->hm_pool = NULL;
+    if (n == 0 || n > wm->pool_size)
+        return;
+    if (!wm->slot) {
+        wm->slot = calloc(wm->slots, sizeof *wm->slot);
+        wm->pool = malloc(wm->pool_size);
+        if (!wm->slot || !wm->pool) {
+            layout_memo_free(wm);
             return; /* a memo only: work on without it */
         }
     }
-    if (L->hm_count * 2 >= LAYOUT_HMEMO_SLOTS || L->hm_pool_len + n > LAYOUT_HMEMO_POOL) {
-        memset(L->hm, 0, LAYOUT_HMEMO_SLOTS * sizeof *L->hm);
-        L->hm_count = 0;
-        L->hm_pool_len = 0;
+    if (wm->count * 2 >= wm->slots || wm->pool_len + n > wm->pool_size) {
+        memset(wm->slot, 0, wm->slots * sizeof *wm->slot);
+        wm->count = 0;
+        wm->pool_len = 0;
     }
-    uint32_t h = hmemo_hash(dict, w, n);
-    const size_t m = LAYOUT_HMEMO_SLOTS - 1;
+    uint32_t h = layout_memo_hash(tag, w, n);
+    const size_t m = wm->slots - 1;
     size_t j = h & m;
-    while (L->hm[j].len)
+    while (wm->slot[j].len)
         j = (j + 1) & m;
-    memcpy(L->hm_pool + L->hm_pool_len, w, n);
-    L->hm[j] = (struct hmemo_entry){(uint32_t)L->hm_pool_len, (uint32_t)n, h, dict, mask};
-    L->hm_pool_len += n;
-    L->hm_count++;
+    memcpy(wm->pool + wm->pool_len, w, n);
+    wm->slot[j] = (struct layout_memo_entry){(uint32_t)wm->pool_len, (uint32_t)n, h, tag, value};
+    wm->pool_len += n;
+    wm->count++;
+}
+
+void
+layout_memo_free(struct layout_memo *wm)
+{
+    free(wm->slot);
+    free(wm->pool);
+    wm->slot = NULL;
+    wm->pool = NULL;
+    wm->count = wm->pool_len = 0;
 }
 
 /* libhyphen's points for a word of nchars letters (UTF-8, len bytes):
@@ -435,9 +444,11 @@ push_hyphenated(struct breaker *b, struct layout_hyph *h, uint8_t face, uint32_t
     }
     cstart[nchars] = z;
     uint64_t mask = 0;
-    if (!hmemo_get(b->c->L, h->dict, (const char *)s + a, z - a, &mask)) {
+    if (!layout_memo_get(&b->c->L->hm, (uint64_t)(uintptr_t)h->dict, (const char *)s + a, z - a,
+                         &mask)) {
         mask = hyphen_points(h, s + a, z - a, nchars);
-        hmemo_put(b->c->L, h->dict, (const char *)s + a, z - a, mask);
+        layout_memo_put(&b->c->L->hm, (uint64_t)(uintptr_t)h->dict, (const char *)s + a, z - a,
+                        mask);
     }
     if (!mask) {
         push_box_known(b, face, off, len, word_w, false);
@@ -602,69 +613,27 @@ bcache_lang(struct layout *L, const char *lang)
     return (int)L->bc_lang_count++;
 }
 
-static uint32_t
-bcache_hash(int lang, const char *w, size_t n)
-{
-    uint32_t h = 2166136261u ^ ((uint32_t)lang * 0x9E3779B1u);
-    for (size_t i = 0; i < n; i++) {
-        h ^= (uint8_t)w[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
-/* The word's break opportunities from the cache into brks; false when the
+/* The word's break opportunities from the memo into brks; false when the
  * word is not in it. */
 static bool
-bcache_get(struct layout *L, int lang, uint32_t h, const char *w, size_t n, char *brks)
+bcache_get(struct layout *L, int lang, const char *w, size_t n, char *brks)
 {
-    if (!L->bc)
+    uint64_t allow;
+    if (!layout_memo_get(&L->bc, (uint64_t)lang, w, n, &allow))
         return false;
-    const size_t m = LAYOUT_BCACHE_SLOTS - 1;
-    for (size_t j = h & m; L->bc[j].len; j = (j + 1) & m) {
-        const struct bcache_entry *e = &L->bc[j];
-        if (e->hash == h && e->len == n && e->lang == lang &&
-            memcmp(L->bc_pool + e->off, w, n) == 0) {
-            for (size_t k = 0; k < n; k++)
-                brks[k] = (e->allow >> k) & 1 ? LINEBREAK_ALLOWBREAK : LINEBREAK_NOBREAK;
-            return true;
-        }
-    }
-    return false;
+    for (size_t k = 0; k < n; k++)
+        brks[k] = (allow >> k) & 1 ? LINEBREAK_ALLOWBREAK : LINEBREAK_NOBREAK;
+    return true;
 }
 
 static void
-bcache_put(struct layout *L, int lang, uint32_t h, const char *w, size_t n, const char *brks)
+bcache_put(struct layout *L, int lang, const char *w, size_t n, const char *brks)
 {
-    if (!L->bc) {
-        L->bc = calloc(LAYOUT_BCACHE_SLOTS, sizeof *L->bc);
-        L->bc_pool = malloc(LAYOUT_BCACHE_POOL);
-        if (!L->bc || !L->bc_pool) {
-            free(L->bc);
-            free(L->bc_pool);
-            L->bc = NULL;
-            L->bc_pool = NULL;
-            return; /* a cache only: work on without it */
-        }
-    }
-    if (L->bc_count * 2 >= LAYOUT_BCACHE_SLOTS || L->bc_pool_len + n > LAYOUT_BCACHE_POOL) {
-        memset(L->bc, 0, LAYOUT_BCACHE_SLOTS * sizeof *L->bc);
-        L->bc_count = 0;
-        L->bc_pool_len = 0;
-    }
     uint64_t allow = 0;
     for (size_t k = 0; k < n; k++)
         if (brks[k] == LINEBREAK_ALLOWBREAK)
             allow |= (uint64_t)1 << k;
-    const size_t m = LAYOUT_BCACHE_SLOTS - 1;
-    size_t j = h & m;
-    while (L->bc[j].len)
-        j = (j + 1) & m;
-    memcpy(L->bc_pool + L->bc_pool_len, w, n);
-    L->bc[j] =
-        (struct bcache_entry){(uint32_t)L->bc_pool_len, (uint32_t)n, h, (uint8_t)lang, allow};
-    L->bc_pool_len += n;
-    L->bc_count++;
+    layout_memo_put(&L->bc, (uint64_t)lang, w, n, allow);
 }
 
 /* libunibreak's break opportunities inside each word of buf (a maximal run
@@ -698,11 +667,10 @@ fill_breaks(struct lctx *c, const char *buf, size_t n, const char *lang, char *b
         } else {
             if (li == -2)
                 li = bcache_lang(L, lang);
-            uint32_t h = li >= 0 ? bcache_hash(li, buf + i, len) : 0;
-            if (li < 0 || !bcache_get(L, li, h, buf + i, len, brks + i)) {
+            if (li < 0 || !bcache_get(L, li, buf + i, len, brks + i)) {
                 lb_set(c, buf + i, len, lang, brks + i);
                 if (li >= 0)
-                    bcache_put(L, li, h, buf + i, len, brks + i);
+                    bcache_put(L, li, buf + i, len, brks + i);
             }
         }
         i = j;
