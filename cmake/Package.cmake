@@ -53,11 +53,12 @@ endif()
 if(NK_DEB_ARCH)
   set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${NK_DEB_ARCH})
 endif()
-# Runtime libraries of the Debian 12 -dev packages the build uses, plus the
-# fonts, hyphenation patterns and tools the units and the kiosk need.
+# Runtime libraries of the Debian 12 -dev packages the firmware links (not
+# SDL2_image: only the tests read PNGs with it), plus the fonts, hyphenation
+# patterns and tools the units and the kiosk need.
 string(JOIN ", " CPACK_DEBIAN_PACKAGE_DEPENDS
        "libc6 (>= 2.36)" "libsdl2-2.0-0 (>= 2.26)" "libsdl2-ttf-2.0-0 (>= 2.20)"
-       "libsdl2-image-2.0-0 (>= 2.6)" "libarchive13 (>= 3.6)" libyaml-0-2 libmd4c0 libunibreak1
+       "libarchive13 (>= 3.6)" libyaml-0-2 libmd4c0 libunibreak1
        libhyphen0 hyphen-en-us hyphen-ru libfribidi0 libharfbuzz0b libsodium23 libnettle8
        libunistring2 libjpeg62-turbo libpng16-16 libwebp7 libsystemd0 fonts-noto-core
        fonts-dejavu-core adduser systemd udev)

@@ -90,7 +90,7 @@ elif [ -z "$bin" ]; then
 else
     [ -x "$bin/newskiosk" ] || die "$bin/newskiosk: not an executable (give the build's firmware folder)"
     run apt-get install -y --no-install-recommends libsdl2-2.0-0 libsdl2-ttf-2.0-0 \
-        libsdl2-image-2.0-0 libarchive13 libyaml-0-2 libmd4c0 libunibreak1 libhyphen0 \
+        libarchive13 libyaml-0-2 libmd4c0 libunibreak1 libhyphen0 \
         hyphen-en-us hyphen-ru libfribidi0 libharfbuzz0b libsodium23 libnettle8 libunistring2 \
         libjpeg62-turbo libpng16-16 libwebp7 libsystemd0 fonts-noto-core fonts-dejavu-core
     run install -m 0755 "$bin/newskiosk" "$bin/newsbundle" /usr/bin/

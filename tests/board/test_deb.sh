@@ -47,7 +47,7 @@ field()
 [ "$(field Version)" = "$version" ] || fail "Version is '$(field Version)', not $version"
 [ "$(field Architecture)" = "$arch" ] || fail "Architecture is '$(field Architecture)'"
 depends=$(field Depends)
-for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libarchive13 libyaml-0-2 libmd4c0 \
+for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libarchive13 libyaml-0-2 libmd4c0 \
     libunibreak1 libhyphen0 hyphen-en-us libfribidi0 libharfbuzz0b libsodium23 libnettle8 libunistring2 \
     libjpeg62-turbo libpng16-16 libwebp7 libsystemd0 fonts-noto-core fonts-dejavu-core adduser; do
     case ", $depends," in
@@ -55,6 +55,8 @@ for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libarchive13 liby
     *) fail "Depends lacks $dep: $depends" ;;
     esac
 done
+# The firmware no longer links SDL2_image (screenshots go through libpng).
+case ", $depends," in *libsdl2-image*) fail "Depends names libsdl2-image, which nothing installed uses: $depends" ;; esac
 # Every Depends name is a real package here (the build host has them all).
 if command -v dpkg-query >/dev/null; then
     for dep in $(echo "$depends" | sed 's/([^)]*)//g; s/,/ /g'); do
