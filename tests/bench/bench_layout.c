@@ -56,34 +56,15 @@ run_pass(struct layout *L, const struct layout_config *cfg, const struct edition
     return true;
 }
 
-static int
-usage(const char *msg)
-{
-    fprintf(stderr, "bench_layout: %s\nusage: bench_layout DIR [--size WxH] [--passes K]\n", msg);
-    return 2;
-}
-
 int
 main(int argc, char **argv)
 {
     const char *dir = NULL;
     int w = 800, h = 480, passes = 5;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
-            if (sscanf(argv[++i], "%dx%d", &w, &h) != 2 || w < 100 || h < 100)
-                return usage("--size takes WxH, e.g. 800x480");
-        } else if (strcmp(argv[i], "--passes") == 0 && i + 1 < argc) {
-            passes = atoi(argv[++i]);
-            if (passes < 1 || passes > BENCH_MAX_PASSES)
-                return usage("--passes takes 1..50");
-        } else if (argv[i][0] == '-' || dir) {
-            return usage("unexpected argument");
-        } else {
-            dir = argv[i];
-        }
-    }
-    if (!dir)
-        return usage("no edition folder given");
+    int bad = bench_args(argc, argv, "bench_layout", "--passes", 1, BENCH_MAX_PASSES, &dir, &w, &h,
+                         &passes);
+    if (bad)
+        return bad;
 
     struct err e;
     err_clear(&e);

@@ -39,34 +39,14 @@ show(SDL_Renderer *r, struct render *rd, const struct layout_page *page, int w, 
     return true;
 }
 
-static int
-usage(const char *msg)
-{
-    fprintf(stderr, "bench_turn: %s\nusage: bench_turn DIR [--size WxH] [--turns N]\n", msg);
-    return 2;
-}
-
 int
 main(int argc, char **argv)
 {
     const char *dir = NULL;
     int w = 800, h = 480, turns = 1000;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
-            if (sscanf(argv[++i], "%dx%d", &w, &h) != 2 || w < 100 || h < 100)
-                return usage("--size takes WxH, e.g. 800x480");
-        } else if (strcmp(argv[i], "--turns") == 0 && i + 1 < argc) {
-            turns = atoi(argv[++i]);
-            if (turns < 1 || turns > 100000)
-                return usage("--turns takes 1..100000");
-        } else if (argv[i][0] == '-' || dir) {
-            return usage("unexpected argument");
-        } else {
-            dir = argv[i];
-        }
-    }
-    if (!dir)
-        return usage("no edition folder given");
+    int bad = bench_args(argc, argv, "bench_turn", "--turns", 1, 100000, &dir, &w, &h, &turns);
+    if (bad)
+        return bad;
 
     int status = 1;
     struct err e;
