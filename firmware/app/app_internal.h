@@ -47,6 +47,7 @@ struct app_config {
     const char *dump_layout;     /* --dump-layout FILE */
     const char *events;          /* --events FILE: scripted input */
     bool exit_after_first_frame; /* --exit-after-first-frame */
+    const char *latency_log;     /* --latency-log FILE: input-to-frame times */
 };
 
 /* Defaults for every field. */

@@ -151,11 +151,24 @@ struct kiosk {
     uint64_t watchdog_ms, watchdog_next;
     bool notified_ready;
 
+    /* --latency-log: the input waiting for its frame (0: none) */
+    FILE *latency;
+    uint64_t input_ns;
+    const char *input_kind;
+
     bool first_frame;
     bool cache_pending; /* the installed edition shown has no index cache yet */
     bool quit;
     int exit_code;
 };
+
+static uint64_t
+mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static uint64_t
 real_ms(void)
@@ -699,6 +712,10 @@ draw(struct kiosk *k, const char *shot, struct err *e)
                          SDL_FLIP_NONE);
     }
     SDL_RenderPresent(k->ren);
+    if (k->input_ns) {
+        fprintf(k->latency, "%s %.3f\n", k->input_kind, (double)(mono_ns() - k->input_ns) / 1e6);
+        k->input_ns = 0;
+    }
     ui_clear_dirty(k->ui);
     k->redraw = false;
     k->trimmed = false;
@@ -744,8 +761,14 @@ dispatch(struct kiosk *k, const SDL_Event *ev)
         return;
     }
     struct ui_input in;
-    if (app_input_translate(&k->input, ev, now_ms(k), &in))
+    uint64_t t0 = k->latency && !k->input_ns ? mono_ns() : 0;
+    if (app_input_translate(&k->input, ev, now_ms(k), &in)) {
         ui_handle(k->ui, &in);
+        if (t0) {
+            k->input_ns = t0;
+            k->input_kind = ev->type == SDL_KEYDOWN || ev->type == SDL_KEYUP ? "key" : "pointer";
+        }
+    }
 }
 
 static void
@@ -1325,9 +1348,16 @@ app_run(const struct app_config *c)
     k->bopt.require_signature = c->require_signature;
 
     struct err e = {0};
+    if (c->latency_log && !(k->latency = fopen(c->latency_log, "w"))) {
+        fprintf(stderr, "newskiosk: --latency-log %s: %s\n", c->latency_log, strerror(errno));
+        free(k);
+        return 1;
+    }
     if (!open_kiosk(k, &e)) {
         fprintf(stderr, "newskiosk: %s\n", e.msg);
         int rc = e.code == ERR_USAGE ? 2 : 1;
+        if (k->latency)
+            fclose(k->latency);
         if (close_kiosk(k))
             free(k);
         return rc;
@@ -1346,6 +1376,8 @@ app_run(const struct app_config *c)
         ui_get_state(k->ui, &st);
         if (st.quit)
             break;
+        if (k->input_ns && !st.dirty && !k->redraw)
+            k->input_ns = 0; /* an input that changed nothing on screen */
         if (st.dirty || k->redraw) {
             struct err de = {0};
             draw(k, NULL, &de);
@@ -1372,6 +1404,11 @@ app_run(const struct app_config *c)
         wait_for_work(k);
     }
     int rc = k->exit_code;
+    if (k->latency && fclose(k->latency) != 0 && rc == 0) {
+        fprintf(stderr, "newskiosk: --latency-log %s: %s\n", c->latency_log, strerror(errno));
+        rc = 1;
+    }
+    k->latency = NULL;
     if (close_kiosk(k))
         free(k);
     return rc;

@@ -32,6 +32,8 @@ usage(FILE *out)
         "  --dump-layout FILE     write the typeset pages as JSON and exit (headless)\n"
         "  --events FILE          replay scripted input (tap, swipe, key, wait, screenshot, quit)\n"
         "  --exit-after-first-frame  exit 0 once the first frame is presented\n"
+        "  --latency-log FILE     write each input's time to the frame it changed (ms), for\n"
+        "                         the benchmark\n"
         "Keys: arrows, Page Up/Down, Space turn pages; Home and Escape go to the index;\n"
         "+ and - change the text size; F1 or s shows the operator status (also: hold a\n"
         "finger 2 s in the top-left corner). Signals: SIGUSR1 looks in the inboxes again;\n"
@@ -58,6 +60,7 @@ app_main(int argc, char **argv)
         OPT_DUMP,
         OPT_EVENTS,
         OPT_FIRST,
+        OPT_LATENCY,
         OPT_VERSION,
         OPT_HELP
     };
@@ -77,6 +80,7 @@ app_main(int argc, char **argv)
         {"dump-layout", required_argument, NULL, OPT_DUMP},
         {"events", required_argument, NULL, OPT_EVENTS},
         {"exit-after-first-frame", no_argument, NULL, OPT_FIRST},
+        {"latency-log", required_argument, NULL, OPT_LATENCY},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -174,6 +178,9 @@ app_main(int argc, char **argv)
             break;
         case OPT_FIRST:
             c.exit_after_first_frame = true;
+            break;
+        case OPT_LATENCY:
+            c.latency_log = optarg;
             break;
         case OPT_VERSION:
             printf("newskiosk %s\n", NK_VERSION);

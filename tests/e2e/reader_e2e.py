@@ -405,8 +405,26 @@ def test_errors(kiosk, edition):
                        capture_output=True, text=True, timeout=120, env=env)
     if p.returncode != 1 or "none.tar.zst" not in p.stderr or len(p.stderr.splitlines()) != 1:
         fail(f"missing bundle: exit {p.returncode}: {p.stderr.strip()[:300]}")
+    # --latency-log: a line per input that changed the screen (the sample's
+    # index has 3 pages: 2 of the 4 Right keys turn one), none for the rest;
+    # a log that cannot be written is named, exit 1.
+    script = os.path.join(tmp, "turns.events")
+    write(script, "key Right\n" * 4 + "quit\n")
+    log = os.path.join(tmp, "latency.txt")
+    p = subprocess.run([kiosk, "--bundle", edition, "--events", script, "--latency-log", log],
+                       capture_output=True, text=True, timeout=120, env=env)
+    lines = open(log).read().splitlines() if os.path.exists(log) else []
+    if p.returncode != 0 or len(lines) != 2 or \
+            not all(re.fullmatch(r"key \d+\.\d{3}", line) for line in lines):
+        fail(f"latency log: exit {p.returncode}, lines {lines!r}: {p.stderr.strip()[:300]}")
+    p = subprocess.run([kiosk, "--bundle", edition, "--exit-after-first-frame",
+                        "--latency-log", "/nonexistent/latency.txt"],
+                       capture_output=True, text=True, timeout=120, env=env)
+    if p.returncode != 1 or "--latency-log /nonexistent/latency.txt" not in p.stderr or \
+            len(p.stderr.splitlines()) != 1:
+        fail(f"latency log in a missing folder: exit {p.returncode}: {p.stderr.strip()[:300]}")
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"errors: {len(cases) + 2} bad inputs checked")
+    print(f"errors: {len(cases) + 3} bad inputs checked, the latency log written")
 
 
 def kiosk_with_signal(cmd, env, inbox, bundles):
