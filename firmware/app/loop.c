@@ -154,7 +154,7 @@ struct kiosk {
     /* --latency-log: the input waiting for its frame (0: none) */
     FILE *latency;
     uint64_t input_ns;
-    const char *input_kind;
+    char input_kind[40]; /* "key Right", "pointer" */
 
     bool first_frame;
     bool cache_pending; /* the installed edition shown has no index cache yet */
@@ -766,7 +766,9 @@ dispatch(struct kiosk *k, const SDL_Event *ev)
         ui_handle(k->ui, &in);
         if (t0) {
             k->input_ns = t0;
-            k->input_kind = ev->type == SDL_KEYDOWN || ev->type == SDL_KEYUP ? "key" : "pointer";
+            bool key = ev->type == SDL_KEYDOWN || ev->type == SDL_KEYUP;
+            snprintf(k->input_kind, sizeof k->input_kind, "%s%s", key ? "key " : "pointer",
+                     key ? SDL_GetKeyName(ev->key.keysym.sym) : "");
         }
     }
 }

@@ -415,7 +415,7 @@ def test_errors(kiosk, edition):
                        capture_output=True, text=True, timeout=120, env=env)
     lines = open(log).read().splitlines() if os.path.exists(log) else []
     if p.returncode != 0 or len(lines) != 2 or \
-            not all(re.fullmatch(r"key \d+\.\d{3}", line) for line in lines):
+            not all(re.fullmatch(r"key Right \d+\.\d{3}", line) for line in lines):
         fail(f"latency log: exit {p.returncode}, lines {lines!r}: {p.stderr.strip()[:300]}")
     p = subprocess.run([kiosk, "--bundle", edition, "--exit-after-first-frame",
                         "--latency-log", "/nonexistent/latency.txt"],
