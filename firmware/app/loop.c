@@ -254,8 +254,10 @@ content_article(void *ctx, size_t a, float scale)
             (slot->article >= 0 && k->cache[i].used < slot->used))
             slot = &k->cache[i];
     if (slot->article >= 0) {
-        /* page textures are keyed by page address: forget them with the pages */
-        render_forget_pages(k->rd);
+        /* page textures are keyed by page address: forget the evicted
+         * article's with its pages (not the page shown and its neighbours,
+         * rendered ahead so that the next turn is a copy) */
+        render_forget_pages_of(k->rd, &slot->pages);
         layout_pages_fini(&slot->pages);
     }
     layout_pages_init(&slot->pages);

@@ -97,6 +97,21 @@ render_forget_pages(struct render *rd)
 }
 
 void
+render_forget_pages_of(struct render *rd, const struct layout_pages *pages)
+{
+    for (size_t i = 0; i < RENDER_PAGE_TEXTURES; i++) {
+        bool theirs = false;
+        for (size_t p = 0; p < pages->count && !theirs; p++)
+            theirs = rd->pages[i].page == &pages->pages[p];
+        if (!theirs)
+            continue;
+        if (rd->pages[i].tex)
+            SDL_DestroyTexture(rd->pages[i].tex);
+        rd->pages[i] = (struct render_page_tex){0};
+    }
+}
+
+void
 render_destroy(struct render *rd)
 {
     if (!rd)

@@ -42,6 +42,9 @@ void render_page(struct render *rd, const struct layout_page *page, int dx, int 
 SDL_Texture *render_page_texture(struct render *rd, const struct layout_page *page, int w, int h,
                                  struct err *e);
 void render_forget_pages(struct render *rd);
+/* Forgets only the textures of these pages (one article's, about to be
+ * freed), keeping those of the page shown and its neighbours. */
+void render_forget_pages_of(struct render *rd, const struct layout_pages *pages);
 
 /* Drops the decoded photos (e.g. when the edition changes under the same root). */
 void render_forget_images(struct render *rd);

@@ -356,6 +356,13 @@ main(void)
         }
         render_stats(rd, &st);
         CHECK_INT(st.page_textures, RENDER_PAGE_TEXTURES);
+        /* Forgetting one article's pages (many[3..4]) keeps the others'. */
+        SDL_Texture *kept = render_page_texture(rd, &many[2], W, H, &e);
+        struct layout_pages evicted = {.pages = &many[3], .count = 2};
+        render_forget_pages_of(rd, &evicted);
+        render_stats(rd, &st);
+        CHECK_INT(st.page_textures, 1);
+        CHECK(kept != NULL && render_page_texture(rd, &many[2], W, H, &e) == kept);
         render_forget_pages(rd);
         render_stats(rd, &st);
         CHECK_INT(st.page_textures, 0);
