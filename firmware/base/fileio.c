@@ -60,3 +60,23 @@ fileio_read_all(int fd, size_t size_hint, size_t max, char **out, size_t *len)
     *len = n;
     return true;
 }
+
+bool
+fileio_write_all(int fd, const void *buf, size_t n,
+                 ssize_t (*write_fn)(int fd, const void *buf, size_t n))
+{
+    const char *p = buf;
+    while (n > 0) {
+        ssize_t w = write_fn ? write_fn(fd, p, n) : write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return false;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}

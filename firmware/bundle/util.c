@@ -26,20 +26,7 @@ bundle_fs_openat(const struct bundle_fs *fs, int dirfd, const char *name, int fl
 bool
 bundle_fs_write_all(const struct bundle_fs *fs, int fd, const void *buf, size_t n)
 {
-    const char *p = buf;
-    while (n > 0) {
-        ssize_t w = (fs && fs->write) ? fs->write(fd, p, n) : write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = EIO;
-            return false;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
+    return fileio_write_all(fd, buf, n, fs ? fs->write : NULL);
 }
 
 int

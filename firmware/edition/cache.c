@@ -12,6 +12,7 @@
  * Anything that does not match exactly is a miss, and the caller reads the
  * articles instead. */
 #include "edition_internal.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,21 +107,6 @@ put_str(struct out *o, const char *s)
     put(o, s ? s : "", n);
 }
 
-static bool
-write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 bool
 edition_cache_write(const struct edition *ed, struct err *e)
 {
@@ -185,7 +171,7 @@ edition_cache_write(const struct edition *ed, struct err *e)
     bool ok = fd >= 0;
     int saved = errno;
     if (ok) {
-        ok = write_all(fd, o.buf, o.len);
+        ok = fileio_write_all(fd, o.buf, o.len, NULL);
         saved = errno;
         ok = close(fd) == 0 && ok;
         if (ok && renameat(rootfd, tmp, rootfd, EDITION_CACHE_FILE) != 0) {

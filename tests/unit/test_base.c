@@ -161,11 +161,59 @@ test_fileio(void)
     CHECK_INT(errno, EBADF);
 }
 
+/* A write(2) stand-in: an EINTR first, then at most 3 bytes a call, into
+ * written[]; after `budget` bytes it writes nothing. */
+static char written[64];
+static size_t written_len, budget;
+static int calls;
+
+static ssize_t
+short_write(int fd, const void *buf, size_t n)
+{
+    (void)fd;
+    if (calls++ == 0) {
+        errno = EINTR;
+        return -1;
+    }
+    size_t k = n < 3 ? n : 3;
+    if (written_len + k > budget)
+        k = budget - written_len;
+    memcpy(written + written_len, buf, k);
+    written_len += k;
+    return (ssize_t)k;
+}
+
+static void
+test_write_all(void)
+{
+    /* short writes and EINTR are retried until every byte is out */
+    budget = sizeof written;
+    CHECK(fileio_write_all(7, "newspaper", 9, short_write));
+    CHECK_INT(written_len, 9);
+    CHECK(memcmp(written, "newspaper", 9) == 0);
+    CHECK(calls >= 4);
+
+    /* a write that writes nothing fails with EIO instead of looping */
+    written_len = 0;
+    calls = 0;
+    budget = 4;
+    errno = 0;
+    CHECK(!fileio_write_all(7, "newspaper", 9, short_write));
+    CHECK_INT(errno, EIO);
+    CHECK_INT(written_len, 4);
+
+    /* write(2)'s own errors come back as errno */
+    errno = 0;
+    CHECK(!fileio_write_all(-1, "x", 1, NULL));
+    CHECK_INT(errno, EBADF);
+}
+
 int
 main(void)
 {
     test_arena();
     test_err();
     test_fileio();
+    test_write_all();
     return check_summary("base");
 }
