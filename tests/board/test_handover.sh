@@ -4,19 +4,9 @@
 # shellcheck disable=SC2034,SC2016 # the checks are eval'd: quoted on purpose, variables read there
 set -u
 handover=$1
-fails=0
-checks=0
-work=$(mktemp -d "${TMPDIR:-/tmp}/nk-handover.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-check()
-{
-    checks=$((checks + 1))
-    if ! eval "$2"; then
-        fails=$((fails + 1))
-        echo "FAIL: $1 ($2)" >&2
-    fi
-}
+prefix=handover
+# shellcheck source-path=SCRIPTDIR source=checks.sh
+. "$(dirname "$0")/checks.sh"
 
 fresh()
 {
@@ -190,5 +180,4 @@ run --device "$work/stick/notes.txt" --inbox "$work/inbox"
 check "not a block device: exit 1" '[ $status -eq 1 ] && grep -q "is not a block device" "$work/err"'
 check "every error is one line" '[ "$(wc -l <"$work/err")" -eq 1 ]'
 
-echo "$checks checks, $fails failed"
-[ $fails -eq 0 ]
+checks_done

@@ -6,19 +6,9 @@
 # shellcheck disable=SC2034,SC2016 # the checks are eval'd: quoted on purpose, variables read there
 set -u
 dir=$1
-fails=0
-checks=0
-work=$(mktemp -d "${TMPDIR:-/tmp}/nk-rpi.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-check()
-{
-    checks=$((checks + 1))
-    if ! eval "$2"; then
-        fails=$((fails + 1))
-        echo "FAIL: $1 ($2)" >&2
-    fi
-}
+prefix=rpi
+# shellcheck source-path=SCRIPTDIR source=checks.sh
+. "$(dirname "$0")/checks.sh"
 
 sh -n "$dir/install.sh"
 rc=$?
@@ -68,5 +58,4 @@ sh "$dir/install.sh" --bogus >/dev/null 2>"$work/err4"
 rc=$?
 check "unknown option is a usage error" '[ $rc -eq 2 ]'
 
-echo "$checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+checks_done
