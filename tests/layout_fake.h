@@ -30,6 +30,6 @@ fake_font_metrics(void *ctx, struct layout_font font, int *ascent, int *descent,
     *lh = (int)lround(font.px * 1.25);
 }
 
-static const struct layout_metrics fake = {NULL, fake_measure, fake_font_metrics};
+static const struct layout_metrics fake = {NULL, fake_measure, fake_font_metrics, NULL};
 
 #endif

@@ -331,15 +331,16 @@ json_page(FILE *f, const struct edition *ed, const struct layout_page *p)
         json_string(f, ed->articles[p->article].path);
         fputs(", ", f);
     }
-    fprintf(f, "\"number\": %u, \"of\": %u,\n   \"lines\": [", (unsigned)p->number,
-            (unsigned)p->of);
+    fprintf(f, "\"number\": %u, \"of\": %u, \"missing_glyphs\": %u,\n   \"lines\": [",
+            (unsigned)p->number, (unsigned)p->of, (unsigned)p->missing_glyphs);
     for (size_t i = 0; i < p->line_count; i++) {
         const struct layout_line *l = &p->lines[i];
         fputs(i ? ",\n    {" : "\n    {", f);
         json_box(f, l->x, l->y, l->w, l->h);
         fprintf(f, ", \"role\": \"%s\", \"text\": ", layout_role_name((enum layout_role)l->role));
         json_string(f, l->text);
-        fprintf(f, ", \"hyphenated\": %s}", l->hyphenated ? "true" : "false");
+        fprintf(f, ", \"dir\": \"%s\", \"hyphenated\": %s}",
+                l->dir == LAYOUT_DIR_RTL ? "rtl" : "ltr", l->hyphenated ? "true" : "false");
     }
     fputs("],\n   \"figures\": [", f);
     for (size_t i = 0; i < p->figure_count; i++) {

@@ -51,6 +51,10 @@ struct layout_metrics {
     /* Ascent and descent (both >= 0) and the recommended line height in px. */
     void (*font_metrics)(void *ctx, struct layout_font font, int *ascent, int *descent,
                          int *line_height);
+    /* How many characters of text (UTF-8, len bytes) no font of the fallback
+     * chain covers, so they are drawn as a placeholder. NULL: none ever are. */
+    int (*missing)(void *ctx, struct layout_font font, const struct layout_run_props *props,
+                   const char *text, size_t len);
 };
 
 enum layout_role {
@@ -101,6 +105,7 @@ struct layout_run {
 struct layout_line {
     int32_t x, y, w, h;
     uint8_t role;
+    uint8_t dir; /* enum layout_dir: the line's base (paragraph) direction */
     bool hyphenated;
     const char *text;
     uint32_t first_run, run_count;
@@ -159,6 +164,7 @@ struct layout_page {
     size_t rect_count;
     struct layout_link *links;
     size_t link_count;
+    uint32_t missing_glyphs; /* characters on the page drawn as a placeholder */
 };
 
 /* A set of pages and everything they point to, owned by the caller:

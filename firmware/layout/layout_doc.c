@@ -240,8 +240,8 @@ place_unit(struct lctx *c, struct pb *p, const struct flow *f, const struct flow
     for (uint32_t i = 0; i < u->line_count; i++) {
         const struct flow_line *fl = VEC_AT(&f->lines, struct flow_line, u->first_line + i);
         VEC_ADD(c, &p->lines, struct layout_line, .x = X + fl->x, .y = Y + fl->y, .w = fl->w,
-                .h = fl->h, .role = fl->role, .hyphenated = fl->hyphenated, .text = fl->text,
-                .first_run = (uint32_t)p->runs.count, .run_count = fl->run_count,
+                .h = fl->h, .role = fl->role, .dir = fl->dir, .hyphenated = fl->hyphenated,
+                .text = fl->text, .first_run = (uint32_t)p->runs.count, .run_count = fl->run_count,
                 .block = fl->block);
         copy_shifted(c, &p->runs, &f->runs, fl->first_run, fl->run_count, X, Y);
         if (p->first_block < 0 && fl->block >= 0)

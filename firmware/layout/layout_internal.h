@@ -144,6 +144,7 @@ struct layout_hyph *layout_hyph_for(struct layout *L, const char *lang);
 struct flow_line {
     int32_t x, y, w, h;
     uint8_t role;
+    uint8_t dir; /* enum layout_dir */
     bool hyphenated;
     const char *text;
     uint32_t first_run, run_count; /* into flow.runs */

@@ -1122,6 +1122,7 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
     fl->w = line_w < 1 ? 1 : line_w;
     fl->h = lh;
     fl->role = st->role;
+    fl->dir = st->props.dir;
     fl->hyphenated = hyphenated;
     fl->text = text ? text : "";
     fl->first_run = (uint32_t)f->runs.count;
