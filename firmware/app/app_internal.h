@@ -14,6 +14,9 @@
 #define APP_MAX_KEYS 8
 #define APP_DEFAULT_CONFIG "/etc/newskiosk/kiosk.conf"
 #define APP_DEFAULT_STATE_DIR "/var/lib/newskiosk"
+/* Quiet time (ms) a new file in an inbox keeps before it is read: Syncthing
+ * renames a finished download into place, a copy may pause between writes. */
+#define APP_DEFAULT_INBOX_SETTLE_MS 1500
 
 struct app_config {
     /* what to show */
@@ -24,6 +27,7 @@ struct app_config {
     const char *keys[APP_MAX_KEYS]; /* --key PUBFILE (repeatable) / key: trusted minisign keys */
     size_t key_count;
     bool require_signature; /* --require-signature / require_signature */
+    int inbox_settle_ms;    /* inbox_settle: quiet time before a new inbox file is read */
 
     /* the screen */
     int width, height; /* --size WxH / size; default 800x480 */

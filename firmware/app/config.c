@@ -25,7 +25,8 @@ app_config_defaults(struct app_config *c)
                              .height = 480,
                              .font_scale = 1.0f,
                              .idle_timeout_s = 120,
-                             .attract_interval_s = 6};
+                             .attract_interval_s = 6,
+                             .inbox_settle_ms = APP_DEFAULT_INBOX_SETTLE_MS};
 }
 
 bool
@@ -126,6 +127,10 @@ apply(struct app_config *c, const char *k, const char *v, struct err *e)
         if (!app_parse_int(v, 1, 3600, &c->attract_interval_s))
             return err_set(e, ERR_USAGE,
                            "attract_interval must be seconds from 1 to 3600, not '%s'", shown);
+    } else if (strcmp(k, "inbox_settle") == 0) {
+        if (!app_parse_int(v, 0, 600000, &c->inbox_settle_ms))
+            return err_set(e, ERR_USAGE,
+                           "inbox_settle must be milliseconds from 0 to 600000, not '%s'", shown);
     } else if (strcmp(k, "state_dir") == 0) {
         if (v[0] != '/')
             return err_set(e, ERR_USAGE, "state_dir must be an absolute path, not '%s'", shown);
@@ -148,7 +153,7 @@ apply(struct app_config *c, const char *k, const char *v, struct err *e)
         return err_set(e, ERR_USAGE,
                        "unknown key '%s' (known: size, rotate, fullscreen, font_scale, margin, "
                        "font_size, ragged_right, idle_timeout, attract_interval, allow_quit, "
-                       "state_dir, inbox, key, require_signature)",
+                       "state_dir, inbox, inbox_settle, key, require_signature)",
                        name);
     }
     return true;

@@ -137,6 +137,7 @@ struct kiosk {
     struct bundle_status check_status;
     char installing[PATH_MAX];
     bool rescan;
+    struct bundle_watch watch; /* settling of files arriving in the inboxes */
 
     /* scripted input */
     bool scripted;
@@ -176,6 +177,25 @@ real_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Something changed in an inbox folder: (re)start its settle period. */
+static void
+inbox_changed(struct kiosk *k)
+{
+    bundle_watch_changed(&k->watch, real_ms(),
+                         bundle_watch_fingerprint(k->cfg->inbox, k->cfg->inbox_count));
+}
+
+/* The inboxes were quiet for the settle time: scan them. */
+static void
+inbox_settled(struct kiosk *k)
+{
+    uint64_t now = real_ms();
+    if (now >= bundle_watch_deadline(&k->watch) &&
+        bundle_watch_check(&k->watch, now,
+                           bundle_watch_fingerprint(k->cfg->inbox, k->cfg->inbox_count)))
+        k->rescan = true;
 }
 
 /* The ui's clock. */
@@ -519,20 +539,26 @@ worker_news(struct kiosk *k)
     k->rescan = true; /* another bundle may be waiting */
 }
 
-/* A bundle finished copying into (or moved into) an inbox folder wakes the
- * loop; folders that do not exist yet (a USB stick not mounted) rely on
- * SIGUSR1 from the udev hand-over. */
+/* Any change in an inbox folder (a file created, written, closed, renamed in
+ * or out, removed) wakes the loop, which scans the inboxes once they have
+ * been quiet for the settle time (bundle_watch): a sync engine's download or
+ * a slow copy is never read half-received. Folders that do not exist yet (a
+ * USB stick not mounted) rely on SIGUSR1 from the udev hand-over, which
+ * scans at once: a stick's files are complete when it is mounted. */
 static void
 watch_inboxes(struct kiosk *k)
 {
+    bundle_watch_init(&k->watch, (uint32_t)k->cfg->inbox_settle_ms);
     if (k->cfg->bundle || k->cfg->inbox_count == 0)
         return;
     k->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (k->ifd < 0)
         return;
     size_t watched = 0;
+    uint32_t mask =
+        IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE;
     for (size_t i = 0; i < k->cfg->inbox_count; i++)
-        if (inotify_add_watch(k->ifd, k->cfg->inbox[i], IN_CLOSE_WRITE | IN_MOVED_TO) >= 0)
+        if (inotify_add_watch(k->ifd, k->cfg->inbox[i], mask) >= 0)
             watched++;
     if (!watched) {
         close(k->ifd);
@@ -739,7 +765,7 @@ dispatch(struct kiosk *k, const SDL_Event *ev)
 {
     if (ev->type == k->wake_event) {
         if (ev->user.code == WAKE_INBOX)
-            k->rescan = true;
+            inbox_changed(k);
         if (ev->user.code == WAKE_SIGNAL) {
             int sig = (int)(intptr_t)ev->user.data1;
             if (sig == SIGUSR1) {
@@ -812,7 +838,7 @@ drain_fds(struct kiosk *k)
     while (read(k->tfd, &v, sizeof v) == (ssize_t)sizeof v)
         ;
     if (k->ifd >= 0 && drain(k->ifd))
-        k->rescan = true;
+        inbox_changed(k);
 }
 
 /* X11/Wayland: turns the signalfd, the eventfd and inotify into SDL user
@@ -1271,6 +1297,7 @@ wait_for_work(struct kiosk *k)
         rd = k->scripted ? now + (vd > k->vnow ? vd - k->vnow : 0) : vd;
     if (k->watchdog_ms)
         rd = min_u64(rd, k->watchdog_next);
+    rd = min_u64(rd, bundle_watch_deadline(&k->watch));
     if (k->redraw || (k->rescan && !k->worker_running))
         rd = now;
     /* About to sleep a while after drawing: give the heap's free pages back
@@ -1373,6 +1400,7 @@ app_run(const struct app_config *c)
             dispatch(k, &ev);
         if (k->quit)
             break;
+        inbox_settled(k);
         if (k->rescan && !k->worker_running)
             scan_inboxes(k);
         ui_tick(k->ui, now_ms(k));

@@ -169,6 +169,41 @@ bool bundle_status_read(const char *state_dir, struct bundle_status *st, struct 
 bool bundle_scan_inbox(const char *const *inboxes, size_t inbox_count, const char *state_dir,
                        const struct bundle_options *opt, char *out, size_t out_size, struct err *e);
 
+/* Arrivals in watched inbox folders (Syncthing, rsync, cp): a change seen in
+ * an inbox (inotify) starts a settle period, and the inboxes are scanned only
+ * once their bundle files (the names bundle_scan_inbox reads: never hidden
+ * ones, so Syncthing's .syncthing.NAME.tmp and other temporary files do not
+ * count) have kept the same names, sizes and modification times for
+ * settle_ms with no further change seen: a file still growing or being
+ * renamed into place is never read. Plain state over a monotonic clock in ms
+ * that the caller passes, so it is tested with a fake clock; the fingerprint
+ * is taken by the caller with bundle_watch_fingerprint. */
+struct bundle_watch {
+    uint32_t settle_ms;   /* quiet time before the inboxes are scanned */
+    bool pending;         /* a change was seen and has not settled yet */
+    uint64_t check_at;    /* when to look again, while pending */
+    uint64_t fingerprint; /* of the inboxes at the last change or look */
+};
+#define BUNDLE_WATCH_NONE UINT64_MAX /* bundle_watch_deadline: nothing pending */
+
+void bundle_watch_init(struct bundle_watch *w, uint32_t settle_ms);
+/* A change was seen at now_ms; fingerprint is the inboxes' at that moment.
+ * Each change starts the settle period again. */
+void bundle_watch_changed(struct bundle_watch *w, uint64_t now_ms, uint64_t fingerprint);
+/* When bundle_watch_check is due, or BUNDLE_WATCH_NONE. */
+uint64_t bundle_watch_deadline(const struct bundle_watch *w);
+/* Call at or after the deadline with the fingerprint now. True once: the
+ * inboxes kept the same fingerprint for the settle period (scan them now).
+ * False while nothing is pending, before the deadline, or when they changed
+ * since (then another settle period starts from now). */
+bool bundle_watch_check(struct bundle_watch *w, uint64_t now_ms, uint64_t fingerprint);
+/* A hash of the names, sizes and modification times (ns) of the bundle files
+ * in the inboxes (missing folders count as empty), in no particular order. */
+uint64_t bundle_watch_fingerprint(const char *const *inboxes, size_t inbox_count);
+/* True for a name bundle_scan_inbox reads: not hidden, ends in .tar,
+ * .tar.gz, .tar.xz, .tar.zst or .zip. */
+bool bundle_name_is_bundle(const char *name);
+
 /* Publisher side. warn gets skip-and-warn messages (unreferenced files). */
 typedef void bundle_warn_fn(void *user, const char *msg);
 

@@ -634,8 +634,8 @@ bundle_check_current(const char *state_dir, const struct bundle_options *opt,
     return recover(state_dir, opt, st, true, e);
 }
 
-static bool
-bundle_name_ok(const char *n)
+bool
+bundle_name_is_bundle(const char *n)
 {
     static const char *const ext[] = {".tar", ".tar.gz", ".tar.xz", ".tar.zst", ".zip"};
     size_t l = strlen(n);
@@ -669,7 +669,7 @@ bundle_scan_inbox(const char *const *inboxes, size_t inbox_count, const char *st
             continue;
         struct dirent *de;
         while ((de = readdir(d)) != NULL) {
-            if (!bundle_name_ok(de->d_name))
+            if (!bundle_name_is_bundle(de->d_name))
                 continue;
             size_t plen = strlen(inboxes[i]) + strlen(de->d_name) + 2;
             char *path = malloc(plen);

@@ -1445,6 +1445,108 @@ test_inbox_and_unpack(void)
     rm_rf(v.parent);
 }
 
+/* Appends n bytes to path (creating it), as a copy or a download in progress. */
+static void
+grow_file(const char *path, size_t n)
+{
+    FILE *f = fopen(path, "ab");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (size_t i = 0; i < n; i++)
+        fputc('x', f);
+    fclose(f);
+}
+
+/* The settling of inbox arrivals, on a fake clock (ms) and a real folder. */
+static void
+test_watch(void)
+{
+    char dir[700], p[1024], q[1024];
+    snprintf(dir, sizeof dir, "%s/watch", tmp_root);
+    mkdir(dir, 0755);
+    const char *inboxes[] = {dir, "/nonexistent-inbox"};
+    struct bundle_watch w;
+    bundle_watch_init(&w, 1000);
+    CHECK_INT(bundle_watch_deadline(&w), BUNDLE_WATCH_NONE);
+    CHECK(!bundle_watch_check(&w, 5000, bundle_watch_fingerprint(inboxes, 2)));
+
+    /* Names: only bundles count; hidden and temporary files never do. */
+    CHECK(bundle_name_is_bundle("edition-7.tar.zst"));
+    CHECK(bundle_name_is_bundle("e.zip"));
+    CHECK(!bundle_name_is_bundle(".syncthing.edition-7.tar.zst.tmp"));
+    CHECK(!bundle_name_is_bundle(".edition-7.tar.zst"));
+    CHECK(!bundle_name_is_bundle("edition-7.tar.zst.part"));
+    CHECK(!bundle_name_is_bundle("~syncthing~edition-7.tar.zst.tmp"));
+    CHECK(!bundle_name_is_bundle(".zip"));
+    uint64_t empty = bundle_watch_fingerprint(inboxes, 2);
+
+    /* A sync engine's temporary file grows: the fingerprint ignores it. */
+    snprintf(p, sizeof p, "%s/.syncthing.ed.tar.zst.tmp", dir);
+    grow_file(p, 100);
+    CHECK_INT(bundle_watch_fingerprint(inboxes, 2), empty);
+    bundle_watch_changed(&w, 10000, bundle_watch_fingerprint(inboxes, 2));
+    CHECK_INT(bundle_watch_deadline(&w), 11000);
+    CHECK(!bundle_watch_check(&w, 10999, bundle_watch_fingerprint(inboxes, 2))); /* early */
+    grow_file(p, 100);
+    /* quiet as far as bundles go: settled, once */
+    CHECK(bundle_watch_check(&w, 11000, bundle_watch_fingerprint(inboxes, 2)));
+    CHECK(!bundle_watch_check(&w, 11001, bundle_watch_fingerprint(inboxes, 2)));
+    CHECK_INT(bundle_watch_deadline(&w), BUNDLE_WATCH_NONE);
+
+    /* Renamed into place: a change; quiet for the settle time: scan. */
+    snprintf(q, sizeof q, "%s/ed.tar.zst", dir);
+    CHECK(rename(p, q) == 0);
+    uint64_t fp = bundle_watch_fingerprint(inboxes, 2);
+    CHECK(fp != empty);
+    bundle_watch_changed(&w, 20000, fp);
+    CHECK(!bundle_watch_check(&w, 20500, fp));
+    CHECK(bundle_watch_check(&w, 21000, fp));
+
+    /* A file that keeps growing (a slow copy) is not settled until it
+     * stops: each look that finds it changed starts another period, even
+     * without an event in between. */
+    snprintf(p, sizeof p, "%s/big.tar", dir);
+    grow_file(p, 10);
+    bundle_watch_changed(&w, 30000, bundle_watch_fingerprint(inboxes, 2));
+    uint64_t t = 30000;
+    for (int i = 0; i < 5; i++) {
+        grow_file(p, 10); /* size changes between looks */
+        t = bundle_watch_deadline(&w);
+        CHECK(!bundle_watch_check(&w, t, bundle_watch_fingerprint(inboxes, 2)));
+        CHECK_INT(bundle_watch_deadline(&w), t + 1000);
+    }
+    /* it stops growing: one quiet period later it is settled */
+    t = bundle_watch_deadline(&w);
+    CHECK(bundle_watch_check(&w, t, bundle_watch_fingerprint(inboxes, 2)));
+
+    /* Each event restarts the period: writes every 500 ms never settle. */
+    bundle_watch_changed(&w, 40000, bundle_watch_fingerprint(inboxes, 2));
+    for (uint64_t at = 40500; at <= 43000; at += 500) {
+        CHECK(!bundle_watch_check(&w, at, bundle_watch_fingerprint(inboxes, 2)));
+        grow_file(p, 1);
+        bundle_watch_changed(&w, at, bundle_watch_fingerprint(inboxes, 2));
+    }
+    CHECK_INT(bundle_watch_deadline(&w), 44000);
+    CHECK(bundle_watch_check(&w, 44000, bundle_watch_fingerprint(inboxes, 2)));
+
+    /* Renamed away and removed: changes too. */
+    fp = bundle_watch_fingerprint(inboxes, 2);
+    snprintf(q, sizeof q, "%s/.big.tar.old", dir);
+    CHECK(rename(p, q) == 0);
+    CHECK(bundle_watch_fingerprint(inboxes, 2) != fp);
+    fp = bundle_watch_fingerprint(inboxes, 2);
+    snprintf(q, sizeof q, "%s/ed.tar.zst", dir);
+    CHECK(unlink(q) == 0);
+    CHECK(bundle_watch_fingerprint(inboxes, 2) != fp);
+    CHECK_INT(bundle_watch_fingerprint(inboxes, 2), empty);
+
+    /* Settle time 0: due at once, still only once the folder is unchanged. */
+    bundle_watch_init(&w, 0);
+    bundle_watch_changed(&w, 50000, empty);
+    CHECK(bundle_watch_check(&w, 50000, empty));
+}
+
 static void
 test_signatures(void)
 {
@@ -1584,6 +1686,7 @@ main(int argc, char **argv)
     test_leftovers_and_fallback();
     test_inbox_and_unpack();
     test_signatures();
+    test_watch();
     free(jpeg_small);
     if (getenv("NK_KEEP") == NULL)
         rm_rf(tmp_root);
