@@ -453,6 +453,25 @@ start_check(struct kiosk *k)
     k->worker_running = true;
 }
 
+/* A scan reads each new bundle's first entries and refuses (and remembers)
+ * one that is broken or not signed by a trusted key there and then: say so
+ * in the log and on the status screen, as a failed install does. */
+static void
+note_scan_rejection(struct kiosk *k)
+{
+    struct bundle_status st;
+    struct err e = {0};
+    if (!bundle_status_read(k->cfg->state_dir, &st, &e) || !st.rejected)
+        return;
+    if (!k->status.rejected || strcmp(st.rejected_name, k->status.rejected_name) != 0 ||
+        strcmp(st.rejected_reason, k->status.rejected_reason) != 0) {
+        fprintf(stderr, "newskiosk: bundle '%s' refused: %s\n", st.rejected_name,
+                st.rejected_reason);
+        k->redraw = true;
+    }
+    k->status = st;
+}
+
 /* Looks in the inboxes and starts installing the newest new bundle. */
 static void
 scan_inboxes(struct kiosk *k)
@@ -466,8 +485,10 @@ scan_inboxes(struct kiosk *k)
         return;
     }
     struct err e = {0};
-    if (!bundle_scan_inbox(k->cfg->inbox, k->cfg->inbox_count, k->cfg->state_dir, &k->bopt,
-                           k->installing, sizeof k->installing, &e)) {
+    bool found = bundle_scan_inbox(k->cfg->inbox, k->cfg->inbox_count, k->cfg->state_dir,
+                                   &k->bopt, k->installing, sizeof k->installing, &e);
+    note_scan_rejection(k);
+    if (!found) {
         if (e.code != ERR_OK)
             fprintf(stderr, "newskiosk: inbox: %s\n", e.msg);
         return;

@@ -32,3 +32,15 @@ if(NK_SHELLCHECK)
                    ${NK_BOARD_TESTS}/test_raspberrypi.sh ${NK_BOARD_TESTS}/checks.sh)
   set_tests_properties(board.shellcheck PROPERTIES TIMEOUT 60 LABELS board)
 endif()
+# A fleet on loopback: three Syncthing instances, two headless kiosks
+# (scripts/fleet-test, ~25 s). Natively only: under qemu it would measure the
+# emulator's patience, and the watcher logic is in unit.bundle anyway.
+if(NOT CMAKE_CROSSCOMPILING)
+  nk_test_program(NK_RUN_NEWSKIOSK_FLEET newskiosk)
+  nk_test_program(NK_RUN_NEWSBUNDLE_FLEET newsbundle)
+  add_test(NAME board.fleet
+           COMMAND python3 ${CMAKE_SOURCE_DIR}/scripts/fleet-test
+                   --newskiosk ${NK_RUN_NEWSKIOSK_FLEET} --newsbundle ${NK_RUN_NEWSBUNDLE_FLEET})
+  set_tests_properties(board.fleet PROPERTIES TIMEOUT 240 SKIP_RETURN_CODE 77 LABELS board
+                       ENVIRONMENT "${NK_TEST_ENV}")
+endif()
