@@ -9,12 +9,17 @@ install(FILES ${NK_BOARD_DIR}/systemd/newskiosk.service ${NK_BOARD_DIR}/systemd/
         DESTINATION /lib/systemd/system)
 install(FILES ${NK_BOARD_DIR}/udev/99-newskiosk-usb.rules DESTINATION /lib/udev/rules.d)
 install(PROGRAMS ${NK_BOARD_DIR}/usb/usb-handover DESTINATION lib/newskiosk)
+# Fleets (docs/fleet.md): installed, not enabled; fleet-setup enables them.
+install(FILES ${NK_BOARD_DIR}/syncthing/newskiosk-syncthing.service DESTINATION /lib/systemd/system)
+install(PROGRAMS ${NK_BOARD_DIR}/syncthing/fleet-config ${NK_BOARD_DIR}/syncthing/fleet-setup
+        DESTINATION lib/newskiosk)
 # The default config, documented key by key (a conffile: kept on upgrades).
 install(FILES ${CMAKE_SOURCE_DIR}/assets/kiosk.conf DESTINATION /etc/newskiosk)
 if(NK_SAMPLE_BUNDLE)
   install(FILES ${NK_SAMPLE_BUNDLE} DESTINATION share/newskiosk)
 endif()
-install(FILES ${CMAKE_SOURCE_DIR}/docs/board.md DESTINATION share/doc/newskiosk OPTIONAL)
+install(FILES ${CMAKE_SOURCE_DIR}/docs/board.md ${CMAKE_SOURCE_DIR}/docs/fleet.md
+        DESTINATION share/doc/newskiosk OPTIONAL)
 
 # cpack and `make install` pack what is built and do not build everything
 # first (the package test runs cpack; build the targets, then pack):

@@ -22,6 +22,17 @@ grep -q 'TAG+="systemd", ENV{SYSTEMD_WANTS}+="newskiosk-usb@%k.service"' "$rules
 grep -q 'ro,nosuid,nodev,noexec' "$src/board/usb/usb-handover" ||
     fail "hand-over does not mount read-only with nosuid,nodev,noexec"
 
+# The fleet's Syncthing: its own user, the kiosk's group, only its folders
+# writable, never enabled by the package itself.
+st=$src/board/syncthing/newskiosk-syncthing.service
+for line in 'User=newskiosk-sync' 'Group=kiosk' 'UMask=0027' 'ProtectSystem=strict' \
+    'ReadWritePaths=/var/lib/newskiosk-sync /var/lib/newskiosk/sync' 'NoNewPrivileges=yes'; do
+    grep -q "^$line" "$st" || fail "newskiosk-syncthing.service lacks '$line'"
+done
+if grep -q 'newskiosk-syncthing' "$src/board/debian/postinst"; then
+    fail "postinst enables the fleet service (fleet-setup does, on purpose)"
+fi
+
 # The kiosk unit: what issue 6 asks of it.
 unit=$src/board/systemd/newskiosk.service
 for line in 'User=kiosk' 'SupplementaryGroups=video input render' \
@@ -55,9 +66,11 @@ printf '#!/bin/sh\n' >"$root/usr/bin/newskiosk"
 chmod +x "$root/usr/bin/newskiosk"
 cp "$src/board/usb/usb-handover" "$root/usr/lib/newskiosk/"
 cp "$src/board/systemd/newskiosk.service" "$src/board/systemd/newskiosk-usb@.service" \
-    "$root/lib/systemd/system/"
+    "$src/board/syncthing/newskiosk-syncthing.service" "$root/lib/systemd/system/"
+printf '#!/bin/sh\n' >"$root/usr/bin/syncthing"
+chmod +x "$root/usr/bin/syncthing"
 out=$(systemd-analyze verify --man=no --root="$root" newskiosk.service \
-    newskiosk-usb@sda1.service 2>&1)
+    newskiosk-usb@sda1.service newskiosk-syncthing.service 2>&1)
 status=$?
 if [ $status -ne 0 ] || [ -n "$out" ]; then
     fail "systemd-analyze verify (exit $status): $out"
