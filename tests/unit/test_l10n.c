@@ -154,6 +154,23 @@ test_languages(struct l10n *l)
             CHECK_MSG(has_next, "%s: no \"%s\" in the bar", lc->lang, next);
             CHECK_STR(line_of(pg, LAYOUT_ROLE_FOOTER), lc->page_1_of_1);
             CHECK_INT(pg->dir, lc->rtl ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR);
+            /* the bar: previous, contents, next from the reading side, the
+             * size buttons at the other end; mirrored for right to left */
+            int x[8] = {0};
+            for (size_t k = 0; k < pg->link_count; k++)
+                if (pg->links[k].action < 8)
+                    x[pg->links[k].action] = pg->links[k].x + pg->links[k].w / 2;
+            int prev = x[LAYOUT_ACTION_PREV_STORY], contents = x[LAYOUT_ACTION_CONTENTS];
+            int nx = x[LAYOUT_ACTION_NEXT_STORY], smaller = x[LAYOUT_ACTION_FONT_SMALLER];
+            int larger = x[LAYOUT_ACTION_FONT_LARGER];
+            if (lc->rtl)
+                CHECK_MSG(larger < smaller && smaller < 400 && nx < contents && contents < prev &&
+                              prev > 400,
+                          "%s bar: %d %d %d %d %d", lc->lang, prev, contents, nx, smaller, larger);
+            else
+                CHECK_MSG(prev < contents && contents < nx && nx < 400 && smaller > 400 &&
+                              smaller < larger,
+                          "%s bar: %d %d %d %d %d", lc->lang, prev, contents, nx, smaller, larger);
         }
         layout_pages_fini(&pages);
         edition_destroy(ed);
