@@ -16,30 +16,40 @@
 struct lang_case {
     const char *lang;
     bool rtl;
-    const char *digits;     /* 0..9 concatenated */
-    const char *date_long;  /* 2026-12-05, the index's date line */
-    const char *date_short; /* the same date under a byline */
-    const char *page_1_of_1;
+    const char *digits;      /* 0..9 concatenated */
+    const char *date_long;   /* 2026-12-05, the index's date line */
+    const char *date_short;  /* the same date under a byline */
+    const char *page_1_of_1; /* the index's footer */
+    const char *page_1_of_2; /* the article's (its photo goes to page 2) */
 };
 
 static const struct lang_case langs[] = {
-    {"ar", true, "٠١٢٣٤٥٦٧٨٩", "السبت، ٥ ديسمبر ٢٠٢٦", "٥ ديسمبر ٢٠٢٦", "صفحة ١ من ١"},
-    {"fa", true, "۰۱۲۳۴۵۶۷۸۹", "شنبه ۵ دسامبر ۲۰۲۶", "۵ دسامبر ۲۰۲۶", "صفحهٔ ۱ از ۱"},
-    {"he", true, "0123456789", "שבת, 5 בדצמבר 2026", "5 בדצמבר 2026", "עמוד 1 מתוך 1"},
-    {"hi", false, "०१२३४५६७८९", "शनिवार, ५ दिसंबर २०२६", "५ दिसंबर २०२६", "पृष्ठ १ (कुल १)"},
-    {"bn", false, "০১২৩৪৫৬৭৮৯", "শনিবার, ৫ ডিসেম্বর ২০২৬", "৫ ডিসেম্বর ২০২৬", "পৃষ্ঠা ১ (মোট ১)"},
-    {"am", false, "0123456789", "ቅዳሜ፣ 5 ዲሴምበር 2026", "5 ዲሴምበር 2026", "ገጽ 1 ከ1"},
-    {"sw", false, "0123456789", "Jumamosi, 5 Desemba 2026", "5 Desemba 2026",
-     "ukurasa 1 kati ya 1"},
-    {"ru", false, "0123456789", "Суббота, 5 декабря 2026", "5 декабря 2026", "страница 1 из 1"},
-    {"uk", false, "0123456789", "Субота, 5 грудня 2026", "5 грудня 2026", "сторінка 1 з 1"},
-    {"fr", false, "0123456789", "Samedi 5 décembre 2026", "5 décembre 2026", "page 1 sur 1"},
+    {"ar", true, "٠١٢٣٤٥٦٧٨٩", "السبت، ٥ ديسمبر ٢٠٢٦", "٥ ديسمبر ٢٠٢٦", "صفحة ١ من ١",
+     "صفحة ١ من ٢"},
+    {"fa", true, "۰۱۲۳۴۵۶۷۸۹", "شنبه ۵ دسامبر ۲۰۲۶", "۵ دسامبر ۲۰۲۶", "صفحهٔ ۱ از ۱", "صفحهٔ ۱ از ۲"},
+    {"he", true, "0123456789", "שבת, 5 בדצמבר 2026", "5 בדצמבר 2026", "עמוד 1 מתוך 1",
+     "עמוד 1 מתוך 2"},
+    {"hi", false, "०१२३४५६७८९", "शनिवार, ५ दिसंबर २०२६", "५ दिसंबर २०२६", "पृष्ठ १ (कुल १)",
+     "पृष्ठ १ (कुल २)"},
+    {"bn", false, "০১২৩৪৫৬৭৮৯", "শনিবার, ৫ ডিসেম্বর ২০২৬", "৫ ডিসেম্বর ২০২৬", "পৃষ্ঠা ১ (মোট ১)",
+     "পৃষ্ঠা ১ (মোট ২)"},
+    {"am", false, "0123456789", "ቅዳሜ፣ 5 ዲሴምበር 2026", "5 ዲሴምበር 2026", "ገጽ 1 ከ1", "ገጽ 1 ከ2"},
+    {"sw", false, "0123456789", "Jumamosi, 5 Desemba 2026", "5 Desemba 2026", "ukurasa 1 kati ya 1",
+     "ukurasa 1 kati ya 2"},
+    {"ru", false, "0123456789", "Суббота, 5 декабря 2026", "5 декабря 2026", "страница 1 из 1",
+     "страница 1 из 2"},
+    {"uk", false, "0123456789", "Субота, 5 грудня 2026", "5 грудня 2026", "сторінка 1 з 1",
+     "сторінка 1 з 2"},
+    {"fr", false, "0123456789", "Samedi 5 décembre 2026", "5 décembre 2026", "page 1 sur 1",
+     "page 1 sur 2"},
     {"es", false, "0123456789", "Sábado, 5 de diciembre de 2026", "5 de diciembre de 2026",
-     "página 1 de 1"},
+     "página 1 de 1", "página 1 de 2"},
     {"pt", false, "0123456789", "Sábado, 5 de dezembro de 2026", "5 de dezembro de 2026",
-     "página 1 de 1"},
-    {"zh", false, "0123456789", "2026年12月5日 星期六", "2026年12月5日", "第 1 页，共 1 页"},
-    {"xx", false, "0123456789", "Saturday 5 December 2026", "5 December 2026", "page 1 of 1"},
+     "página 1 de 1", "página 1 de 2"},
+    {"zh", false, "0123456789", "2026年12月5日 星期六", "2026年12月5日", "第 1 页，共 1 页",
+     "第 1 页，共 2 页"},
+    {"xx", false, "0123456789", "Saturday 5 December 2026", "5 December 2026", "page 1 of 1",
+     "page 1 of 2"},
 };
 
 /* A one-article edition in language lang, dated 2026-12-05, article dated
@@ -53,7 +63,8 @@ edition_in(const char *lang)
              "language: %s\narticles:\n  - articles/one.md\n",
              lang);
     static const char article[] = "---\ntitle: \"Harbour\"\ndate: 2026-12-05\n---\n\n"
-                                  "The quay opened at dawn and the boats came in.\n";
+                                  "The quay opened at dawn and the boats came in.\n\n"
+                                  "![The quay](images/quay.jpg \"Desk\")\n";
     struct edition *ed = edition_create(NULL);
     struct err e = {0};
     bool ok = ed && edition_parse_manifest(ed, "manifest.yaml", manifest, strlen(manifest), &e) &&
@@ -134,6 +145,13 @@ test_languages(struct l10n *l)
         struct err e = {0};
         CHECK_MSG(layout_index(L, &cfg, ed, false, &pages, &e), "%s index: %s", lc->lang, e.msg);
         if (pages.count) {
+            /* the index's first column (the first section's link) is on the
+             * reading side */
+            const struct layout_page *pg = &pages.pages[0];
+            for (size_t k = 0; k < pg->link_count; k++)
+                if (pg->links[k].action == LAYOUT_ACTION_SECTION)
+                    CHECK_MSG(lc->rtl ? pg->links[k].x > 400 : pg->links[k].x < 400,
+                              "%s: section link at x %d", lc->lang, (int)pg->links[k].x);
             CHECK_STR(line_of(&pages.pages[0], LAYOUT_ROLE_BYLINE), lc->date_long);
             CHECK_STR(line_of(&pages.pages[0], LAYOUT_ROLE_FOOTER), lc->page_1_of_1);
             CHECK_INT(pages.pages[0].dir, lc->rtl ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR);
@@ -152,7 +170,7 @@ test_languages(struct l10n *l)
                 has_next |=
                     strcmp(pg->lines[k].text, next) == 0 || strcmp(pg->lines[k].text, narrow) == 0;
             CHECK_MSG(has_next, "%s: no \"%s\" in the bar", lc->lang, next);
-            CHECK_STR(line_of(pg, LAYOUT_ROLE_FOOTER), lc->page_1_of_1);
+            CHECK_STR(line_of(pg, LAYOUT_ROLE_FOOTER), lc->page_1_of_2);
             CHECK_INT(pg->dir, lc->rtl ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR);
             /* the bar: previous, contents, next from the reading side, the
              * size buttons at the other end; mirrored for right to left */
@@ -172,6 +190,22 @@ test_languages(struct l10n *l)
                               smaller < larger,
                           "%s bar: %d %d %d %d %d", lc->lang, prev, contents, nx, smaller, larger);
         }
+        /* the caption starts on the reading side, the credit ends opposite */
+        bool caption = false;
+        for (size_t i2 = 0; i2 < pages.count; i2++)
+            for (size_t k = 0; k < pages.pages[i2].line_count; k++) {
+                const struct layout_line *ln = &pages.pages[i2].lines[k];
+                int left = cfg.margin, right = 800 - cfg.margin;
+                if (ln->role == LAYOUT_ROLE_CAPTION) {
+                    caption = true;
+                    CHECK_MSG(lc->rtl ? ln->x + ln->w == right : ln->x == left,
+                              "%s caption at %d..%d", lc->lang, (int)ln->x, (int)(ln->x + ln->w));
+                } else if (ln->role == LAYOUT_ROLE_CREDIT) {
+                    CHECK_MSG(lc->rtl ? ln->x == left : ln->x + ln->w == right,
+                              "%s credit at %d..%d", lc->lang, (int)ln->x, (int)(ln->x + ln->w));
+                }
+            }
+        CHECK_MSG(caption, "%s: no caption", lc->lang);
         layout_pages_fini(&pages);
         edition_destroy(ed);
     }
