@@ -41,10 +41,12 @@ struct l10n_locale {
 struct l10n;
 
 /* Catalogues from dir (the folder holding C.UTF-8/LC_MESSAGES/), which is
- * copied. Call before starting threads: it binds the text domains. Fails
- * with a message naming the rule when the C.UTF-8 locale is missing or
- * LANGUAGE is set in the environment (glibc would then choose catalogues by
- * it, not by the edition). */
+ * copied; a language's text domain is bound on its first l10n_locale
+ * (glibc locks its bindings, so other threads' gettext calls, e.g. in
+ * strerror, are safe meanwhile). Fails with a message naming the rule when
+ * the C.UTF-8 locale is missing or LANGUAGE is set in the environment
+ * (glibc would then choose catalogues by it, not by the edition); a folder
+ * without catalogues is not an error: every language is then English. */
 struct l10n *l10n_create(const char *dir, struct err *e);
 void l10n_destroy(struct l10n *l); /* NULL is fine */
 
