@@ -18,11 +18,13 @@ struct geom {
     int text_x, text_w, text_top, text_bottom, text_h;
     int ncols, col_w, gutter;
     int header_y, rule_y;
-    int bar_h;                       /* nav bar height, 0 without */
-    int footer_y;                    /* footer line top without a nav bar */
-    int chrome_px;                   /* header, footer and bar labels */
-    double avg;                      /* average character advance of body text */
-    const struct layout_locale *loc; /* the chrome's language (never NULL) */
+    int bar_h;     /* nav bar height, 0 without */
+    int footer_y;  /* footer line top without a nav bar */
+    int chrome_px; /* header, footer and bar labels */
+    double avg;    /* average character advance of body text */
+
+    /* the chrome's language (never NULL) */
+    const struct layout_locale *loc;
 };
 
 /* A page being assembled: scratch vectors copied into the arena at the end. */
