@@ -86,6 +86,15 @@ struct layout_config;
  * is exactly what the screen shows (headless.c). */
 void app_layout_config(const struct app_config *c, struct layout_config *out);
 
+struct l10n;
+/* The chrome's catalogues, from BIN/../share/newskiosk/locale beside the
+ * running binary (the build tree and the installed package alike), else
+ * NK_LOCALE_DIR. LANGUAGE is removed from the environment first (the
+ * chrome's language is the edition's, and glibc would let LANGUAGE override
+ * it), so call before starting threads. NULL, with a warning on stderr, when
+ * they cannot be used: the chrome is then English. (headless.c) */
+struct l10n *app_l10n_open(void);
+
 /* Headless: every page of every screen (index pages, then each article's
  * pages) to DIR/NNNN.png; returns the exit code. (headless.c) */
 int app_render_pages(const struct app_config *c);

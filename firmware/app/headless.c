@@ -9,11 +9,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <limits.h>
+#include <unistd.h>
 #include <unistr.h>
 
 #include "app_internal.h"
 #include "bundle.h"
 #include "edition.h"
+#include "l10n.h"
 #include "layout.h"
 #include "render.h"
 #include "text.h"
@@ -40,12 +43,42 @@ app_layout_config(const struct app_config *c, struct layout_config *out)
     out->nav_bar = true;
 }
 
+#ifndef NK_LOCALE_DIR
+#define NK_LOCALE_DIR "/usr/share/newskiosk/locale"
+#endif
+
+struct l10n *
+app_l10n_open(void)
+{
+    unsetenv("LANGUAGE");
+    char dir[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 64);
+    bool beside = false;
+    if (n > 0) {
+        dir[n] = '\0';
+        char *slash = strrchr(dir, '/');
+        if (slash) {
+            strcpy(slash, "/../share/newskiosk/locale");
+            struct stat st;
+            beside = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+        }
+    }
+    if (!beside)
+        snprintf(dir, sizeof dir, "%s", NK_LOCALE_DIR);
+    struct err e = {0};
+    struct l10n *l = l10n_create(dir, &e);
+    if (!l)
+        fprintf(stderr, "newskiosk: warning: %s\n", e.msg);
+    return l;
+}
+
 /* Everything one headless run holds; released by session_fini. */
 struct session {
     char *tmp_dir; /* a private unpack folder under $TMPDIR, removed at the end */
     struct edition *ed;
     struct text *text;
     struct layout *layout;
+    struct l10n *l10n;
     struct layout_config cfg;
     struct layout_pages pages;
 };
@@ -62,6 +95,7 @@ session_fini(struct session *s)
 {
     layout_pages_fini(&s->pages);
     layout_destroy(s->layout);
+    l10n_destroy(s->l10n);
     text_destroy(s->text);
     edition_destroy(s->ed);
     if (s->tmp_dir) {
@@ -130,6 +164,10 @@ set_pages(struct session *s, const struct app_config *c, struct err *e)
     if (!s->layout)
         return err_set(e, ERR_NOMEM, "out of memory creating the typesetter");
     app_layout_config(c, &s->cfg);
+    s->l10n = app_l10n_open();
+    /* the chrome in the edition's language (NULL: English) */
+    const struct l10n_locale *loc = l10n_locale(s->l10n, s->ed->language);
+    s->cfg.locale = loc->translated ? &loc->layout : NULL;
     bool expired = edition_is_expired(s->ed, (int64_t)time(NULL));
     if (!layout_index(s->layout, &s->cfg, s->ed, expired, &s->pages, e))
         return false;

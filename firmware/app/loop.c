@@ -46,6 +46,7 @@
 #include "bundle.h"
 #include "edition.h"
 #include "kiosk.h"
+#include "l10n.h"
 #include "layout.h"
 #include "render.h"
 #include "text.h"
@@ -90,6 +91,8 @@ struct kiosk {
     struct render *rd;
     struct layout *L;
     struct layout_config lc;
+    struct l10n *l10n;               /* NULL: the chrome stays English */
+    const struct l10n_locale *words; /* the chrome's, in the edition's language */
 
     /* the edition on screen */
     struct edition *ed;
@@ -313,6 +316,8 @@ static void
 close_edition(struct kiosk *k)
 {
     forget_layouts(k);
+    k->words = l10n_english();
+    k->lc.locale = NULL;
     edition_destroy(k->ed);
     k->ed = NULL;
 }
@@ -346,6 +351,10 @@ open_edition_dir(struct kiosk *k, const char *dir, bool installed, struct err *e
         return false;
     close_edition(k);
     k->ed = ed;
+    /* the chrome in the edition's language */
+    k->words = l10n_locale(k->l10n, ed->language);
+    k->lc.locale = k->words->translated ? &k->words->layout : NULL;
+    k->screen_ok = false;
     k->cache_pending = installed && !cached;
     if (k->first_frame)
         write_cache(k);
@@ -605,6 +614,17 @@ add_line(char (*buf)[SCREEN_LINE_MAX], size_t *n, const char *fmt, ...)
     (*n)++;
 }
 
+/* Appends pattern with its {fields} filled (l10n_format) to a message screen. */
+static void
+add_pattern(char (*buf)[SCREEN_LINE_MAX], size_t *n, const char *pattern, const char *const *names,
+            const char *const *values, size_t count)
+{
+    if (*n == SCREEN_LINES)
+        return;
+    l10n_format(buf[*n], SCREEN_LINE_MAX, pattern, names, values, count);
+    (*n)++;
+}
+
 static const struct layout_page *
 screen_page(struct kiosk *k, const struct ui_state *st)
 {
@@ -634,36 +654,57 @@ screen_page(struct kiosk *k, const struct ui_state *st)
                      k->status.rejected_reason);
         }
     } else {
-        title = "Operator status";
-        if (k->ed)
-            add_line(buf, &n, "Edition: %s, %s (sequence %lld)%s", k->ed->title, k->ed->edition,
-                     (long long)k->ed->sequence, k->expired ? ", out of date" : "");
-        else
-            add_line(buf, &n, "Edition: none installed");
-        if (k->from_state) {
-            add_line(buf, &n, "Installed in: %s",
-                     k->status.path[0] ? k->status.path : k->cfg->state_dir);
-            if (k->status.rejected)
-                add_line(buf, &n, "Last bundle rejected: %s: %s", k->status.rejected_name,
-                         k->status.rejected_reason);
-            else
-                add_line(buf, &n, "Last bundle rejected: none");
-            if (k->status.fell_back)
-                add_line(buf, &n, "Rolled back: %s", k->status.fallback_reason);
+        /* in the edition's language (the splash and no-edition screens have
+         * none to go by); the build line is for whoever services the kiosk */
+        const struct l10n_locale *w = k->ed ? k->words : l10n_english();
+        title = w->msg[L10N_MSG_STATUS_TITLE];
+        char num[2][64];
+        if (k->ed) {
+            l10n_number(w, (unsigned long long)(k->ed->sequence < 0 ? 0 : k->ed->sequence), num[0],
+                        sizeof num[0]);
+            static const char *const f[] = {"title", "date", "sequence"};
+            const char *v[] = {k->ed->title, k->ed->edition, num[0]};
+            add_pattern(buf, &n, w->msg[k->expired ? L10N_MSG_EDITION_EXPIRED : L10N_MSG_EDITION],
+                        f, v, 3);
         } else {
-            add_line(buf, &n, "Shown from: %s (not installed)", k->cfg->bundle);
+            add_line(buf, &n, "%s", w->msg[L10N_MSG_NO_EDITION]);
         }
-        if (k->worker_running)
-            add_line(buf, &n, "Installing: %s (%d%%)", k->installing, pct < 0 ? 0 : pct);
+        static const char *const path_f[] = {"path"};
+        static const char *const reject_f[] = {"name", "reason"};
+        if (k->from_state) {
+            const char *v[] = {k->status.path[0] ? k->status.path : k->cfg->state_dir};
+            add_pattern(buf, &n, w->msg[L10N_MSG_INSTALLED_IN], path_f, v, 1);
+            if (k->status.rejected) {
+                const char *r[] = {k->status.rejected_name, k->status.rejected_reason};
+                add_pattern(buf, &n, w->msg[L10N_MSG_REJECTED], reject_f, r, 2);
+            } else {
+                add_line(buf, &n, "%s", w->msg[L10N_MSG_REJECTED_NONE]);
+            }
+            if (k->status.fell_back) {
+                const char *r[] = {k->status.fallback_reason};
+                add_pattern(buf, &n, w->msg[L10N_MSG_ROLLED_BACK], reject_f + 1, r, 1);
+            }
+        } else {
+            const char *v[] = {k->cfg->bundle};
+            add_pattern(buf, &n, w->msg[L10N_MSG_SHOWN_FROM], path_f, v, 1);
+        }
+        if (k->worker_running) {
+            static const char *const f[] = {"name", "percent"};
+            l10n_number(w, (unsigned long long)(pct < 0 ? 0 : pct), num[1], sizeof num[1]);
+            const char *v[] = {k->installing, num[1]};
+            add_pattern(buf, &n, w->msg[L10N_MSG_INSTALLING], f, v, 2);
+        }
         add_line(buf, &n, "newskiosk %s, screen %dx%d, rotation %d, driver %s", NK_VERSION, k->lw,
                  k->lh, k->cfg->rotate, SDL_GetCurrentVideoDriver());
-        add_line(buf, &n, "Tap anywhere to return.");
+        add_line(buf, &n, "%s", w->msg[L10N_MSG_TAP_TO_RETURN]);
     }
     for (size_t i = 0; i < n; i++)
         lines[i] = buf[i];
     struct err e = {0};
     struct layout_config lc = k->lc;
     lc.font_scale = 1.0f;
+    if (st->view.screen != UI_SCREEN_STATUS || !k->ed)
+        lc.locale = NULL; /* the English lines above */
     k->screen_ok = layout_screen(k->L, &lc, title, lines, n, &k->screen, &e) && k->screen.count;
     if (!k->screen_ok) {
         fprintf(stderr, "newskiosk: cannot set the %s screen: %s\n",
@@ -725,12 +766,16 @@ draw(struct kiosk *k, const char *shot, struct err *e)
         cur = screen_page(k, &st);
     } else {
         cur = view_page(k, &st.view, st.font_scale);
-        if (st.offset < 0 && st.has_next) {
+        /* the neighbour the page uncovers: the next one on the side the
+         * page moves away from (the right for a right-to-left page) */
+        bool forward = st.rtl ? st.offset > 0 : st.offset < 0;
+        int dx = st.offset < 0 ? st.offset + k->lw : st.offset - k->lw;
+        if (st.offset != 0 && forward && st.has_next) {
             side = view_page(k, &st.next, st.font_scale);
-            side_dx = st.offset + k->lw;
-        } else if (st.offset > 0 && st.has_prev) {
+            side_dx = dx;
+        } else if (st.offset != 0 && !forward && st.has_prev) {
             side = view_page(k, &st.prev, st.font_scale);
-            side_dx = st.offset - k->lw;
+            side_dx = dx;
         }
         /* the current page may have been evicted by the neighbour's layout */
         cur = view_page(k, &st.view, st.font_scale);
@@ -1165,6 +1210,9 @@ open_kiosk(struct kiosk *k, struct err *e)
         k->scripted = true;
         k->vnow = SCRIPT_CLOCK0;
     }
+    /* before SDL and the watcher start threads: it edits the environment */
+    k->l10n = app_l10n_open();
+    k->words = l10n_english();
     if (!open_window(k, e))
         return false;
     if (k->scripted && !script_check(k, e))
@@ -1272,6 +1320,7 @@ close_kiosk(struct kiosk *k)
     edition_destroy(k->ed);
     render_destroy(k->rd);
     layout_destroy(k->L);
+    l10n_destroy(k->l10n);
     text_destroy(k->text);
     if (k->rotated)
         SDL_DestroyTexture(k->rotated);

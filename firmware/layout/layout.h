@@ -165,6 +165,9 @@ struct layout_page {
     struct layout_link *links;
     size_t link_count;
     uint32_t missing_glyphs; /* characters on the page drawn as a placeholder */
+    uint8_t dir; /* enum layout_dir the page reads in (its article's, or the edition's for
+                  * the index): the next page of an RTL one lies to the left, so the ui
+                  * mirrors turns, swipes and keys */
 };
 
 /* A set of pages and everything they point to, owned by the caller:
@@ -177,6 +180,38 @@ struct layout_pages {
 void layout_pages_init(struct layout_pages *p);
 void layout_pages_fini(struct layout_pages *p);
 
+/* The kiosk's own words on pages, by what they say (filled per language by
+ * the l10n module from gettext catalogues; layout never reads files). */
+enum layout_text {
+    LAYOUT_TEXT_PREVIOUS,       /* nav bar: "‹ Previous" (the previous story) */
+    LAYOUT_TEXT_PREVIOUS_SHORT, /* the same when the bar is narrow: "‹ Prev" */
+    LAYOUT_TEXT_CONTENTS,       /* nav bar and index header: "Contents" */
+    LAYOUT_TEXT_CONTENTS_SHORT, /* narrow bar: "Index" */
+    LAYOUT_TEXT_NEXT,           /* nav bar: "Next ›" (the next story) */
+    LAYOUT_TEXT_NEXT_SHORT,     /* narrow bar: "Next ›" */
+    LAYOUT_TEXT_PAGE_OF,        /* footer and bar: "page {page} of {pages}" */
+    LAYOUT_TEXT_MORE,           /* index section of articles with none: "More" */
+    LAYOUT_TEXT_OUT_OF_DATE,    /* index badge of an expired edition: "OUT OF DATE" */
+    LAYOUT_TEXT_COUNT
+};
+
+/* The chrome's language: its words, digits and dates. Patterns name their
+ * fields in braces: {page} {pages} in LAYOUT_TEXT_PAGE_OF; {weekday} {day}
+ * {month} {monthnum} {year} in the dates (Gregorian calendar). Numbers are
+ * written with digits[]. A NULL string anywhere means the built-in English
+ * one. Plain data: the filler owns the strings and keeps them alive while
+ * pages are set with it (pages copy what they keep). */
+struct layout_locale {
+    const char *lang; /* BCP 47 of the strings, e.g. "fa"; chrome runs are shaped with it */
+    uint8_t dir;      /* enum layout_dir of the chrome: bar order, header alignment */
+    const char *text[LAYOUT_TEXT_COUNT];
+    const char *digits[10];  /* "0".."9", or the script's own (UTF-8) */
+    const char *months[12];  /* January first, in the form a date uses ("декабря") */
+    const char *weekdays[7]; /* Sunday first, as it starts the index's date line */
+    const char *date_long;   /* index date line: "{weekday} {day} {month} {year}" */
+    const char *date_short;  /* byline date: "{day} {month} {year}" */
+};
+
 struct layout_config {
     int width, height;       /* the screen in px, after rotation */
     int margin;              /* outer margin in px; 0 = from the screen size */
@@ -188,6 +223,7 @@ struct layout_config {
     bool nav_bar;            /* article pages end with the reader's navigation bar
                               * (previous story / contents / next story, A-/A+) */
     const char *publication; /* for page headers; NULL uses the edition's title */
+    const struct layout_locale *locale; /* the chrome's language; NULL = built-in English */
 };
 /* Defaults for a screen of w x h px: margins and body size that suit it. */
 void layout_config_default(struct layout_config *c, int w, int h);

@@ -22,6 +22,9 @@ struct geom {
     int footer_y;  /* footer line top without a nav bar */
     int chrome_px; /* header, footer and bar labels */
     double avg;    /* average character advance of body text */
+
+    /* the chrome's language (never NULL) */
+    const struct layout_locale *loc;
 };
 
 /* A page being assembled: scratch vectors copied into the arena at the end. */
@@ -69,12 +72,114 @@ line_height(struct lctx *c, uint8_t face, int px)
     return lh > 0 ? lh : px;
 }
 
+/* The built-in English chrome: what every string of a locale falls back to. */
+static const struct layout_locale english = {
+    .lang = "en",
+    .dir = LAYOUT_DIR_LTR,
+    .text = {[LAYOUT_TEXT_PREVIOUS] = "\xE2\x80\xB9 Previous",
+             [LAYOUT_TEXT_PREVIOUS_SHORT] = "\xE2\x80\xB9 Prev",
+             [LAYOUT_TEXT_CONTENTS] = "Contents",
+             [LAYOUT_TEXT_CONTENTS_SHORT] = "Index",
+             [LAYOUT_TEXT_NEXT] = "Next \xE2\x80\xBA",
+             [LAYOUT_TEXT_NEXT_SHORT] = "Next \xE2\x80\xBA",
+             [LAYOUT_TEXT_PAGE_OF] = "page {page} of {pages}",
+             [LAYOUT_TEXT_MORE] = "More",
+             [LAYOUT_TEXT_OUT_OF_DATE] = "OUT OF DATE"},
+    .digits = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
+    .months = {"January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"},
+    .weekdays = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+    .date_long = "{weekday} {day} {month} {year}",
+    .date_short = "{day} {month} {year}",
+};
+
+/* String k of the chrome's words, English where the locale has none. */
+static const char *
+loc_text(const struct layout_locale *loc, enum layout_text k)
+{
+    return loc->text[k] ? loc->text[k] : english.text[k];
+}
+
+/* v (>= 0) written with the locale's digits, in the arena. */
+static const char *
+loc_number(struct lctx *c, const struct layout_locale *loc, unsigned long long v)
+{
+    char ascii[24];
+    int n = snprintf(ascii, sizeof ascii, "%llu", v);
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        const char *d = loc->digits[ascii[i] - '0'];
+        len += strlen(d ? d : english.digits[ascii[i] - '0']);
+    }
+    char *r = lctx_alloc(c, len + 1);
+    if (!r)
+        return "";
+    for (int i = 0, at = 0; i < n; i++) {
+        const char *d = loc->digits[ascii[i] - '0'];
+        d = d ? d : english.digits[ascii[i] - '0'];
+        size_t dl = strlen(d);
+        memcpy(r + at, d, dl);
+        at += (int)dl;
+    }
+    return r;
+}
+
+/* pattern with each {names[k]} replaced by values[k], in the arena; an
+ * unknown or unclosed brace stays as written. */
+static const char *
+fill_pattern(struct lctx *c, const char *pattern, const char *const *names,
+             const char *const *values, size_t count)
+{
+    size_t len = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        char *out = pass ? lctx_alloc(c, len + 1) : NULL;
+        if (pass && !out)
+            return "";
+        size_t at = 0;
+        for (const char *p = pattern; *p;) {
+            const char *v = NULL;
+            size_t skip = 1;
+            if (*p == '{') {
+                for (size_t k = 0; k < count && !v; k++) {
+                    size_t nl = strlen(names[k]);
+                    if (strncmp(p + 1, names[k], nl) == 0 && p[1 + nl] == '}') {
+                        v = values[k];
+                        skip = nl + 2;
+                    }
+                }
+            }
+            size_t vl = v ? strlen(v) : 1;
+            if (out)
+                memcpy(out + at, v ? v : p, vl);
+            at += vl;
+            p += skip;
+        }
+        if (out) {
+            out[at] = '\0';
+            return out;
+        }
+        len = at;
+    }
+    return "";
+}
+
+/* "page 3 of 12" (long) or "3/12" in the locale's words and digits. */
+static const char *
+page_of(struct lctx *c, const struct layout_locale *loc, size_t page, size_t pages, bool brief)
+{
+    static const char *const names[] = {"page", "pages"};
+    const char *values[] = {loc_number(c, loc, page), loc_number(c, loc, pages)};
+    return fill_pattern(c, brief ? "{page}/{pages}" : loc_text(loc, LAYOUT_TEXT_PAGE_OF), names,
+                        values, 2);
+}
+
 static void
 geom_init(struct lctx *c, const struct layout_config *cfg, bool nav_bar, struct geom *g)
 {
     struct layout_config def;
     layout_config_default(&def, cfg->width, cfg->height);
     memset(g, 0, sizeof *g);
+    g->loc = cfg->locale ? cfg->locale : &english;
     g->W = cfg->width;
     g->H = cfg->height;
     g->margin = cfg->margin > 0 ? cfg->margin : def.margin;
@@ -145,27 +250,31 @@ props_of(struct lctx *c, const struct edition *ed, const struct edition_article 
     return p;
 }
 
-/* "Saturday 28 November 2026" from an ISO date; NULL when not one. */
+/* "Saturday 28 November 2026" (weekday) or "28 November 2026" from an ISO
+ * date, in the locale's words, digits and order; NULL when not one. */
 static const char *
-format_date(struct lctx *c, const char *iso, bool weekday)
+format_date(struct lctx *c, const struct layout_locale *loc, const char *iso, bool weekday)
 {
     int y, m, d;
-    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31 ||
+        y < 0)
         return NULL;
-    static const char *const months[] = {"January",   "February", "March",    "April",
-                                         "May",       "June",     "July",     "August",
-                                         "September", "October",  "November", "December"};
-    static const char *const days[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                       "Thursday", "Friday", "Saturday"};
     /* day of the week by Sakamoto's method (Gregorian calendar) */
     static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
     int yy = m < 3 ? y - 1 : y;
     int wd = (yy + yy / 4 - yy / 100 + yy / 400 + t[m - 1] + d) % 7;
-    char *s = weekday ? arena_printf(c->arena, "%s %d %s %d", days[wd], d, months[m - 1], y)
-                      : arena_printf(c->arena, "%d %s %d", d, months[m - 1], y);
-    if (!s)
-        c->oom = true;
-    return s;
+    static const char *const names[] = {"weekday", "day", "month", "monthnum", "year"};
+    const char *values[] = {
+        loc->weekdays[wd] ? loc->weekdays[wd] : english.weekdays[wd],
+        loc_number(c, loc, (unsigned)d),
+        loc->months[m - 1] ? loc->months[m - 1] : english.months[m - 1],
+        loc_number(c, loc, (unsigned)m),
+        loc_number(c, loc, (unsigned)y),
+    };
+    const char *pattern = weekday ? loc->date_long : loc->date_short;
+    if (!pattern)
+        pattern = weekday ? english.date_long : english.date_short;
+    return fill_pattern(c, pattern, names, values, 5);
 }
 
 static const char *
@@ -265,7 +374,7 @@ struct placement {
  * first page. Figures (floats) that do not fit where they come wait for the
  * top of the next column while the text after them fills the gap. */
 static void
-paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *g,
+paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *g, bool rtl,
          struct vec *pages)
 {
     const struct flow_unit *U = f->units.data;
@@ -289,7 +398,8 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
         for (int col = 0; col < g->ncols && !c->oom; col++) {
             int top = g->text_top + (first_page ? head_h : 0);
             int avail = g->text_bottom - top;
-            int X = g->text_x + col * (g->col_w + g->gutter);
+            /* right to left: the first column on the right */
+            int X = g->text_x + (rtl ? g->ncols - 1 - col : col) * (g->col_w + g->gutter);
             int yy = 0;
             plan.count = 0;
             while (pend_head < pending.count) {
@@ -357,13 +467,14 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
     vec_free(&plan);
 }
 
-/* One line of chrome (header, footer, bar label): truncated with an
- * ellipsis to maxw; align 0 left, 1 centre, 2 right within [x, x+maxw). */
+/* One line of chrome (header, footer, bar label) in the locale's language
+ * and base direction dir: truncated with an ellipsis to maxw; align 0
+ * left, 1 centre, 2 right within [x, x+maxw). */
 static int
 chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_font font,
-            uint8_t role, uint8_t color, const char *text, int align)
+            uint8_t role, uint8_t color, const char *text, int align, const char *lang, uint8_t dir)
 {
-    struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
+    struct layout_run_props props = {0, dir, lang ? lang : "en"};
     size_t len = strlen(text);
     int w = lctx_measure(c, font, &props, text, len);
     const char *t = lctx_strndup(c, text, len); /* copied: pages may outlive it */
@@ -391,7 +502,8 @@ chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_
     lctx_font_metrics(c, font, &a, &d, &lh);
     int lx = align == 1 ? x + (maxw - w) / 2 : align == 2 ? x + maxw - w : x;
     VEC_ADD(c, &p->lines, struct layout_line, .x = lx, .y = y, .w = w, .h = lh, .role = role,
-            .text = t, .first_run = (uint32_t)p->runs.count, .run_count = 1, .block = -1);
+            .dir = dir, .text = t, .first_run = (uint32_t)p->runs.count, .run_count = 1,
+            .block = -1);
     props.script = layout_guess_script(t, len);
     VEC_ADD(c, &p->runs, struct layout_run, .x = lx, .y = y, .w = w, .h = a + d, .font = font,
             .role = role, .color = color, .props = props, .text = t, .len = (uint32_t)len);
@@ -451,12 +563,15 @@ struct chrome {
     int32_t article; /* for the bar: previous/next enabled */
     size_t article_count;
     float scale;
+    uint8_t dir; /* enum layout_dir the pages read in: RTL mirrors the bar */
 };
 
 static void
 add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome *ch,
         const char *page_text, const char *page_short)
 {
+    const struct layout_locale *loc = g->loc;
+    const char *lang = loc->lang ? loc->lang : "en";
     int top = g->H - g->bar_h;
     pb_rect(c, p, 0, top, g->W, g->bar_h, LAYOUT_COLOR_PAPER);
     pb_rect(c, p, 0, top, g->W, 1, LAYOUT_COLOR_RULE);
@@ -465,14 +580,16 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
         px = g->bar_h / 2;
     struct layout_font bold = {LAYOUT_FACE_SANS_BOLD, (uint16_t)px};
     struct layout_font plain = {LAYOUT_FACE_SANS, (uint16_t)px};
-    struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
+    struct layout_run_props props = {0, loc->dir, lang};
     int a, d, lh;
     lctx_font_metrics(c, bold, &a, &d, &lh);
     int ty = top + (g->bar_h - lh) / 2;
-    static const char *const long_labels[] = {"\xE2\x80\xB9 Previous", "Contents",
-                                              "Next \xE2\x80\xBA", "A\xE2\x80\x93", "A+"};
-    static const char *const short_labels[] = {"\xE2\x80\xB9 Prev", "Index", "Next \xE2\x80\xBA",
-                                               "A\xE2\x80\x93", "A+"};
+    const char *const long_labels[] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS),
+                                       loc_text(loc, LAYOUT_TEXT_CONTENTS),
+                                       loc_text(loc, LAYOUT_TEXT_NEXT), "A\xE2\x80\x93", "A+"};
+    const char *const short_labels[] = {
+        loc_text(loc, LAYOUT_TEXT_PREVIOUS_SHORT), loc_text(loc, LAYOUT_TEXT_CONTENTS_SHORT),
+        loc_text(loc, LAYOUT_TEXT_NEXT_SHORT), "A\xE2\x80\x93", "A+"};
     static const enum layout_action acts[] = {LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,
                                               LAYOUT_ACTION_NEXT_STORY, LAYOUT_ACTION_FONT_SMALLER,
                                               LAYOUT_ACTION_FONT_LARGER};
@@ -498,7 +615,9 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
         else
             ptext = page_short;
     }
-    /* left group: previous, contents, next; right group: A-, A+ */
+    /* left group: previous, contents, next; right group: A-, A+ (mirrored
+     * below for a right-to-left page) */
+    size_t first_line = p->lines.count, first_run = p->runs.count, first_link = p->links.count;
     int x = g->text_x - pad;
     if (x < 0)
         x = 0;
@@ -506,7 +625,8 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     for (int k = 0; k < 3; k++) {
         pb_link(c, p, x, top, bw[k], g->bar_h, acts[k], enabled[k]);
         chrome_text(c, p, x, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
-                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1);
+                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1, lang,
+                    loc->dir);
         x += bw[k];
     }
     left_end = x;
@@ -518,12 +638,29 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     for (int k = 3; k < 5; k++) {
         pb_link(c, p, xr, top, bw[k], g->bar_h, acts[k], enabled[k]);
         chrome_text(c, p, xr, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
-                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1);
+                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1, "en",
+                    LAYOUT_DIR_LTR);
         xr += bw[k];
     }
     if (right_start - left_end > 0)
         chrome_text(c, p, left_end, ty, right_start - left_end, plain, LAYOUT_ROLE_FOOTER,
-                    LAYOUT_COLOR_MUTED, ptext, 1);
+                    LAYOUT_COLOR_MUTED, ptext, 1, lang, loc->dir);
+    if (ch->dir == LAYOUT_DIR_RTL) {
+        /* the mirror image: next on the left, previous on the right, A+/A- on
+         * the left; each label stays centred in its button */
+        for (size_t i = first_line; i < p->lines.count; i++) {
+            struct layout_line *l = VEC_AT(&p->lines, struct layout_line, i);
+            l->x = g->W - l->x - l->w;
+        }
+        for (size_t i = first_run; i < p->runs.count; i++) {
+            struct layout_run *r = VEC_AT(&p->runs, struct layout_run, i);
+            r->x = g->W - r->x - r->w;
+        }
+        for (size_t i = first_link; i < p->links.count; i++) {
+            struct layout_link *l = VEC_AT(&p->links, struct layout_link, i);
+            l->x = g->W - l->x - l->w;
+        }
+    }
 }
 
 /* Copies the assembled pages into out with header, footer and bar. */
@@ -539,13 +676,15 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
         memcpy(arr, out->pages, out->count * sizeof *arr);
     int32_t last_block = -1;
     struct layout_font hf = {LAYOUT_FACE_SANS, (uint16_t)g->chrome_px};
+    const char *lang = g->loc->lang ? g->loc->lang : "en";
+    uint8_t cdir = g->loc->dir;
     for (size_t i = 0; i < n && !c->oom; i++) {
         struct pb *src = VEC_AT(pages, struct pb, i);
         struct pb fin;
         pb_init(&fin);
         if (ch->header) {
             chrome_text(c, &fin, g->text_x, g->header_y, g->text_w, hf, LAYOUT_ROLE_HEADER,
-                        LAYOUT_COLOR_MUTED, ch->header, 0);
+                        LAYOUT_COLOR_MUTED, ch->header, cdir == LAYOUT_DIR_RTL ? 2 : 0, lang, cdir);
             pb_rect(c, &fin, g->text_x, g->rule_y, g->text_w, 1, LAYOUT_COLOR_RULE);
         }
         if (g->ncols == 2 && kind != LAYOUT_PAGE_SCREEN) {
@@ -566,9 +705,9 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
                         LAYOUT_COLOR_RULE);
         }
         pb_append(c, &fin, src);
-        char *pt = arena_printf(c->arena, "page %zu of %zu", i + 1, n);
-        char *ps = arena_printf(c->arena, "%zu/%zu", i + 1, n);
-        if (!pt || !ps) {
+        const char *pt = page_of(c, g->loc, i + 1, n, false);
+        const char *ps = page_of(c, g->loc, i + 1, n, true);
+        if (c->oom) {
             c->oom = true;
             pb_free(&fin);
             break;
@@ -578,7 +717,7 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
         } else if (kind != LAYOUT_PAGE_SCREEN) {
             pb_rect(c, &fin, g->text_x, g->footer_y - 3, g->text_w, 1, LAYOUT_COLOR_RULE);
             chrome_text(c, &fin, g->text_x, g->footer_y, g->text_w, hf, LAYOUT_ROLE_FOOTER,
-                        LAYOUT_COLOR_MUTED, pt, 1);
+                        LAYOUT_COLOR_MUTED, pt, 1, lang, cdir);
         }
         struct layout_page *pg = &arr[out->count + i];
         memset(pg, 0, sizeof *pg);
@@ -586,6 +725,7 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
         pg->article = article;
         pg->number = (uint32_t)(i + 1);
         pg->of = (uint32_t)n;
+        pg->dir = ch->dir;
         pg->first_block = src->first_block >= 0 ? src->first_block : last_block;
         last_block = pg->first_block;
         pg->lines = copy_out(c, &fin.lines);
@@ -745,7 +885,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
     const char *by = a->byline && *a->byline ? a->byline : NULL;
     const char *date = NULL;
     if (a->date && *a->date) {
-        date = format_date(c, a->date, false);
+        date = format_date(c, g->loc, a->date, false);
         if (!date)
             date = a->date;
     }
@@ -800,12 +940,15 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
     cs.ragged = true;
     cs.hyphenate = hyphenate;
     cs.block = block;
+    /* the caption starts where the text does, the credit ends opposite */
+    bool rtl = props.dir == LAYOUT_DIR_RTL;
+    cs.align_right = rtl;
     if (fig->caption && *fig->caption)
         set_text(c, &tmp, &cs, LAYOUT_FACE_SANS, fig->caption, true, &ty);
     struct para_style rs =
         style(props, scaled(body, 0.7), w, LAYOUT_ROLE_CREDIT, LAYOUT_COLOR_MUTED);
     rs.ragged = true;
-    rs.align_right = true;
+    rs.align_right = !rtl;
     rs.block = block;
     if (fig->credit && *fig->credit)
         set_text(c, &tmp, &rs, LAYOUT_FACE_SANS, fig->credit, true, &ty);
@@ -1039,9 +1182,10 @@ layout_article(struct layout *L, const struct layout_config *cfg, const struct e
     if (span)
         head_units = f.units.count;
     set_blocks(&c, &f, &g, cfg, ed, a);
+    bool rtl = props_of(&c, ed, a).dir == LAYOUT_DIR_RTL;
     struct vec pages;
     vec_init(&pages, sizeof(struct pb));
-    paginate(&c, &f, head_units, &g, &pages);
+    paginate(&c, &f, head_units, &g, rtl, &pages);
     const char *pub = publication(cfg, ed);
     struct chrome ch = {0};
     ch.header =
@@ -1052,6 +1196,7 @@ layout_article(struct layout *L, const struct layout_config *cfg, const struct e
     ch.article = (int32_t)index;
     ch.article_count = ed->article_count;
     ch.scale = g.scale;
+    ch.dir = rtl ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR;
     if (!c.oom)
         finish_pages(&c, &pages, &g, &ch, LAYOUT_PAGE_ARTICLE, (int32_t)index, out);
     free_pages(&pages);
@@ -1222,12 +1367,17 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
     }
     bool beside = form == ENTRY_COMPACT; /* thumbnail left of the snippet */
     int tw = thumb_w && !beside ? w - thumb_w - gap : w;
+    /* a right-to-left edition's entries are mirrored: the thumbnail left of
+     * the text (right of the snippet when beside it) */
+    bool mirror = props_of(c, ed, NULL).dir == LAYOUT_DIR_RTL;
+    int text_x = mirror && thumb_w && !beside ? thumb_w + gap : 0;
     int pad = compact ? g->body_lh / 3 : g->body_lh / 2;
     int budget = g->text_h - 2 * pad;
     struct flow_unit *u = flow_unit(c, f, -1);
     int32_t y = pad / 2;
     struct para_style hs = style(props, hpx, tw, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
     hs.ragged = true;
+    hs.x = text_x;
     hs.leading = compact ? hlh : 0;
     /* compact: the whole headline, leaving room for the snippet's row */
     hs.max_lines =
@@ -1246,6 +1396,8 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
         int dx = beside && thumb_w ? thumb_w + gap : 0;
         /* tight: under a thumbnail the headline is taller than, the whole width */
         int dw = form == ENTRY_TIGHT && y >= thumb_y + thumb_h ? w : tw - dx;
+        if (mirror)
+            dx = dw == w || beside ? 0 : text_x;
         struct para_style ds = style(props, dpx, dw, LAYOUT_ROLE_DECK, LAYOUT_COLOR_MUTED);
         ds.x = dx;
         ds.ragged = true;
@@ -1300,7 +1452,7 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
             iw = (int)lround(thumb_h * fw / fh);
         }
         struct layout_figure *lf = vec_push(c, &f->figs);
-        lf->x = (beside ? 0 : w - thumb_w) + (thumb_w - iw) / 2;
+        lf->x = (beside != mirror ? 0 : w - thumb_w) + (thumb_w - iw) / 2;
         lf->y = thumb_y + (thumb_h - ih) / 2;
         lf->w = iw < 1 ? 1 : iw;
         lf->h = ih < 1 ? 1 : ih;
@@ -1374,7 +1526,8 @@ set_section(struct lctx *c, struct flow *f, const struct geom *g, const struct e
     struct flow_unit *u = flow_unit(c, f, -1);
     u->glue_next = true;
     int32_t y = compact ? g->body_lh / 4 : g->body_lh / 3;
-    set_text(c, f, &ls, LAYOUT_FACE_SANS_BOLD, upper(c, *name ? name : "More"), true, &y);
+    set_text(c, f, &ls, LAYOUT_FACE_SANS_BOLD,
+             upper(c, *name ? name : loc_text(g->loc, LAYOUT_TEXT_MORE)), true, &y);
     unit_rect(c, f, 0, y + 2, g->col_w, 2, LAYOUT_COLOR_ACCENT);
     VEC_ADD(c, &f->links, struct layout_link, 0, 0, g->col_w, y + 4, LAYOUT_ACTION_SECTION, true,
             -1, (int32_t)s);
@@ -1459,7 +1612,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         f.lines.count = nl;
         f.runs.count = nr;
     }
-    const char *date = format_date(&c, ed->edition, true);
+    const char *date = format_date(&c, g.loc, ed->edition, true);
     if (!date)
         date = ed->edition ? ed->edition : "";
     struct para_style ds =
@@ -1474,8 +1627,10 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         /* the badge: light text on an accent box, centred under the date */
         int px = scaled(body, 0.8);
         struct layout_font bf = {LAYOUT_FACE_SANS_BOLD, (uint16_t)px};
-        static const char badge[] = "OUT OF DATE";
-        int bw = lctx_measure(&c, bf, &props, badge, sizeof badge - 1);
+        const char *badge = lctx_strdup(&c, loc_text(g.loc, LAYOUT_TEXT_OUT_OF_DATE));
+        size_t badge_len = strlen(badge);
+        struct layout_run_props bprops = {0, g.loc->dir, g.loc->lang ? g.loc->lang : "en"};
+        int bw = lctx_measure(&c, bf, &bprops, badge, badge_len);
         int a, d, lh;
         lctx_font_metrics(&c, bf, &a, &d, &lh);
         int padx = px / 2, bx = (w - bw) / 2, by = y + body / 4;
@@ -1486,15 +1641,23 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         fl->w = bw;
         fl->h = lh;
         fl->role = LAYOUT_ROLE_OTHER;
+        fl->dir = bprops.dir;
         fl->text = badge;
         fl->block = -1;
         fl->first_run = (uint32_t)f.runs.count;
         fl->run_count = 1;
         struct layout_run *r = vec_push(&c, &f.runs);
-        *r = (struct layout_run){
-            bx,    by + 2,          bw, a + d, bf, LAYOUT_ROLE_OTHER, LAYOUT_COLOR_PAPER, props,
-            badge, sizeof badge - 1};
-        r->props.script = LAYOUT_TAG('L', 'a', 't', 'n');
+        *r = (struct layout_run){bx,
+                                 by + 2,
+                                 bw,
+                                 a + d,
+                                 bf,
+                                 LAYOUT_ROLE_OTHER,
+                                 LAYOUT_COLOR_PAPER,
+                                 bprops,
+                                 badge,
+                                 (uint32_t)badge_len};
+        r->props.script = layout_guess_script(badge, badge_len);
         u = VEC_AT(&f.units, struct flow_unit, f.units.count - 1);
         u->line_count++;
         y = by + lh + 4;
@@ -1541,7 +1704,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
             set_section(&c, &f, &g, ed, props, order.data, s, forms[pass]);
         struct vec try;
         vec_init(&try, sizeof(struct pb));
-        paginate(&c, &f, head_units, &g, &try);
+        paginate(&c, &f, head_units, &g, props.dir == LAYOUT_DIR_RTL, &try);
         if (pass == 0 || try.count < pages.count) {
             free_pages(&pages);
             pages = try;
@@ -1554,11 +1717,12 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
     }
     vec_free(&order);
     struct chrome ch = {0};
-    ch.header = arena_printf(c.arena, "%s \xC2\xB7 Contents", pub);
+    ch.header = arena_printf(c.arena, "%s \xC2\xB7 %s", pub, loc_text(g.loc, LAYOUT_TEXT_CONTENTS));
     if (!ch.header)
         c.oom = true;
     ch.article = -1;
     ch.scale = g.scale;
+    ch.dir = props.dir;
     if (!c.oom)
         finish_pages(&c, &pages, &g, &ch, LAYOUT_PAGE_INDEX, -1, out);
     free_pages(&pages);
@@ -1576,7 +1740,8 @@ layout_screen(struct layout *L, const struct layout_config *cfg, const char *tit
     struct geom g;
     struct flow f;
     call_begin(&c, L, out, cfg, false, &g, &f);
-    struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
+    /* the lines are the app's, in the locale's language */
+    struct layout_run_props props = {0, g.loc->dir, g.loc->lang ? g.loc->lang : "en"};
     int body = g.body_px;
     int32_t y = 0;
     struct flow_unit *u = flow_unit(&c, &f, -1);

@@ -93,6 +93,23 @@ pages_of(const struct ui *ui, const struct ui_view *v)
     return NULL;
 }
 
+/* Whether v's page reads right to left: its turns are mirrored. */
+static bool
+view_rtl(const struct ui *ui, const struct ui_view *v)
+{
+    if (v->screen != UI_SCREEN_INDEX && v->screen != UI_SCREEN_ARTICLE)
+        return false;
+    const struct layout_pages *p = pages_of(ui, v);
+    return p && v->page < p->count && p->pages[v->page].dir == LAYOUT_DIR_RTL;
+}
+
+/* The turn a finger moving by dx asks for: +1 next, -1 previous. */
+static int
+turn_of(const struct ui *ui, int dx)
+{
+    return (dx < 0) != view_rtl(ui, &ui->view) ? +1 : -1;
+}
+
 static size_t
 page_count(const struct ui *ui, const struct ui_view *v)
 {
@@ -324,10 +341,11 @@ tap(struct ui *ui, int x, int y)
         }
     }
     int edge = ui->cfg.width * UI_EDGE_PERCENT / 100;
+    int back = view_rtl(ui, &ui->view) ? +1 : -1; /* the left edge's turn */
     if (x < edge)
-        return turn(ui, -1);
+        return turn(ui, back);
     if (x >= ui->cfg.width - edge)
-        return turn(ui, +1);
+        return turn(ui, -back);
     return false;
 }
 
@@ -335,12 +353,15 @@ static bool
 key(struct ui *ui, enum ui_key k)
 {
     enum ui_screen s = ui->view.screen;
+    int right = view_rtl(ui, &ui->view) ? -1 : +1; /* the Right key's turn */
     switch (k) {
     case UI_KEY_RIGHT:
+        return turn(ui, right);
+    case UI_KEY_LEFT:
+        return turn(ui, -right);
     case UI_KEY_PAGEDOWN:
     case UI_KEY_SPACE:
         return turn(ui, +1);
-    case UI_KEY_LEFT:
     case UI_KEY_PAGEUP:
         return turn(ui, -1);
     case UI_KEY_HOME:
@@ -456,7 +477,7 @@ move(struct ui *ui, const struct ui_input *in)
     if (!ui->dragging)
         return false;
     struct ui_view v;
-    int off = neighbour(ui, &ui->view, dx < 0 ? +1 : -1, &v) ? dx : dx / 3;
+    int off = neighbour(ui, &ui->view, turn_of(ui, dx), &v) ? dx : dx / 3;
     if (off == ui->offset)
         return false;
     ui->offset = off;
@@ -477,13 +498,14 @@ release(struct ui *ui, const struct ui_input *in)
     int dx = ui->x - ui->x0, dy = ui->y - ui->y0;
     if (ui->dragging) {
         ui->dragging = false;
-        int dir = dx < 0 ? +1 : -1;
+        int dir = turn_of(ui, dx);
         struct ui_view v;
         bool far = abs(dx) * 100 > ui->cfg.width * UI_SWIPE_PERCENT;
-        bool flick = (dir > 0 && ui->velocity <= -UI_FLICK_PX_PER_MS) ||
-                     (dir < 0 && ui->velocity >= UI_FLICK_PX_PER_MS);
+        bool flick = (dx < 0 && ui->velocity <= -UI_FLICK_PX_PER_MS) ||
+                     (dx > 0 && ui->velocity >= UI_FLICK_PX_PER_MS);
+        /* the page leaves the way the finger moved */
         if ((far || flick) && neighbour(ui, &ui->view, dir, &v))
-            start_anim(ui, -dir * ui->cfg.width, dir, in->now_ms);
+            start_anim(ui, (dx < 0 ? -1 : 1) * ui->cfg.width, dir, in->now_ms);
         else
             start_anim(ui, 0, 0, in->now_ms);
         return true;
@@ -652,7 +674,8 @@ ui_get_state(const struct ui *ui, struct ui_state *out)
                              .dirty = ui->dirty,
                              .font_scale = ui->font_scale,
                              .progress = ui->progress,
-                             .quit = ui->quit};
+                             .quit = ui->quit,
+                             .rtl = view_rtl(ui, &ui->view)};
     out->has_next = neighbour(ui, &ui->view, +1, &out->next);
     out->has_prev = neighbour(ui, &ui->view, -1, &out->prev);
 }

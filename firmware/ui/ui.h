@@ -6,6 +6,10 @@
  * back with hand-made pages. One thread (the app's main thread).
  *
  * Behaviour (documented choices):
+ * - Right-to-left pages (layout_page.dir, an RTL article's or an RTL
+ *   edition's index) are read the other way: everything below that says
+ *   left or right is mirrored for them (next: a swipe right, the Left key,
+ *   the left edge).
  * - Tap: a press and release that moved less than UI_TAP_SLOP px. A link
  *   under the finger acts first; otherwise the left/right 15% edges turn the
  *   page. On the status screen any tap returns to where the reader was.
@@ -107,8 +111,10 @@ struct ui_state {
     struct ui_view next, prev;
     /* Horizontal offset of the current page in px while a swipe follows the
      * finger or settles: negative shows `next` at offset + width, positive
-     * shows `prev` at offset - width. 0 when at rest. */
+     * shows `prev` at offset - width; mirrored when rtl (positive shows
+     * `next` at offset - width). 0 when at rest. */
     int offset;
+    bool rtl;         /* the page reads right to left: next is a swipe right, the Left key */
     bool animating;   /* a settle or snap-back is running: draw a frame each UI_FRAME_MS */
     bool dirty;       /* something changed since ui_clear_dirty */
     float font_scale; /* the scale pages must be laid out at */

@@ -19,7 +19,7 @@ import tempfile
 BUILDROOT_PACKAGES = {
     "sdl2", "sdl2_ttf", "sdl2_image", "libarchive", "zstd", "xz", "zlib", "libyaml",
     "libunibreak", "libfribidi", "harfbuzz", "libsodium", "libunistring", "jpeg", "libpng",
-    "webp", "systemd", "host-pkgconf", "host-qemu", "nettle",
+    "webp", "systemd", "host-pkgconf", "host-qemu", "nettle", "host-gettext",
 }
 INFRAS = {"generic", "autotools", "cmake", "meson", "python", "kconfig", "virtual"}
 ASSIGN = re.compile(r"^([A-Za-z0-9_]+)\s*(\+=|\?=|:=|=)")
@@ -167,8 +167,8 @@ def check_tree(root):
         if d not in BUILDROOT_PACKAGES and d not in results:
             errs.append("package/newskiosk/newskiosk.mk: %s is neither a Buildroot package nor "
                         "one in this tree" % d)
-        if d == "host-pkgconf" or (d == "systemd"):
-            continue  # a host tool; systemd is optional (BR2_INIT_SYSTEMD)
+        if d in ("host-pkgconf", "host-gettext") or (d == "systemd"):
+            continue  # a host tool (msgfmt for the catalogues); systemd is optional
         sym = "BR2_PACKAGE_" + upper(d)
         if sym not in selects:
             errs.append("package/newskiosk/Config.in: no 'select %s' for dependency %s" % (sym, d))

@@ -89,6 +89,13 @@ for path in ./usr/bin/newskiosk ./usr/bin/newsbundle ./lib/systemd/system/newski
     ./usr/share/newskiosk/sample-edition.tar.zst; do
     echo "$contents" | grep -q " $path\$" || fail "the package lacks $path"
 done
+# The chrome's catalogues, one a language of assets/po, where the kiosk
+# looks for them beside its binary (/usr/bin/../share/newskiosk/locale).
+for po in "$(dirname "$0")"/../../assets/po/*.po; do
+    lang=$(basename "$po" .po)
+    mo=./usr/share/newskiosk/locale/C.UTF-8/LC_MESSAGES/newskiosk-$lang.mo
+    echo "$contents" | grep -q " $mo\$" || fail "the package lacks $mo"
+done
 for exe in ./usr/bin/newskiosk ./usr/bin/newsbundle ./usr/lib/newskiosk/usb-handover; do
     echo "$contents" | grep -q "^-rwxr-xr-x root/root .* $exe\$" || fail "$exe is not 0755 root:root"
 done

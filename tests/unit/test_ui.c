@@ -607,6 +607,66 @@ test_keys_and_quit(void)
     ui_destroy(ui);
 }
 
+/* Article 1 reads right to left (an RTL article in an LTR edition): its
+ * turns are mirrored; article 0 around it keeps the LTR ones. */
+static void
+test_mirrored(void)
+{
+    struct ui *ui = make(0, 0, false);
+    for (size_t i = 0; i < fake.a1_pages.count; i++)
+        fake.a1[i].dir = LAYOUT_DIR_RTL;
+    tap(ui, 150, 170); /* article 1's entry */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+    CHECK(state(ui).rtl);
+    press_key(ui, UI_KEY_LEFT); /* Left is next */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 1);
+    press_key(ui, UI_KEY_RIGHT); /* Right is previous */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+    press_key(ui, UI_KEY_PAGEDOWN); /* page keys keep their meaning */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 1);
+    press_key(ui, UI_KEY_PAGEUP);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+    tap(ui, 10, 240); /* the left edge is next */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 1);
+    tap(ui, W - 10, 240); /* the right edge is previous */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+
+    /* a swipe right follows the finger, shows the next page and turns to it */
+    input(ui, UI_INPUT_PRESS, 200, 240);
+    now += 100;
+    input(ui, UI_INPUT_MOVE, 300, 240);
+    struct ui_state s = state(ui);
+    CHECK_INT(s.offset, 100); /* full speed: there is a next page that way */
+    CHECK(s.rtl && s.has_next && s.next.article == 1 && s.next.page == 1);
+    now += 100;
+    input(ui, UI_INPUT_MOVE, 500, 240);
+    now += 100;
+    input(ui, UI_INPUT_RELEASE, 500, 240);
+    s = state(ui);
+    CHECK(s.animating && s.offset > 0);
+    settle(ui);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 1);
+    /* a fast flick right: next again, past the last page to article 2 */
+    input(ui, UI_INPUT_PRESS, 300, 240);
+    now += 16;
+    input(ui, UI_INPUT_MOVE, 330, 240);
+    now += 16;
+    input(ui, UI_INPUT_MOVE, 360, 240);
+    now += 16;
+    input(ui, UI_INPUT_RELEASE, 380, 240);
+    settle(ui);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 2, 0);
+    CHECK(!state(ui).rtl); /* article 2 reads left to right again */
+    /* and a swipe left on article 1's first page goes back to the index */
+    press_key(ui, UI_KEY_HOME);
+    tap(ui, 150, 170);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+    drag(ui, 500, 200, 240, 6, 300);
+    settle(ui);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    ui_destroy(ui);
+}
+
 int
 main(void)
 {
@@ -618,5 +678,6 @@ main(void)
     test_idle_and_attract();
     test_status();
     test_keys_and_quit();
+    test_mirrored();
     return check_summary("ui");
 }

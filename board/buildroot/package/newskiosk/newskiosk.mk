@@ -13,6 +13,7 @@ NEWSKIOSK_SITE_METHOD = local
 NEWSKIOSK_LICENSE = Proprietary
 NEWSKIOSK_DEPENDENCIES = \
 	host-pkgconf \
+	host-gettext \
 	host-qemu \
 	sdl2 \
 	sdl2_ttf \
