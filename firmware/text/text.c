@@ -30,7 +30,7 @@ struct text_width {
     uint32_t hash; /* 0 = empty slot */
     uint32_t script;
     int32_t width;
-    uint8_t dir;
+    uint8_t dir; /* enum layout_dir, and the CJK face above it */
     uint8_t len;
     char key[TEXT_WIDTH_KEY_MAX];
 };
@@ -913,10 +913,12 @@ text_measure(void *ctx, struct layout_font f, const struct layout_run_props *pro
     struct text_font_slot *s = get_slot(t, f);
     uint32_t script = props_script(props, text, len);
     int dir = props ? props->dir : LAYOUT_DIR_LTR;
+    /* Han takes the glyphs of the language's CJK face: the key has both. */
+    int key = dir | cjk_variant(props ? props->lang : NULL) << 1;
     if (len > TEXT_WIDTH_KEY_MAX || (!s->widths && !widths_grow(s)))
         return measure_run(t, s, props, script, dir, text, len);
-    uint32_t h = width_hash(text, len, script, dir);
-    struct text_width *w = widths_find(s, h, text, len, script, dir);
+    uint32_t h = width_hash(text, len, script, key);
+    struct text_width *w = widths_find(s, h, text, len, script, key);
     if (w->hash)
         return w->width;
     int width = measure_run(t, s, props, script, dir, text, len);
@@ -932,11 +934,11 @@ text_measure(void *ctx, struct layout_font f, const struct layout_run_props *pro
             s->width_count = 0;
         }
     }
-    w = widths_find(s, h, text, len, script, dir);
+    w = widths_find(s, h, text, len, script, key);
     if (w->hash)
         return w->width;
     *w = (struct text_width){
-        .hash = h, .script = script, .width = width, .dir = (uint8_t)dir, .len = (uint8_t)len};
+        .hash = h, .script = script, .width = width, .dir = (uint8_t)key, .len = (uint8_t)len};
     memcpy(w->key, text, len);
     s->width_count++;
     return width;
