@@ -43,6 +43,7 @@ struct text_width {
  * face, pages drawn ahead took 1.9 ms instead of 1.2 at 800x480 (the body
  * size and another of the same face on most pages); with two, 1.3 ms. */
 #define TEXT_FONTS_PER_FACE 2
+#define TEXT_COVER_FAST 0x3000 /* Latin to Indic and punctuation: 3 KB a font */
 struct text_face {
     TTF_Font *font;  /* NULL until first used */
     int px;          /* the size it is set to */
@@ -86,6 +87,10 @@ struct text_source {
     unsigned face;    /* face index in the file */
     hb_font_t *cover; /* for coverage; NULL until loaded */
     bool ascii;       /* covers every printable ASCII character */
+    /* Coverage below TEXT_COVER_FAST known so far, two bits a code point
+     * (looked up, has a glyph), so the text of a Latin edition is checked
+     * with a bit test instead of a cmap search; NULL until first used. */
+    uint32_t *cover_bits;
     struct text_face fonts[TEXT_FONTS_PER_FACE];
 };
 
@@ -246,7 +251,17 @@ covers(struct text *t, int i, hb_codepoint_t c)
     if (!src->loaded && !source_load(t, src))
         return false;
     hb_codepoint_t g;
-    return hb_font_get_nominal_glyph(src->cover, c, &g);
+    if (c >= TEXT_COVER_FAST)
+        return hb_font_get_nominal_glyph(src->cover, c, &g);
+    if (!src->cover_bits) {
+        src->cover_bits = calloc(TEXT_COVER_FAST / 16, sizeof *src->cover_bits);
+        if (!src->cover_bits)
+            return hb_font_get_nominal_glyph(src->cover, c, &g);
+    }
+    uint32_t *word = &src->cover_bits[c / 16], shift = (c % 16) * 2;
+    if (!(*word >> shift & 1))
+        *word |= (1u | (uint32_t)hb_font_get_nominal_glyph(src->cover, c, &g) << 1) << shift;
+    return *word >> (shift + 1) & 1;
 }
 
 /* A TTF_Font of source i set to px: one already at that size, else a new
@@ -950,6 +965,24 @@ text_missing(void *ctx, struct layout_font f, const struct layout_run_props *pro
              const char *text, size_t len)
 {
     struct text *t = ctx;
+    /* Layout asks for every run of every page: text the face has whole is
+     * answered without itemizing (ASCII, then a bit test a character). */
+    f = valid_font(f);
+    size_t i = 0;
+    while (i < len) {
+        uint8_t b = (uint8_t)text[i];
+        if (b >= 0x20 && b < 0x7f) {
+            i++;
+            continue;
+        }
+        ucs4_t c;
+        int n = u8_mbtouc(&c, (const uint8_t *)text + i, len - i);
+        if (n <= 0 || !covers(t, f.face, c))
+            break;
+        i += (size_t)n;
+    }
+    if (i == len)
+        return 0;
     struct text_piece small[8];
     size_t n = itemize(t, f, props, text, len, small, 8);
     struct text_piece *pieces = small;
@@ -960,8 +993,8 @@ text_missing(void *ctx, struct layout_font f, const struct layout_run_props *pro
         itemize(t, f, props, text, len, pieces, n);
     }
     int missing = 0;
-    for (size_t i = 0; i < n; i++)
-        missing += (int)pieces[i].missing;
+    for (size_t k = 0; k < n; k++)
+        missing += (int)pieces[k].missing;
     if (pieces != small)
         free(pieces);
     return missing;
@@ -1109,6 +1142,7 @@ text_destroy(struct text *t)
             if (src->fonts[j].font)
                 TTF_CloseFont(src->fonts[j].font);
         hb_font_destroy(src->cover);
+        free(src->cover_bits);
     }
     for (size_t i = 0; i < t->file_count; i++) {
         struct text_file *fl = &t->files[i];
