@@ -50,6 +50,7 @@ struct text_face {
     uint32_t script; /* as last set on font; 0 = never set */
     int dir;         /* as last set on font; -1 = never set */
     int pad;         /* px of two spaces with script, dir and px; -1 = not measured */
+    bool fresh;      /* opened and not shaped with yet: see drop_pages */
     uint64_t last_use;
 };
 
@@ -264,6 +265,17 @@ covers(struct text *t, int i, hb_codepoint_t c)
     return *word >> (shift + 1) & 1;
 }
 
+/* FreeType and SDL2_ttf's HarfBuzz copy what they keep of the tables they
+ * read through the stream (a CJK collection's subroutines and layout tables:
+ * megabytes), at opening and at the first shaping: the mapping's pages read
+ * for that are dropped from the resident set then, and fault back from the
+ * page cache when a glyph needs them. 4 MB less resident a CJK face. */
+static void
+drop_pages(const struct text_file *fl)
+{
+    madvise((void *)fl->map, fl->size, MADV_DONTNEED);
+}
+
 /* A TTF_Font of source i set to px: one already at that size, else a new
  * one, else the least recently used one resized. NULL if it cannot be opened
  * or resized. */
@@ -292,6 +304,8 @@ source_at(struct text *t, int i, int px)
         fc->font = TTF_OpenFontIndexRW(rw, 1, px, (long)src->face);
         if (!fc->font)
             return NULL;
+        drop_pages(fl);
+        fc->fresh = true;
         /* Measuring and drawing must agree: one hinting mode, kerning on. */
         TTF_SetFontHinting(fc->font, TTF_HINTING_LIGHT);
         TTF_SetFontKerning(fc->font, 1);
@@ -305,6 +319,7 @@ source_at(struct text *t, int i, int px)
     }
     fc->px = px;
     fc->pad = -1;
+    fc->fresh = true; /* a new size reads the hinting tables again */
     fc->last_use = ++t->clock;
     return fc;
 }
@@ -464,7 +479,12 @@ measure_source(struct text *t, int i, int px, uint32_t script, int dir, const ch
     if (!fc)
         return 0;
     apply_props(fc, script, dir);
-    return measure_uncached(fc, text, len);
+    int w = measure_uncached(fc, text, len);
+    if (fc->fresh) {
+        fc->fresh = false;
+        drop_pages(&t->files[t->src[i].file]);
+    }
+    return w;
 }
 
 /* The slot of (text, props) in s's table: its entry, or the empty slot
@@ -1121,6 +1141,7 @@ text_create(const struct text_fonts *fonts, struct err *e)
             return NULL;
         }
         TTF_CloseFont(probe);
+        drop_pages(fl);
     }
     t->metrics = (struct layout_metrics){.ctx = t,
                                          .measure = text_measure,
