@@ -406,14 +406,16 @@ draw_run(struct render *rd, const struct layout_run *run, int x, int y)
     const struct layout_metrics *m = text_metrics(rd->t);
     int ascent = 0, descent = 0, lh = 0;
     m->font_metrics(m->ctx, run->font, &ascent, &descent, &lh);
+    /* one piece starts at x either way: its width is not needed */
+    bool one = n == 1 && pieces[0].source != TEXT_SOURCE_NONE;
     int total = 0;
-    if (rtl)
+    if (rtl && !one)
         for (size_t i = 0; i < n; i++)
             total += text_piece_width(rd->t, run->font, &run->props, run->text, &pieces[i]);
     int pen = rtl ? x + total : x;
     for (size_t i = 0; i < n; i++) {
         const struct text_piece *p = &pieces[i];
-        int w = text_piece_width(rd->t, run->font, &run->props, run->text, p);
+        int w = one ? 0 : text_piece_width(rd->t, run->font, &run->props, run->text, p);
         int px = rtl ? pen - w : pen;
         pen = rtl ? pen - w : pen + w;
         if (p->source == TEXT_SOURCE_NONE) {
