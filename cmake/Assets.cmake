@@ -13,6 +13,42 @@ nk_find_font(NK_FONT_SERIF_BOLD NotoSerif-Bold.ttf)
 nk_find_font(NK_FONT_SERIF_BOLD_ITALIC NotoSerif-BoldItalic.ttf)
 nk_find_font(NK_FONT_SANS NotoSans-Regular.ttf)
 nk_find_font(NK_FONT_SANS_BOLD NotoSans-Bold.ttf)
+# The fallback chain (firmware/text): fonts for the scripts the six faces do
+# not cover, a serif, serif bold, sans and sans bold file a script, then CJK
+# collections and symbol fonts. Each is optional: a file not installed leaves
+# its define empty, and that script's characters are drawn as placeholders.
+set(NK_FONT_CJK_DIRS /usr/share/fonts/opentype/noto)
+set(NK_FONT_CHAIN_DEFS "")
+function(nk_find_chain_font var name)
+  find_file(${var} ${name} PATHS ${NK_FONT_DIRS} ${NK_FONT_CJK_DIRS} NO_DEFAULT_PATH
+            NO_CMAKE_FIND_ROOT_PATH)
+  set(path "${${var}}")
+  if(NOT ${var})
+    message(STATUS "Optional font ${name} not found (fonts-noto-core, fonts-noto-cjk): its "
+                   "script will be drawn as placeholder boxes")
+    set(path "")
+  endif()
+  set(NK_FONT_CHAIN_DEFS ${NK_FONT_CHAIN_DEFS} "${var}=\"${path}\"" PARENT_SCOPE)
+endfunction()
+foreach(script ARAB:NotoNaskhArabic:NotoSansArabic HEBR:NotoSerifHebrew:NotoSansHebrew
+               DEVA:NotoSerifDevanagari:NotoSansDevanagari BENG:NotoSerifBengali:NotoSansBengali
+               ETHI:NotoSerifEthiopic:NotoSansEthiopic THAI:NotoSerifThai:NotoSansThai)
+  string(REPLACE ":" ";" parts ${script})
+  list(GET parts 0 tag)
+  list(GET parts 1 serif)
+  list(GET parts 2 sans)
+  nk_find_chain_font(NK_FONT_${tag}_SERIF ${serif}-Regular.ttf)
+  nk_find_chain_font(NK_FONT_${tag}_SERIF_BOLD ${serif}-Bold.ttf)
+  nk_find_chain_font(NK_FONT_${tag}_SANS ${sans}-Regular.ttf)
+  nk_find_chain_font(NK_FONT_${tag}_SANS_BOLD ${sans}-Bold.ttf)
+endforeach()
+nk_find_chain_font(NK_FONT_CJK_SERIF NotoSerifCJK-Regular.ttc)
+nk_find_chain_font(NK_FONT_CJK_SERIF_BOLD NotoSerifCJK-Bold.ttc)
+nk_find_chain_font(NK_FONT_CJK_SANS NotoSansCJK-Regular.ttc)
+nk_find_chain_font(NK_FONT_CJK_SANS_BOLD NotoSansCJK-Bold.ttc)
+nk_find_chain_font(NK_FONT_SYMBOLS NotoSansSymbols-Regular.ttf)
+nk_find_chain_font(NK_FONT_SYMBOLS2 NotoSansSymbols2-Regular.ttf)
+nk_find_chain_font(NK_FONT_DEJAVU DejaVuSans.ttf)
 find_path(NK_HYPHEN_DIR hyph_en_US.dic PATHS /usr/share/hyphen NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
 if(NOT NK_HYPHEN_DIR)
   message(FATAL_ERROR "Hyphenation patterns not found: install hyphen-en-us and hyphen-ru (scripts/setup does).")

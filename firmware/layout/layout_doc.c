@@ -663,6 +663,22 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     }
 }
 
+/* Characters of the page's runs that no font covers (drawn as placeholders),
+ * through the metrics seam; 0 when the metrics cannot tell. */
+static uint32_t
+page_missing(const struct layout *L, const struct layout_page *pg)
+{
+    if (!L->m.missing)
+        return 0;
+    uint32_t n = 0;
+    for (size_t i = 0; i < pg->run_count; i++) {
+        const struct layout_run *r = &pg->runs[i];
+        if (r->text && r->len)
+            n += (uint32_t)L->m.missing(L->m.ctx, r->font, &r->props, r->text, r->len);
+    }
+    return n;
+}
+
 /* Copies the assembled pages into out with header, footer and bar. */
 static void
 finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const struct chrome *ch,
@@ -732,6 +748,7 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
         pg->line_count = fin.lines.count;
         pg->runs = copy_out(c, &fin.runs);
         pg->run_count = fin.runs.count;
+        pg->missing_glyphs = page_missing(c->L, pg);
         pg->figures = copy_out(c, &fin.figs);
         pg->figure_count = fin.figs.count;
         pg->rects = copy_out(c, &fin.rects);

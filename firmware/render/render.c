@@ -326,30 +326,26 @@ draw_placeholder(SDL_Renderer *r, int x, int y, int w, int h)
     }
 }
 
+/* Draws text in font with its pen origin at (x, y top): with a space before
+ * it (after it, right to left: the space is then still on the left), so the
+ * surface starts at a known pen position and a glyph that overhangs to the
+ * left (an italic "y") has room, and the pen origin lands on x, as text
+ * measured its advance. */
 static void
-draw_run(struct render *rd, const struct layout_run *run, int x, int y)
+draw_text(struct render *rd, TTF_Font *font, const char *text, size_t len, bool rtl, SDL_Color c,
+          int x, int y)
 {
-    if (run->len == 0 || !run->text)
-        return;
-    TTF_Font *font = text_font_for(rd->t, run->font, &run->props, run->text, run->len);
-    if (!font)
-        return;
-    /* Drawn with a space before it (after it, right to left: the space is
-     * then still on the left), so the surface starts at a known pen position
-     * and a glyph that overhangs to the left (an italic "y") has room: the
-     * run's pen origin lands on x, as text measured its advance. */
     char small[256];
-    char *buf = run->len + 2 <= sizeof small ? small : malloc(run->len + 2);
+    char *buf = len + 2 <= sizeof small ? small : malloc(len + 2);
     if (!buf)
         return;
-    bool rtl = run->props.dir == LAYOUT_DIR_RTL;
     buf[0] = ' ';
-    memcpy(buf + !rtl, run->text, run->len);
-    buf[run->len] = rtl ? ' ' : buf[run->len];
-    buf[run->len + 1] = 0;
+    memcpy(buf + !rtl, text, len);
+    buf[len] = rtl ? ' ' : buf[len];
+    buf[len + 1] = 0;
     int space = 0;
     TTF_SizeUTF8(font, " ", &space, NULL);
-    SDL_Surface *s = TTF_RenderUTF8_Blended(font, buf, color_of(run->color));
+    SDL_Surface *s = TTF_RenderUTF8_Blended(font, buf, c);
     if (buf != small)
         free(buf);
     if (!s)
@@ -361,6 +357,79 @@ draw_run(struct render *rd, const struct layout_run *run, int x, int y)
         SDL_DestroyTexture(tex);
     }
     SDL_FreeSurface(s);
+}
+
+/* n characters no font has, as outlined boxes of width w each from x, their
+ * foot on the baseline: visible, never blank, and plainly not a letter. */
+static void
+draw_missing(struct render *rd, int x, int baseline, int ascent, int w, uint32_t n, SDL_Color c)
+{
+    int h = ascent * 7 / 10;
+    if (h < 3)
+        h = 3;
+    set_color(rd->r, c);
+    for (uint32_t i = 0; i < n; i++) {
+        SDL_Rect box = {x + (int)i * w + 1, baseline - h, w > 3 ? w - 2 : 1, h};
+        SDL_RenderDrawRect(rd->r, &box);
+    }
+}
+
+#define RENDER_RUN_PIECES 16
+
+/* One run: split by text into pieces of one font and script each (the same
+ * split measuring summed), drawn side by side: left to right, or right to
+ * left for an RTL run. Each piece's baseline sits on the run's. */
+static void
+draw_run(struct render *rd, const struct layout_run *run, int x, int y)
+{
+    if (run->len == 0 || !run->text)
+        return;
+    bool rtl = run->props.dir == LAYOUT_DIR_RTL;
+    SDL_Color color = color_of(run->color);
+    struct text_piece small[RENDER_RUN_PIECES];
+    size_t n =
+        text_itemize(rd->t, run->font, &run->props, run->text, run->len, small, RENDER_RUN_PIECES);
+    if (n == 1 && small[0].source == run->font.face) {
+        /* one piece on the run's own face: drawn as measured, with its props */
+        TTF_Font *font = text_font_for(rd->t, run->font, &run->props, run->text, run->len);
+        if (font)
+            draw_text(rd, font, run->text, run->len, rtl, color, x, y);
+        return;
+    }
+    struct text_piece *pieces = small;
+    if (n > RENDER_RUN_PIECES) {
+        pieces = malloc(n * sizeof *pieces);
+        if (!pieces)
+            return;
+        text_itemize(rd->t, run->font, &run->props, run->text, run->len, pieces, n);
+    }
+    const struct layout_metrics *m = text_metrics(rd->t);
+    int ascent = 0, descent = 0, lh = 0;
+    m->font_metrics(m->ctx, run->font, &ascent, &descent, &lh);
+    /* one piece starts at x either way: its width is not needed */
+    bool one = n == 1 && pieces[0].source != TEXT_SOURCE_NONE;
+    int total = 0;
+    if (rtl && !one)
+        for (size_t i = 0; i < n; i++)
+            total += text_piece_width(rd->t, run->font, &run->props, run->text, &pieces[i]);
+    int pen = rtl ? x + total : x;
+    for (size_t i = 0; i < n; i++) {
+        const struct text_piece *p = &pieces[i];
+        int w = one ? 0 : text_piece_width(rd->t, run->font, &run->props, run->text, p);
+        int px = rtl ? pen - w : pen;
+        pen = rtl ? pen - w : pen + w;
+        if (p->source == TEXT_SOURCE_NONE) {
+            draw_missing(rd, px, y + ascent, ascent, text_placeholder_width(rd->t, run->font),
+                         p->missing, color);
+            continue;
+        }
+        TTF_Font *font = text_piece_font(rd->t, run->font, &run->props, p);
+        if (font)
+            draw_text(rd, font, run->text + p->start, p->len, rtl, color, px,
+                      y + ascent - TTF_FontAscent(font));
+    }
+    if (pieces != small)
+        free(pieces);
 }
 
 /* The size of the current target: the texture, or the renderer's output. */

@@ -4,13 +4,14 @@
 # `scripts/bench --smoke --no-write` on a 10-article edition with this build's
 # binaries and checks that every row prints a figure or says why it could
 # not; it never checks speed.
-foreach(driver layout turn)
+foreach(driver layout turn fonts)
   add_executable(bench_${driver} ${NK_TEST_DIR}/bench/bench_${driver}.c)
   target_include_directories(bench_${driver} PRIVATE ${NK_TEST_DIR}/bench)
   target_compile_definitions(bench_${driver} PRIVATE NK_HYPHEN_DIR="${NK_HYPHEN_DIR}")
 endforeach()
 target_link_libraries(bench_layout PRIVATE nk_text nk_layout nk_edition)
 target_link_libraries(bench_turn PRIVATE nk_render nk_text nk_layout nk_edition)
+target_link_libraries(bench_fonts PRIVATE nk_text)
 
 add_test(NAME bench.smoke
          COMMAND bash ${NK_TEST_DIR}/bench/smoke.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})

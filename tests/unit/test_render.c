@@ -421,6 +421,99 @@ main(void)
             save_err(&c, "render_bidi");
     }
 
+    /* World scripts: an Arabic run (right to left), a run of Latin, Arabic
+     * and Han (three fonts) and a run with a character no font has. Each is
+     * inked across the width text measured and not beyond it (measure and
+     * draw agree), each piece of the mixed run where its width puts it, and
+     * the missing character is an outlined box, not a blank. */
+    {
+        struct layout_run_props ar = {.script = 0, .dir = LAYOUT_DIR_RTL, .lang = "ar"};
+        struct layout_font wf = {LAYOUT_FACE_SERIF, 28}, sf = {LAYOUT_FACE_SANS, 24};
+        const char *txt[3] = {"\xd9\x83\xd8\xaa\xd8\xa7\xd8\xa8",
+                              "News \xd8\xae\xd8\xa8\xd8\xb1 \xe6\x96\xb0\xe9\x97\xbb",
+                              "A\xf4\x8f\xbf\xbd"
+                              "B"};
+        const struct layout_run_props *pr[3] = {&ar, &en, &en};
+        struct layout_font fo[3] = {wf, sf, wf};
+        struct layout_run wr[3];
+        struct layout_line wl[3];
+        for (size_t i = 0; i < 3; i++) {
+            int asc_i, desc_i, lh_i;
+            m->font_metrics(m->ctx, fo[i], &asc_i, &desc_i, &lh_i);
+            int y = 20 + 70 * (int)i;
+            wr[i] =
+                (struct layout_run){.x = 30,
+                                    .y = y,
+                                    .w = m->measure(m->ctx, fo[i], pr[i], txt[i], strlen(txt[i])),
+                                    .h = lh_i,
+                                    .font = fo[i],
+                                    .role = LAYOUT_ROLE_BODY,
+                                    .color = LAYOUT_COLOR_TEXT,
+                                    .props = *pr[i],
+                                    .text = txt[i],
+                                    .len = (uint32_t)strlen(txt[i])};
+            wl[i] = (struct layout_line){.x = 30,
+                                         .y = y,
+                                         .w = wr[i].w,
+                                         .h = lh_i,
+                                         .role = LAYOUT_ROLE_BODY,
+                                         .dir = pr[i]->dir,
+                                         .text = txt[i],
+                                         .first_run = (uint32_t)i,
+                                         .run_count = 1,
+                                         .block = -1};
+        }
+        struct layout_page wp = {
+            .kind = LAYOUT_PAGE_ARTICLE, .lines = wl, .line_count = 3, .runs = wr, .run_count = 3};
+        render_page(rd, &wp, 0, 0);
+        read_back(&c);
+        int before = check_failed;
+        for (size_t i = 0; i < 3; i++) {
+            int lo = W, hi = -1, dark = 0;
+            for (int y = wr[i].y - 12; y < wr[i].y + wr[i].h + 12; y++)
+                for (int x = 0; x < W; x++)
+                    if (luminance(at(&c, x, y)) < 128) {
+                        lo = x < lo ? x : lo;
+                        hi = x > hi ? x : hi;
+                        dark++;
+                    }
+            CHECK_MSG(dark > wr[i].w / 2, "world run %zu: %d dark pixels", i, dark);
+            CHECK_MSG(lo >= wr[i].x - 3 && lo <= wr[i].x + 4, "world run %zu: ink from %d, run %d",
+                      i, lo, wr[i].x);
+            CHECK_MSG(hi <= wr[i].x + wr[i].w + 3 && hi >= wr[i].x + wr[i].w - 5,
+                      "world run %zu: ink to %d, run ends %d", i, hi, wr[i].x + wr[i].w);
+        }
+        /* the mixed run: ink in each piece's span */
+        struct text_piece pc[4];
+        size_t n = text_itemize(t, sf, &en, txt[1], strlen(txt[1]), pc, 4);
+        CHECK_INT(n, 3);
+        int x0 = wr[1].x;
+        for (size_t k = 0; k < n && k < 4; k++) {
+            int pw = text_piece_width(t, sf, &en, txt[1], &pc[k]), ink = 0;
+            for (int x = x0 + 2; x < x0 + pw - 2; x++)
+                for (int y = wr[1].y; y < wr[1].y + wr[1].h; y++)
+                    ink += luminance(at(&c, x, y)) < 128;
+            CHECK_MSG(ink > pw / 2, "piece %zu: %d dark pixels in %d px", k, ink, pw);
+            x0 += pw;
+        }
+        /* the placeholder: an outlined box between "A" and "B" */
+        int wa = m->measure(m->ctx, wf, &en, "A", 1), zero = text_placeholder_width(t, wf);
+        int bx = wr[2].x + wa, edge_rows = 0, hollow = 0;
+        for (int y = wr[2].y; y < wr[2].y + wr[2].h; y++) {
+            bool left = false, right = false;
+            for (int x = bx; x < bx + 3; x++)
+                left |= luminance(at(&c, x, y)) < 128;
+            for (int x = bx + zero - 3; x < bx + zero; x++)
+                right |= luminance(at(&c, x, y)) < 128;
+            edge_rows += left && right;
+            hollow += left && right && luminance(at(&c, bx + zero / 2, y)) > 200;
+        }
+        CHECK_MSG(edge_rows >= 8, "placeholder: %d rows with both edges", edge_rows);
+        CHECK_MSG(hollow >= 6, "placeholder: %d hollow rows", hollow);
+        if (check_failed != before)
+            save_err(&c, "render_world");
+    }
+
     render_destroy(rd);
     render_destroy(NULL);
     SDL_DestroyRenderer(c.r);
