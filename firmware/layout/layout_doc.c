@@ -141,6 +141,8 @@ props_of(struct lctx *c, const struct edition *ed, const struct edition_article 
     else if (!*dir && (strncmp(p.lang, "ar", 2) == 0 || strncmp(p.lang, "he", 2) == 0 ||
                        strncmp(p.lang, "fa", 2) == 0 || strncmp(p.lang, "ur", 2) == 0))
         p.dir = LAYOUT_DIR_RTL;
+    else if (!*dir && !lang)
+        p.dir = LAYOUT_DIR_AUTO;     /* each paragraph from its first strong character */
     p.lang = lctx_strdup(c, p.lang); /* copied: pages may outlive the edition */
     return p;
 }
@@ -357,11 +359,40 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
     vec_free(&plan);
 }
 
+/* The runs of one chrome line t (len bytes, a paragraph of base direction
+ * dir) in visual order from lx, each with the direction of its level;
+ * returns the width they take. */
+static int
+chrome_runs(struct lctx *c, struct pb *p, int lx, int y, struct layout_font font, uint8_t role,
+            uint8_t color, const char *t, size_t len, uint8_t dir, int asc_desc)
+{
+    struct vec segs;
+    vec_init(&segs, sizeof(struct bidi_seg));
+    int x = lx;
+    size_t n = 0;
+    if (layout_bidi_para(c, t, len, dir))
+        n = layout_bidi_line(c, 0, c->L->bidi.n, NULL, &segs);
+    for (size_t k = 0; k < n; k++) {
+        const struct bidi_seg *sg = VEC_AT(&segs, struct bidi_seg, k);
+        struct layout_run_props props = {0, sg->level & 1 ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR, "en"};
+        props.script = layout_guess_script(t + sg->off, sg->len);
+        int w = lctx_measure(c, font, &props, t + sg->off, sg->len);
+        VEC_ADD(c, &p->runs, struct layout_run, .x = x, .y = y, .w = w, .h = asc_desc, .font = font,
+                .role = role, .color = color, .props = props, .text = t + sg->off, .len = sg->len);
+        x += w;
+    }
+    vec_free(&segs);
+    return x - lx;
+}
+
 /* One line of chrome (header, footer, bar label): truncated with an
- * ellipsis to maxw; align 0 left, 1 centre, 2 right within [x, x+maxw). */
+ * ellipsis to maxw; align 0 left, 1 centre, 2 right within [x, x+maxw).
+ * dir is the base direction of the string (enum layout_dir: the chrome's
+ * language, not the article's): a Latin label stays as written in a
+ * right-to-left article, and an Arabic one with Western digits reads right. */
 static int
 chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_font font,
-            uint8_t role, uint8_t color, const char *text, int align)
+            uint8_t role, uint8_t color, const char *text, int align, uint8_t dir)
 {
     struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
     size_t len = strlen(text);
@@ -390,6 +421,18 @@ chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_
     int a, d, lh;
     lctx_font_metrics(c, font, &a, &d, &lh);
     int lx = align == 1 ? x + (maxw - w) / 2 : align == 2 ? x + maxw - w : x;
+    if (dir == LAYOUT_DIR_RTL || layout_bidi_needed(t, len)) {
+        uint32_t first = (uint32_t)p->runs.count;
+        int bw = chrome_runs(c, p, lx, y, font, role, color, t, len, dir, a + d);
+        /* pieces measured apart may differ from the whole by a pixel */
+        int dx = align == 1 ? (w - bw) / 2 : align == 2 ? w - bw : 0;
+        for (size_t k = first; k < p->runs.count; k++)
+            VEC_AT(&p->runs, struct layout_run, k)->x += dx;
+        VEC_ADD(c, &p->lines, struct layout_line, .x = lx + dx, .y = y, .w = bw, .h = lh,
+                .role = role, .dir = c->L->bidi.dir, .text = t, .first_run = first,
+                .run_count = (uint32_t)(p->runs.count - first), .block = -1);
+        return bw;
+    }
     VEC_ADD(c, &p->lines, struct layout_line, .x = lx, .y = y, .w = w, .h = lh, .role = role,
             .text = t, .first_run = (uint32_t)p->runs.count, .run_count = 1, .block = -1);
     props.script = layout_guess_script(t, len);
@@ -506,7 +549,8 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     for (int k = 0; k < 3; k++) {
         pb_link(c, p, x, top, bw[k], g->bar_h, acts[k], enabled[k]);
         chrome_text(c, p, x, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
-                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1);
+                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1,
+                    LAYOUT_DIR_LTR);
         x += bw[k];
     }
     left_end = x;
@@ -518,12 +562,13 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     for (int k = 3; k < 5; k++) {
         pb_link(c, p, xr, top, bw[k], g->bar_h, acts[k], enabled[k]);
         chrome_text(c, p, xr, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
-                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1);
+                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1,
+                    LAYOUT_DIR_LTR);
         xr += bw[k];
     }
     if (right_start - left_end > 0)
         chrome_text(c, p, left_end, ty, right_start - left_end, plain, LAYOUT_ROLE_FOOTER,
-                    LAYOUT_COLOR_MUTED, ptext, 1);
+                    LAYOUT_COLOR_MUTED, ptext, 1, LAYOUT_DIR_LTR);
 }
 
 /* Copies the assembled pages into out with header, footer and bar. */
@@ -545,7 +590,7 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
         pb_init(&fin);
         if (ch->header) {
             chrome_text(c, &fin, g->text_x, g->header_y, g->text_w, hf, LAYOUT_ROLE_HEADER,
-                        LAYOUT_COLOR_MUTED, ch->header, 0);
+                        LAYOUT_COLOR_MUTED, ch->header, 0, LAYOUT_DIR_LTR);
             pb_rect(c, &fin, g->text_x, g->rule_y, g->text_w, 1, LAYOUT_COLOR_RULE);
         }
         if (g->ncols == 2 && kind != LAYOUT_PAGE_SCREEN) {
@@ -578,7 +623,7 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
         } else if (kind != LAYOUT_PAGE_SCREEN) {
             pb_rect(c, &fin, g->text_x, g->footer_y - 3, g->text_w, 1, LAYOUT_COLOR_RULE);
             chrome_text(c, &fin, g->text_x, g->footer_y, g->text_w, hf, LAYOUT_ROLE_FOOTER,
-                        LAYOUT_COLOR_MUTED, pt, 1);
+                        LAYOUT_COLOR_MUTED, pt, 1, LAYOUT_DIR_LTR);
         }
         struct layout_page *pg = &arr[out->count + i];
         memset(pg, 0, sizeof *pg);
@@ -974,6 +1019,7 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             st.block = (int32_t)bi;
             st.x = indent;
             st.leading = lh;
+            st.mirror_w = g->col_w; /* the indent on the right in a right-to-left list */
             st.marker = b->ordered ? arena_printf(c->arena, "%u.", b->number)
                                    : (depth > 1 ? "\xE2\x80\x93" : "\xE2\x80\xA2");
             st.marker_face = LAYOUT_FACE_SERIF;
@@ -1495,6 +1541,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
             bx,    by + 2,          bw, a + d, bf, LAYOUT_ROLE_OTHER, LAYOUT_COLOR_PAPER, props,
             badge, sizeof badge - 1};
         r->props.script = LAYOUT_TAG('L', 'a', 't', 'n');
+        r->props.dir = LAYOUT_DIR_LTR; /* the kiosk's own English words */
         u = VEC_AT(&f.units, struct flow_unit, f.units.count - 1);
         u->line_count++;
         y = by + lh + 4;

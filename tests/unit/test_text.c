@@ -1,5 +1,5 @@
 /* text: real Noto fonts through SDL2_ttf; the width cache agrees with
- * TTF_SizeUTF8; bidi ordering of a mixed Hebrew/Latin line. */
+ * TTF_SizeUTF8. (Bidi is layout's: test_layout_bidi.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,69 +178,6 @@ test_shared_sizes(struct text *t)
 }
 
 static void
-test_bidi(void)
-{
-    /* "News שלום עולם today": the Hebrew words are drawn right to left, so
-     * the visual runs are: "News ", the Hebrew, " today". */
-    const char *s = "News \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa2\xd7\x95\xd7\x9c\xd7\x9d today";
-    struct text_bidi_run runs[8];
-    struct err e = {0};
-    size_t n = text_bidi_runs(s, strlen(s), LAYOUT_DIR_LTR, runs, 8, &e);
-    CHECK_INT(n, 3);
-    if (n == 3) {
-        CHECK_INT(runs[0].dir, LAYOUT_DIR_LTR);
-        CHECK_INT(runs[0].start, 0);
-        CHECK_INT(runs[1].dir, LAYOUT_DIR_RTL);
-        CHECK_INT(runs[1].start, 5);
-        CHECK_INT(runs[1].len, 17); /* 8 letters of 2 bytes and the inner space */
-        CHECK_INT(runs[2].dir, LAYOUT_DIR_LTR);
-        CHECK_INT(runs[2].start, 22);
-        CHECK_INT(runs[2].start + runs[2].len, strlen(s));
-    }
-    /* In an RTL paragraph the Latin words go to the right, in logical order. */
-    n = text_bidi_runs(s, strlen(s), LAYOUT_DIR_RTL, runs, 8, &e);
-    CHECK(n >= 3);
-    if (n >= 3) {
-        CHECK_INT(runs[n - 1].start, 0); /* "News" rightmost */
-        CHECK_INT(runs[n - 1].dir, LAYOUT_DIR_LTR);
-    }
-    /* LTR only: one run, the whole line. */
-    n = text_bidi_runs("plain text", 10, LAYOUT_DIR_LTR, runs, 8, &e);
-    CHECK_INT(n, 1);
-    CHECK_INT(runs[0].len, 10);
-    /* Bad input fails with a message, no crash. */
-    n = text_bidi_runs("bad \xff byte", 10, LAYOUT_DIR_LTR, runs, 8, &e);
-    CHECK_INT(n, 0);
-    CHECK_INT(e.code, ERR_INVALID);
-    CHECK_CONTAINS(e.msg, "UTF-8");
-    /* Too many runs for out. */
-    n = text_bidi_runs(s, strlen(s), LAYOUT_DIR_LTR, runs, 2, &e);
-    CHECK_INT(n, 0);
-    CHECK_INT(e.code, ERR_LIMIT);
-
-    /* Ordering layout runs: LTR, RTL, RTL, LTR -> the two RTL runs swap. */
-    struct layout_run lr[4] = {0};
-    for (size_t i = 0; i < 4; i++)
-        lr[i].props = latin;
-    lr[1].props.dir = lr[2].props.dir = LAYOUT_DIR_RTL;
-    size_t order[4];
-    text_bidi_order(lr, 4, LAYOUT_DIR_LTR, order);
-    CHECK_INT(order[0], 0);
-    CHECK_INT(order[1], 2);
-    CHECK_INT(order[2], 1);
-    CHECK_INT(order[3], 3);
-    /* All LTR: identity. */
-    lr[1].props.dir = lr[2].props.dir = LAYOUT_DIR_LTR;
-    text_bidi_order(lr, 4, LAYOUT_DIR_LTR, order);
-    for (size_t i = 0; i < 4; i++)
-        CHECK_INT(order[i], i);
-    /* RTL paragraph of LTR runs: the runs go right to left, each LTR inside. */
-    text_bidi_order(lr, 4, LAYOUT_DIR_RTL, order);
-    CHECK_INT(order[0], 0); /* one level-2 sequence: kept in logical order */
-    CHECK_INT(order[3], 3);
-}
-
-static void
 test_bad_font(void)
 {
     struct text_fonts f;
@@ -268,7 +205,6 @@ main(void)
     test_eviction(t);
     test_width_table(t);
     test_shared_sizes(t);
-    test_bidi();
     test_bad_font();
     text_destroy(t);
     return check_summary("text");
