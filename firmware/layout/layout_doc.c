@@ -399,21 +399,38 @@ chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_
     int w = lctx_measure(c, font, &props, text, len);
     const char *t = lctx_strndup(c, text, len); /* copied: pages may outlive it */
     if (w > maxw) {
-        /* cut at a character boundary and end with an ellipsis */
-        size_t keep = len;
-        char *buf = NULL;
-        while (keep > 0 && w > maxw) {
-            keep--;
-            while (keep > 0 && ((uint8_t)text[keep] & 0xC0) == 0x80)
-                keep--;
-            buf = arena_printf(c->arena, "%.*s\xE2\x80\xA6", (int)keep, text);
-            if (!buf) {
+        /* cut at a character boundary and end with an ellipsis: the longest
+         * prefix that fits, found by halving (a 10,000-character title
+         * costs a few measures, not one a character) */
+        size_t lo = 0, hi = len; /* a cut at lo is tried last; at hi it is too wide */
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            while (mid > lo && ((uint8_t)text[mid] & 0xC0) == 0x80)
+                mid--;
+            if (mid == lo) {
+                mid = lo + 1;
+                while (mid < hi && ((uint8_t)text[mid] & 0xC0) == 0x80)
+                    mid++;
+                if (mid >= hi)
+                    break;
+            }
+            char *b = arena_printf(c->arena, "%.*s\xE2\x80\xA6", (int)mid, text);
+            if (!b) {
                 c->oom = true;
                 return 0;
             }
-            w = lctx_measure(c, font, &props, buf, strlen(buf));
+            if (lctx_measure(c, font, &props, b, strlen(b)) <= maxw)
+                lo = mid;
+            else
+                hi = mid;
         }
-        t = buf ? buf : "";
+        char *buf = arena_printf(c->arena, "%.*s\xE2\x80\xA6", (int)lo, text);
+        if (!buf) {
+            c->oom = true;
+            return 0;
+        }
+        w = lctx_measure(c, font, &props, buf, strlen(buf));
+        t = buf;
         len = strlen(t);
         if (w > maxw)
             return 0;
