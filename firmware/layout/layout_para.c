@@ -1232,7 +1232,9 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
     fl->text = text ? text : "";
     fl->first_run = (uint32_t)f->runs.count;
     fl->block = st->block;
-    if (line_no == 0 && st->marker && *st->marker) {
+    struct layout_run marker_run;
+    bool marker = line_no == 0 && st->marker && *st->marker;
+    if (marker) {
         /* a hanging list marker a little before the text: left of it, or
          * right of it in a right-to-left paragraph */
         struct layout_font mf = {st->marker_face, st->px};
@@ -1251,7 +1253,8 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
         }
         int asc, desc, flh;
         lctx_font_metrics(c, mf, &asc, &desc, &flh);
-        struct layout_run *r = vec_push(c, &f->runs);
+        struct layout_run *r = &marker_run;
+        memset(r, 0, sizeof *r);
         r->x = mx;
         r->y = *y + (max_asc - asc);
         r->w = mw;
@@ -1270,6 +1273,8 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
             strcpy(t + ml + 1, fl->text);
             fl->text = t;
         }
+        if (!rtl) /* runs go left to right: the marker first, or last */
+            *(struct layout_run *)vec_push(c, &f->runs) = marker_run;
     }
     for (size_t k = 0; k < nv; k++) {
         struct layout_run *r = vec_push(c, &f->runs);
@@ -1288,6 +1293,8 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
         r->text = V[k].text;
         r->len = V[k].tlen;
     }
+    if (marker && rtl)
+        *(struct layout_run *)vec_push(c, &f->runs) = marker_run;
     fl->run_count = (uint32_t)(f->runs.count - fl->first_run);
     struct flow_unit *u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
     if (one_unit) {

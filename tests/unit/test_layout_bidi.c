@@ -145,8 +145,11 @@ runs_visual(const struct layout_page *pg, const struct layout_line *ln, char *ou
     size_t n = 0;
     uint32_t order[256];
     uint32_t rc = ln->run_count < 256 ? ln->run_count : 256;
-    for (uint32_t k = 0; k < rc; k++)
+    for (uint32_t k = 0; k < rc; k++) {
         order[k] = ln->first_run + k;
+        CHECK_MSG(k == 0 || pg->runs[order[k]].x >= pg->runs[order[k - 1]].x,
+                  "runs of \"%s\" not stored left to right", ln->text);
+    }
     for (uint32_t i = 1; i < rc; i++) /* insertion sort by x */
         for (uint32_t j = i; j > 0 && pg->runs[order[j]].x < pg->runs[order[j - 1]].x; j--) {
             uint32_t t = order[j];
@@ -248,6 +251,7 @@ test_rtl_paragraph(void)
     doc_init(&d, "he", "");
     add_para(&d, EDITION_BLOCK_PARAGRAPH, he_para);
     add_para(&d, EDITION_BLOCK_PARAGRAPH, he_para);
+    add_para(&d, EDITION_BLOCK_LIST_ITEM, HE_LIGHT " " HE_CITY " 10%");
     struct layout *L = layout_create(&fake, NK_HYPHEN_DIR);
     struct layout_pages p;
     if (set_article(L, &d, 480, 800, &p)) {
@@ -292,6 +296,17 @@ test_rtl_paragraph(void)
                 }
             }
         CHECK_INT(indented, 1); /* the second paragraph; the first follows the head */
+        /* the list: its indent and its marker on the right, the marker the
+         * rightmost run, at the right edge */
+        ln = find_line(&p, LAYOUT_ROLE_LIST, HE_CITY, &pg);
+        CHECK(ln != NULL);
+        if (ln) {
+            check_lines_visual(&p, LAYOUT_ROLE_LIST, "he list");
+            const struct layout_run *m = &pg->runs[ln->first_run + ln->run_count - 1];
+            CHECK_STR(m->text, "\xE2\x80\xA2");
+            CHECK(m->x + m->w <= right && m->x + m->w > right - 40);
+            CHECK(ln->x > left + 100); /* short: set from the right */
+        }
         CHECK(flush >= 5);
         /* justified lines span the measure: some start at the left edge */
         int full = 0;
