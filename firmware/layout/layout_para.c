@@ -1020,22 +1020,22 @@ visual_runs(struct breaker *b, const struct pending_run *R, size_t nr)
     struct layout_bidi *bd = &c->L->bidi;
     struct vec *vis = &b->ps->vis, *segs = &b->ps->segs;
     vis->count = 0;
+    /* run k owns its characters; -(k + 1) marks the space before run k.
+     * One walk over the line's characters (runs are in logical order). */
     size_t a = layout_bidi_char_at(bd, R[0].off);
-    size_t z = layout_bidi_char_at(bd, R[nr - 1].off + R[nr - 1].len - 1) + 1;
     struct vec *ov = &bd->owner;
-    if (!vec_reserve(c, ov, z - a))
+    if (!vec_reserve(c, ov, R[nr - 1].off + R[nr - 1].len - R[0].off))
         return 0;
     int32_t *owner = ov->data;
-    /* run k owns its characters; -(k + 1) marks the space before run k */
+    const uint32_t *off = bd->offs.data;
     size_t i = a;
     for (size_t k = 0; k < nr; k++) {
-        size_t s = layout_bidi_char_at(bd, R[k].off);
-        size_t e = layout_bidi_char_at(bd, R[k].off + R[k].len - 1) + 1;
-        for (; i < s && i < z; i++)
+        for (; i < bd->n && off[i] < R[k].off; i++)
             owner[i - a] = -(int32_t)k - 1;
-        for (i = s; i < e && i < z; i++)
+        for (uint32_t end = R[k].off + R[k].len; i < bd->n && off[i] < end; i++)
             owner[i - a] = (int32_t)k;
     }
+    size_t z = i;
     size_t ns = layout_bidi_line(c, a, z, owner, segs);
     if (!ns || !vec_reserve(c, vis, ns + nr))
         return 0;
