@@ -252,6 +252,10 @@ test_rtl_paragraph(void)
     add_para(&d, EDITION_BLOCK_PARAGRAPH, he_para);
     add_para(&d, EDITION_BLOCK_PARAGRAPH, he_para);
     add_para(&d, EDITION_BLOCK_LIST_ITEM, HE_LIGHT " " HE_CITY " 10%");
+    /* a prefix letter joined to a number by a maqaf: "ב־3.5%" */
+    add_para(&d, EDITION_BLOCK_PARAGRAPH,
+             HE_HARBOUR " \xd7\x91\xd6\xbe"
+                        "3.5% " HE_CITY " " HE_LIGHT " 2026.");
     struct layout *L = layout_create(&fake, NK_HYPHEN_DIR);
     struct layout_pages p;
     if (set_article(L, &d, 480, 800, &p)) {
