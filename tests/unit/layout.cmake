@@ -19,4 +19,4 @@ target_include_directories(test_layout_bidi PRIVATE ${NK_TEST_DIR}
                            ${CMAKE_SOURCE_DIR}/firmware/layout)
 target_compile_definitions(test_layout_bidi PRIVATE NK_HYPHEN_DIR="${NK_HYPHEN_DIR}")
 add_test(NAME unit.layout_bidi COMMAND test_layout_bidi)
-set_tests_properties(unit.layout_bidi PROPERTIES TIMEOUT 60 ENVIRONMENT "${NK_TEST_ENV}")
+set_tests_properties(unit.layout_bidi PROPERTIES TIMEOUT 120 ENVIRONMENT "${NK_TEST_ENV}")
