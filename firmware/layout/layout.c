@@ -29,6 +29,24 @@ vec_free(struct vec *v)
     v->count = v->cap = 0;
 }
 
+bool
+vec_reserve(struct lctx *c, struct vec *v, size_t n)
+{
+    if (n <= v->cap)
+        return true;
+    size_t cap = v->cap ? v->cap : 16;
+    while (cap < n)
+        cap *= 2;
+    void *d = realloc(v->data, cap * v->elem);
+    if (!d) {
+        c->oom = true;
+        return false;
+    }
+    v->data = d;
+    v->cap = cap;
+    return true;
+}
+
 void *
 vec_push(struct lctx *c, struct vec *v)
 {
@@ -285,11 +303,12 @@ layout_destroy(struct layout *L)
             hnj_hyphen_free((HyphenDict *)L->hyph[i].dict);
     }
     struct para_scratch *ps = &L->ps;
-    struct vec *scratch[] = {&ps->items,  &ps->hitems,   &ps->nodes,  &ps->active,
-                             &ps->breaks, &ps->hbreaks,  &ps->ranked, &ps->runs,
-                             &ps->brks,   &ps->span_off, &ps->lb_copy};
+    struct vec *scratch[] = {&ps->items,   &ps->hitems, &ps->nodes, &ps->active, &ps->breaks,
+                             &ps->hbreaks, &ps->ranked, &ps->runs,  &ps->brks,   &ps->span_off,
+                             &ps->lb_copy, &ps->segs,   &ps->vis};
     for (size_t i = 0; i < sizeof scratch / sizeof scratch[0]; i++)
         vec_free(scratch[i]);
+    layout_bidi_fini(&L->bidi);
     layout_memo_free(&L->bc);
     layout_memo_free(&L->hm);
     free(L->wc);

@@ -3,7 +3,10 @@
  * file I/O. Text is measured through struct layout_metrics (SDL2_ttf +
  * HarfBuzz in text/, a fixed-advance fake in tests). Lines are broken by
  * UAX #14 (libunibreak), chosen over the whole paragraph (total fit) and
- * hyphenated with libhyphen patterns for the text's language.
+ * hyphenated with libhyphen patterns for the text's language; then each line
+ * is put in visual order (UAX #9 with fribidi): runs are cut where the
+ * embedding level changes and placed at their final x, so a renderer draws
+ * each run at its x and never reorders.
  * A struct layout is used by one thread at a time. */
 #ifndef NK_LAYOUT_H
 #define NK_LAYOUT_H
@@ -87,7 +90,10 @@ enum layout_color {
 
 /* One glyph run: text drawn with one font from (x, y), where y is the top of
  * the run's box and the baseline is y + ascent of the font. x..x+w lies
- * inside the page. text points into the pages' arena (UTF-8, len bytes). */
+ * inside the page. text points into the pages' arena (UTF-8, len bytes, in
+ * logical order); props.dir is the run's own direction (its bidi level), in
+ * which the shaper lays its glyphs out from x. A line's runs are stored left
+ * to right in visual order. */
 struct layout_run {
     int32_t x, y, w, h;
     struct layout_font font;

@@ -246,6 +246,8 @@ props_of(struct lctx *c, const struct edition *ed, const struct edition_article 
     else if (!*dir && (strncmp(p.lang, "ar", 2) == 0 || strncmp(p.lang, "he", 2) == 0 ||
                        strncmp(p.lang, "fa", 2) == 0 || strncmp(p.lang, "ur", 2) == 0))
         p.dir = LAYOUT_DIR_RTL;
+    else if (!*dir && !lang)
+        p.dir = LAYOUT_DIR_AUTO;     /* each paragraph from its first strong character */
     p.lang = lctx_strdup(c, p.lang); /* copied: pages may outlive the edition */
     return p;
 }
@@ -467,9 +469,38 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
     vec_free(&plan);
 }
 
+/* The runs of one chrome line t (len bytes, a paragraph of base direction
+ * dir) in visual order from lx, each with the direction of its level;
+ * returns the width they take. */
+static int
+chrome_runs(struct lctx *c, struct pb *p, int lx, int y, struct layout_font font, uint8_t role,
+            uint8_t color, const char *t, size_t len, const char *lang, uint8_t dir, int asc_desc)
+{
+    struct vec segs;
+    vec_init(&segs, sizeof(struct bidi_seg));
+    int x = lx;
+    size_t n = 0;
+    if (layout_bidi_para(c, t, len, dir))
+        n = layout_bidi_line(c, 0, c->L->bidi.n, NULL, &segs);
+    for (size_t k = 0; k < n; k++) {
+        const struct bidi_seg *sg = VEC_AT(&segs, struct bidi_seg, k);
+        struct layout_run_props props = {0, sg->level & 1 ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR, lang};
+        props.script = layout_guess_script(t + sg->off, sg->len);
+        int w = lctx_measure(c, font, &props, t + sg->off, sg->len);
+        VEC_ADD(c, &p->runs, struct layout_run, .x = x, .y = y, .w = w, .h = asc_desc, .font = font,
+                .role = role, .color = color, .props = props, .text = t + sg->off, .len = sg->len);
+        x += w;
+    }
+    vec_free(&segs);
+    return x - lx;
+}
+
 /* One line of chrome (header, footer, bar label) in the locale's language
- * and base direction dir: truncated with an ellipsis to maxw; align 0
- * left, 1 centre, 2 right within [x, x+maxw). */
+ * lang: truncated with an
+ * ellipsis to maxw; align 0 left, 1 centre, 2 right within [x, x+maxw).
+ * dir is the base direction of the string (enum layout_dir: the chrome's
+ * language, not the article's): a Latin label stays as written in a
+ * right-to-left article, and an Arabic one with Western digits reads right. */
 static int
 chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_font font,
             uint8_t role, uint8_t color, const char *text, int align, const char *lang, uint8_t dir)
@@ -479,21 +510,38 @@ chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_
     int w = lctx_measure(c, font, &props, text, len);
     const char *t = lctx_strndup(c, text, len); /* copied: pages may outlive it */
     if (w > maxw) {
-        /* cut at a character boundary and end with an ellipsis */
-        size_t keep = len;
-        char *buf = NULL;
-        while (keep > 0 && w > maxw) {
-            keep--;
-            while (keep > 0 && ((uint8_t)text[keep] & 0xC0) == 0x80)
-                keep--;
-            buf = arena_printf(c->arena, "%.*s\xE2\x80\xA6", (int)keep, text);
-            if (!buf) {
+        /* cut at a character boundary and end with an ellipsis: the longest
+         * prefix that fits, found by halving (a 10,000-character title
+         * costs a few measures, not one a character) */
+        size_t lo = 0, hi = len; /* a cut at lo is tried last; at hi it is too wide */
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            while (mid > lo && ((uint8_t)text[mid] & 0xC0) == 0x80)
+                mid--;
+            if (mid == lo) {
+                mid = lo + 1;
+                while (mid < hi && ((uint8_t)text[mid] & 0xC0) == 0x80)
+                    mid++;
+                if (mid >= hi)
+                    break;
+            }
+            char *b = arena_printf(c->arena, "%.*s\xE2\x80\xA6", (int)mid, text);
+            if (!b) {
                 c->oom = true;
                 return 0;
             }
-            w = lctx_measure(c, font, &props, buf, strlen(buf));
+            if (lctx_measure(c, font, &props, b, strlen(b)) <= maxw)
+                lo = mid;
+            else
+                hi = mid;
         }
-        t = buf ? buf : "";
+        char *buf = arena_printf(c->arena, "%.*s\xE2\x80\xA6", (int)lo, text);
+        if (!buf) {
+            c->oom = true;
+            return 0;
+        }
+        w = lctx_measure(c, font, &props, buf, strlen(buf));
+        t = buf;
         len = strlen(t);
         if (w > maxw)
             return 0;
@@ -501,6 +549,18 @@ chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_
     int a, d, lh;
     lctx_font_metrics(c, font, &a, &d, &lh);
     int lx = align == 1 ? x + (maxw - w) / 2 : align == 2 ? x + maxw - w : x;
+    if (dir == LAYOUT_DIR_RTL || layout_bidi_needed(t, len)) {
+        uint32_t first = (uint32_t)p->runs.count;
+        int bw = chrome_runs(c, p, lx, y, font, role, color, t, len, props.lang, dir, a + d);
+        /* pieces measured apart may differ from the whole by a pixel */
+        int dx = align == 1 ? (w - bw) / 2 : align == 2 ? w - bw : 0;
+        for (size_t k = first; k < p->runs.count; k++)
+            VEC_AT(&p->runs, struct layout_run, k)->x += dx;
+        VEC_ADD(c, &p->lines, struct layout_line, .x = lx + dx, .y = y, .w = bw, .h = lh,
+                .role = role, .dir = c->L->bidi.dir, .text = t, .first_run = first,
+                .run_count = (uint32_t)(p->runs.count - first), .block = -1);
+        return bw;
+    }
     VEC_ADD(c, &p->lines, struct layout_line, .x = lx, .y = y, .w = w, .h = lh, .role = role,
             .dir = dir, .text = t, .first_run = (uint32_t)p->runs.count, .run_count = 1,
             .block = -1);
@@ -1134,6 +1194,7 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             st.block = (int32_t)bi;
             st.x = indent;
             st.leading = lh;
+            st.mirror_w = g->col_w; /* the indent on the right in a right-to-left list */
             st.marker = b->ordered ? arena_printf(c->arena, "%u.", b->number)
                                    : (depth > 1 ? "\xE2\x80\x93" : "\xE2\x80\xA2");
             st.marker_face = LAYOUT_FACE_SERIF;

@@ -14,6 +14,8 @@
 #define LAYOUT_TAG(a, b, c, d)                                                                     \
     (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
+struct lctx;
+
 #define LAYOUT_HYPH_CACHE 8
 #define LAYOUT_BCACHE_LANGS 8
 
@@ -43,8 +45,55 @@ struct para_scratch {
     struct vec brks;            /* char: libunibreak's answers */
     struct vec lb_copy;         /* char: text handed to libunibreak when it must be patched */
     struct vec span_off;        /* uint32_t */
+    struct vec segs;            /* struct bidi_seg: one line in visual order */
+    struct vec vis;             /* struct pending_run: the line's runs in visual order */
 };
 #define LAYOUT_PARA_SCRATCH_MAX (1024 * 1024)
+
+/* para_style.props.dir only: the paragraph's direction is that of its first
+ * strong character (UAX #9 P2, P3), left to right when it has none. Never
+ * in a run or line. */
+#define LAYOUT_DIR_AUTO 2
+
+/* Bidi state of one paragraph or chrome string (layout_bidi.c): fribidi's
+ * characters, types, bracket types and embedding levels, the byte offset of
+ * each character (plus the end), and the line's visual map; kept across
+ * paragraphs like para_scratch. */
+struct layout_bidi {
+    struct vec chars, types, brackets, levels, map, offs;
+    struct vec owner; /* int32_t: the caller's owner of each line character */
+    size_t n;         /* characters */
+    uint8_t dir;      /* enum layout_dir: the resolved paragraph direction */
+};
+
+/* A piece of a line in visual order: bytes [off, off + len) of the text,
+ * one embedding level (odd: right to left), one owner. */
+struct bidi_seg {
+    uint32_t off, len;
+    int32_t owner;
+    uint8_t level;
+};
+
+void layout_bidi_init(struct layout_bidi *bd);
+void layout_bidi_fini(struct layout_bidi *bd);
+/* Frees arrays grown past max_bytes by a huge paragraph. */
+void layout_bidi_trim(struct layout_bidi *bd, size_t max_bytes);
+/* False when no character of s can move in a left-to-right paragraph (no
+ * right-to-left letter, Arabic digit or explicit control): a quick scan
+ * that lets all-LTR text skip fribidi. */
+bool layout_bidi_needed(const char *s, size_t len);
+/* Resolves the levels of paragraph s (UTF-8, len bytes) of direction dir
+ * (LAYOUT_DIR_LTR, _RTL or _AUTO) into c->L->bidi; false (c->oom set) when
+ * out of memory. */
+bool layout_bidi_para(struct lctx *c, const char *s, size_t len, uint8_t dir);
+/* Index of the character of the resolved paragraph that holds byte. */
+size_t layout_bidi_char_at(const struct layout_bidi *bd, uint32_t byte);
+/* Reorders characters [a, z) of the resolved paragraph as one line (UAX #9
+ * L1-L2) and puts into segs (struct bidi_seg, emptied first) its pieces in
+ * visual order, left to right: maximal runs of characters adjacent in both
+ * orders with one level and one owner (owner[i - a] for character i; NULL:
+ * one owner). Returns the count; 0 when out of memory. */
+size_t layout_bidi_line(struct lctx *c, size_t a, size_t z, const int32_t *owner, struct vec *segs);
 
 /* A bounded memo from (tag, word) to 64 bits, kept across calls (the
  * hyphenation points and libunibreak's answers of words): open addressing
@@ -85,6 +134,7 @@ struct layout {
     struct layout_memo bc;
     char bc_lang[LAYOUT_BCACHE_LANGS][16]; /* languages of the entries, by index */
     size_t bc_lang_count;
+    struct layout_bidi bidi; /* zeroed: set up on first use */
 };
 
 /* Width cache entry: one measured (font, props, text); the text's bytes
@@ -118,6 +168,9 @@ struct lctx {
 void vec_init(struct vec *v, size_t elem);
 void vec_free(struct vec *v);
 void *vec_push(struct lctx *c, struct vec *v); /* zeroed element */
+/* Makes room for n elements (count unchanged); false (and c->oom) when out
+ * of memory. */
+bool vec_reserve(struct lctx *c, struct vec *v, size_t n);
 #define VEC_AT(v, type, i) (&((type *)(v)->data)[i])
 /* Appends one element of type to v, set from the initialisers that follow
  * (designated or positional, as in a compound literal). */
@@ -195,8 +248,13 @@ struct para_style {
     int32_t block;
     int leading;        /* line advance; 0 = the font's line height */
     int max_lines;      /* 0 = unlimited; else lines past it are dropped */
-    const char *marker; /* list bullet or number set left of the first line */
+    const char *marker; /* list bullet or number hung before the first line
+                         * (left of it, right of it in a right-to-left paragraph) */
     uint8_t marker_face;
+    int mirror_w; /* > 0: the width of the box holding the paragraph, inside
+                   * which a right-to-left paragraph is mirrored (its lines
+                   * start at mirror_w - x - width: a list's indent on the
+                   * right); 0: x is kept */
 };
 
 /* Sets a paragraph into lines appended to f: with one_unit false each line

@@ -34,9 +34,10 @@ struct item {
     uint8_t type;
     uint8_t face;
     bool flagged;
-    bool hyph; /* a discretionary hyphen: breaking here adds '-' */
-    bool est;  /* box width estimated (a fragment of a hyphenated word) */
-    bool word; /* a whole word that the hyphenated pass may split */
+    bool hyph;  /* a discretionary hyphen: breaking here adds '-' */
+    bool est;   /* box width estimated (a fragment of a hyphenated word) */
+    bool word;  /* a whole word that the hyphenated pass may split */
+    bool inter; /* glue between two characters, not a space of the text */
     int32_t w, stretch, shrink;
     int32_t pen;
     uint32_t off, len; /* box text in the paragraph buffer */
@@ -66,6 +67,7 @@ struct breaker {
     int ascent[LAYOUT_FACE_COUNT], descent[LAYOUT_FACE_COUNT], line_h[LAYOUT_FACE_COUNT];
     bool ascii_ready;                        /* ascii_w filled with -1 */
     int16_t ascii_w[LAYOUT_FACE_COUNT][128]; /* advances of ASCII characters, -1 unknown */
+    bool bidi; /* levels resolved in c->L->bidi: lines are put in visual order */
 };
 
 /* vec_push without the call and the zeroing on the common path: every
@@ -82,25 +84,6 @@ static inline void
 push_i32(struct lctx *c, struct vec *v, int32_t x)
 {
     *(int32_t *)push_fast(c, v) = x;
-}
-
-/* Makes room for n elements (count unchanged); false when out of memory. */
-static bool
-vec_reserve(struct lctx *c, struct vec *v, size_t n)
-{
-    if (n <= v->cap)
-        return true;
-    size_t cap = v->cap ? v->cap : 16;
-    while (cap < n)
-        cap *= 2;
-    void *d = realloc(v->data, cap * v->elem);
-    if (!d) {
-        c->oom = true;
-        return false;
-    }
-    v->data = d;
-    v->cap = cap;
-    return true;
 }
 
 static struct layout_run_props
@@ -518,6 +501,28 @@ expand_hyphenated(struct breaker *b, struct layout_hyph *h)
     }
 }
 
+/* Ideographs, kana, Hangul syllables and their punctuation and full-width
+ * forms: scripts written without spaces, whose lines break between
+ * characters (UAX #14 ID) and are justified there. */
+static bool
+is_wide(ucs4_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+           (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+/* A break between two ideographs: glue of no width that a justified line
+ * stretches (an eighth of the size at most before the line counts as
+ * loose), never shrinks, and that adds no space to the text. */
+static void
+push_inter_glue(struct breaker *b, uint8_t face)
+{
+    (void)face;
+    int32_t stretch = b->st->ragged ? 0 : (b->st->px + 7) / 8;
+    push_item(b, (struct item){.type = IT_GLUE, .w = 0, .stretch = stretch, .inter = true});
+}
+
 static bool
 last_is_glue(struct breaker *b)
 {
@@ -730,7 +735,10 @@ build_items(struct breaker *b, const struct para_span *spans, size_t span_count,
                         flush_word(b, face, (uint32_t)word, q - (uint32_t)word);
                         word = -1;
                         bool dash = cp == '-' || cp == 0x2010 || cp == 0x2013 || cp == 0x2014;
-                        push_pen(b, dash ? EXPLICIT_HYPHEN_PENALTY : 0, 0, dash, false, face);
+                        if (!dash && (is_wide(cp) || is_wide(next)))
+                            push_inter_glue(b, face);
+                        else
+                            push_pen(b, dash ? EXPLICIT_HYPHEN_PENALTY : 0, 0, dash, false, face);
                     }
                 }
             }
@@ -989,12 +997,81 @@ greedy_breaks(struct breaker *b, struct vec *breaks)
 }
 
 struct pending_run {
-    uint32_t off, len;
+    uint32_t off, len; /* bytes of the paragraph buffer (len without a hyphen) */
     uint8_t face;
-    bool hyphen;
+    uint8_t dir; /* enum layout_dir */
+    bool hyphen; /* the text is a copy ending in an inserted '-' */
+    bool gapped; /* a glue (space, or between ideographs) comes before it */
+    bool spaced; /* that glue is a space of the text */
     int32_t w, gap, x;
     const char *text;
+    uint32_t tlen; /* bytes of text (len + 1 with a hyphen) */
 };
+
+/* The line's runs R[0, nr) (logical order) in visual order into ps->vis:
+ * each run cut where the embedding level changes, the pieces ordered by
+ * fribidi, each with the direction of its level; a space between two runs
+ * comes before the piece it falls before on screen. Returns the count, 0
+ * when out of memory (then the logical order is used). */
+static size_t
+visual_runs(struct breaker *b, const struct pending_run *R, size_t nr)
+{
+    struct lctx *c = b->c;
+    struct layout_bidi *bd = &c->L->bidi;
+    struct vec *vis = &b->ps->vis, *segs = &b->ps->segs;
+    vis->count = 0;
+    /* run k owns its characters; -(k + 1) marks the space before run k.
+     * One walk over the line's characters (runs are in logical order). */
+    size_t a = layout_bidi_char_at(bd, R[0].off);
+    struct vec *ov = &bd->owner;
+    if (!vec_reserve(c, ov, R[nr - 1].off + R[nr - 1].len - R[0].off))
+        return 0;
+    int32_t *owner = ov->data;
+    const uint32_t *off = bd->offs.data;
+    size_t i = a;
+    for (size_t k = 0; k < nr; k++) {
+        for (; i < bd->n && off[i] < R[k].off; i++)
+            owner[i - a] = -(int32_t)k - 1;
+        for (uint32_t end = R[k].off + R[k].len; i < bd->n && off[i] < end; i++)
+            owner[i - a] = (int32_t)k;
+    }
+    size_t z = i;
+    size_t ns = layout_bidi_line(c, a, z, owner, segs);
+    if (!ns || !vec_reserve(c, vis, ns + nr))
+        return 0;
+    bool gap_open = false;
+    int32_t gap_w = 0;
+    bool gap_spaced = false;
+    for (size_t j = 0; j < ns; j++) {
+        const struct bidi_seg *sg = VEC_AT(segs, struct bidi_seg, j);
+        if (sg->owner < 0) {
+            const struct pending_run *after = &R[-sg->owner - 1];
+            gap_open = after->gapped;
+            gap_w = after->gap;
+            gap_spaced = after->spaced;
+            continue;
+        }
+        const struct pending_run *r = &R[sg->owner];
+        struct pending_run *v = push_fast(c, vis);
+        *v = *r;
+        v->off = sg->off;
+        v->len = sg->len;
+        v->dir = sg->level & 1 ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR;
+        v->text = r->text + (sg->off - r->off);
+        bool ends = sg->off + sg->len == r->off + r->len;
+        v->tlen = sg->len + (r->hyphen && ends ? 1 : 0);
+        v->gapped = gap_open && vis->count > 1;
+        v->gap = v->gapped ? gap_w : 0;
+        v->spaced = v->gapped && gap_spaced;
+        gap_open = false;
+        if (sg->len != r->len) {
+            struct layout_run_props p = props_for(b->st, v->text, v->tlen);
+            p.dir = v->dir;
+            v->w = lctx_measure(c, (struct layout_font){v->face, b->st->px}, &p, v->text, v->tlen);
+        }
+    }
+    return c->oom ? 0 : vis->count;
+}
 
 static void
 emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line_no, bool last,
@@ -1005,8 +1082,11 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
     const struct item *items = b->items->data;
     struct vec *rv = &b->ps->runs;
     rv->count = 0;
-    bool gap_pending = false;
+    bool gap_pending = false, gap_inter = false;
     int gap_w = 0;
+    /* a line that may be justified keeps a run between two ideographs, for
+     * the slack goes there; any other joins them */
+    bool may_justify = !st->ragged && !st->center && !st->align_right && !last;
     while (from < to && items[from].type != IT_BOX)
         from++;
     for (size_t i = from; i < to && !c->oom; i++) {
@@ -1014,22 +1094,28 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
         if (it->type == IT_GLUE) {
             gap_pending = rv->count > 0;
             gap_w = it->w;
+            gap_inter = it->inter;
             continue;
         }
         if (it->type != IT_BOX)
             continue;
         struct pending_run *prev = rv->count ? VEC_AT(rv, struct pending_run, rv->count - 1) : NULL;
-        if (prev && !gap_pending && prev->face == it->face && prev->off + prev->len == it->off) {
+        if (prev && (!gap_pending || (gap_inter && !may_justify)) && prev->face == it->face &&
+            prev->off + prev->len == it->off) {
             prev->len += it->len;
             prev->w = -1;
+            gap_pending = false;
             continue;
         }
         struct pending_run *r = vec_push(c, rv);
         r->off = it->off;
         r->len = it->len;
         r->face = it->face;
+        r->dir = st->props.dir;
         r->w = it->est ? -1 : it->w; /* fragments: measure what is drawn */
-        r->gap = prev && gap_pending ? gap_w : 0;
+        r->gapped = prev && gap_pending;
+        r->spaced = r->gapped && !gap_inter;
+        r->gap = r->gapped ? gap_w : 0;
         gap_pending = false;
     }
     struct pending_run *R = rv->data;
@@ -1037,74 +1123,93 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
     bool hyphenated = to < b->items->count && items[to].type == IT_PEN && items[to].hyph;
     if (hyphenated && nr)
         R[nr - 1].hyphen = true;
-    int natural = 0, ngaps = 0;
     for (size_t k = 0; k < nr; k++) {
         struct layout_font font = {R[k].face, st->px};
         R[k].text = b->buf + R[k].off;
+        R[k].tlen = R[k].len;
         if (R[k].hyphen) {
             char *h = lctx_alloc(c, R[k].len + 2);
             if (h) {
                 memcpy(h, R[k].text, R[k].len);
                 h[R[k].len] = '-';
-                R[k].len++;
+                R[k].tlen++;
                 R[k].text = h;
+            } else {
+                R[k].hyphen = false;
             }
             R[k].w = -1;
         }
         if (R[k].w < 0) {
-            struct layout_run_props p = props_for(st, R[k].text, R[k].len);
-            R[k].w = lctx_measure(c, font, &p, R[k].text, R[k].len);
+            struct layout_run_props p = props_for(st, R[k].text, R[k].tlen);
+            R[k].w = lctx_measure(c, font, &p, R[k].text, R[k].tlen);
         }
-        natural += R[k].w + R[k].gap;
-        if (R[k].gap)
+    }
+    /* the runs in visual order: the logical ones unless the paragraph has
+     * characters that move */
+    struct pending_run *V = R;
+    size_t nv = nr;
+    if (b->bidi && nr) {
+        size_t n = visual_runs(b, R, nr);
+        if (n) {
+            V = b->ps->vis.data;
+            nv = n;
+        }
+    }
+    int natural = 0, ngaps = 0;
+    for (size_t k = 0; k < nv; k++) {
+        natural += V[k].w + V[k].gap;
+        if (V[k].gapped)
             ngaps++;
     }
     int lw = line_width_at(st, (int32_t)line_no);
     int indent = line_no == 0 ? st->first_indent : 0;
-    bool justify = !st->ragged && !st->center && !st->align_right && !last && ngaps > 0;
+    bool rtl = st->props.dir == LAYOUT_DIR_RTL;
+    bool justify = may_justify && ngaps > 0;
     int line_w = natural;
     if (justify) {
         double per = (double)(lw - natural) / ngaps, acc = 0;
-        for (size_t k = 0; k < nr; k++) {
-            if (R[k].gap)
-                acc += R[k].gap + per;
-            R[k].x = (int)lround(acc);
-            acc += R[k].w;
+        for (size_t k = 0; k < nv; k++) {
+            if (V[k].gapped)
+                acc += V[k].gap + per;
+            V[k].x = (int)lround(acc);
+            acc += V[k].w;
         }
-        R[nr - 1].x = lw - R[nr - 1].w;
+        V[nv - 1].x = lw - V[nv - 1].w;
         line_w = lw;
     } else {
         int x = 0;
-        for (size_t k = 0; k < nr; k++) {
-            x += R[k].gap;
-            R[k].x = x;
-            x += R[k].w;
+        for (size_t k = 0; k < nv; k++) {
+            x += V[k].gap;
+            V[k].x = x;
+            x += V[k].w;
         }
         if (line_w > lw && ngaps > 0) {
             /* merged runs measured wider than their pieces: close up */
             int over = line_w - lw;
-            for (size_t k = 1; k < nr; k++)
-                R[k].x -= (int)(((long)over * (long)k) / (long)(nr - 1));
+            for (size_t k = 1; k < nv; k++)
+                V[k].x -= (int)(((long)over * (long)k) / (long)(nv - 1));
             line_w = lw;
         }
     }
-    int shift = indent + st->x;
+    /* a right-to-left line is set from the right edge, its first-line indent
+     * on the right */
+    int shift = st->x + (rtl ? 0 : indent);
     if (st->center && line_w < lw)
         shift += (lw - line_w) / 2;
-    else if (st->align_right && line_w < lw)
+    else if ((st->align_right || rtl) && line_w < lw)
         shift += lw - line_w;
     /* the line's text in logical order */
     size_t tl = 0;
     for (size_t k = 0; k < nr; k++)
-        tl += R[k].len + 1;
+        tl += R[k].tlen + 1;
     char *text = lctx_alloc(c, tl + 1);
     if (text) {
         size_t p = 0;
         for (size_t k = 0; k < nr; k++) {
-            if (R[k].gap)
+            if (R[k].spaced)
                 text[p++] = ' ';
-            memcpy(text + p, R[k].text, R[k].len);
-            p += R[k].len;
+            memcpy(text + p, R[k].text, R[k].tlen);
+            p += R[k].tlen;
         }
         text[p] = '\0';
     }
@@ -1127,17 +1232,29 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
     fl->text = text ? text : "";
     fl->first_run = (uint32_t)f->runs.count;
     fl->block = st->block;
-    if (line_no == 0 && st->marker && *st->marker) {
-        /* a hanging list marker, right-aligned a little left of the text */
+    struct layout_run marker_run;
+    bool marker = line_no == 0 && st->marker && *st->marker;
+    if (marker) {
+        /* a hanging list marker a little before the text: left of it, or
+         * right of it in a right-to-left paragraph */
         struct layout_font mf = {st->marker_face, st->px};
         size_t ml = strlen(st->marker);
         int mw = lctx_measure(c, mf, &st->props, st->marker, ml);
-        int mx = shift - mw - st->px / 3;
-        if (mx < 0)
-            mx = 0;
+        int mx;
+        if (rtl) {
+            mx = shift + line_w + st->px / 3;
+            fl->w = mx + mw - fl->x;
+        } else {
+            mx = shift - mw - st->px / 3;
+            if (mx < 0)
+                mx = 0;
+            fl->w += fl->x - mx;
+            fl->x = mx;
+        }
         int asc, desc, flh;
         lctx_font_metrics(c, mf, &asc, &desc, &flh);
-        struct layout_run *r = vec_push(c, &f->runs);
+        struct layout_run *r = &marker_run;
+        memset(r, 0, sizeof *r);
         r->x = mx;
         r->y = *y + (max_asc - asc);
         r->w = mw;
@@ -1146,10 +1263,9 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
         r->role = st->role;
         r->color = st->color;
         r->props = st->props;
+        r->props.dir = LAYOUT_DIR_LTR; /* "12." reads left to right in both */
         r->text = st->marker;
         r->len = (uint32_t)ml;
-        fl->w += fl->x - mx;
-        fl->x = mx;
         char *t = lctx_alloc(c, ml + strlen(fl->text) + 2);
         if (t) {
             memcpy(t, st->marker, ml);
@@ -1157,23 +1273,28 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
             strcpy(t + ml + 1, fl->text);
             fl->text = t;
         }
+        if (!rtl) /* runs go left to right: the marker first, or last */
+            *(struct layout_run *)vec_push(c, &f->runs) = marker_run;
     }
-    for (size_t k = 0; k < nr; k++) {
+    for (size_t k = 0; k < nv; k++) {
         struct layout_run *r = vec_push(c, &f->runs);
-        struct layout_font font = {R[k].face, st->px};
+        struct layout_font font = {V[k].face, st->px};
         int asc, desc, flh;
-        face_metrics(b, R[k].face, &asc, &desc, &flh);
-        r->x = shift + R[k].x;
+        face_metrics(b, V[k].face, &asc, &desc, &flh);
+        r->x = shift + V[k].x;
         r->y = *y + (max_asc - asc);
-        r->w = R[k].w;
+        r->w = V[k].w;
         r->h = asc + desc;
         r->font = font;
         r->role = st->role;
         r->color = st->color;
-        r->props = props_for(st, R[k].text, R[k].len);
-        r->text = R[k].text;
-        r->len = R[k].len;
+        r->props = props_for(st, V[k].text, V[k].tlen);
+        r->props.dir = V[k].dir;
+        r->text = V[k].text;
+        r->len = V[k].tlen;
     }
+    if (marker && rtl)
+        *(struct layout_run *)vec_push(c, &f->runs) = marker_run;
     fl->run_count = (uint32_t)(f->runs.count - fl->first_run);
     struct flow_unit *u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
     if (one_unit) {
@@ -1190,18 +1311,21 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
 static void
 para_scratch_trim(struct para_scratch *ps)
 {
-    struct vec *all[] = {&ps->items,  &ps->hitems,   &ps->nodes,  &ps->active,
-                         &ps->breaks, &ps->hbreaks,  &ps->ranked, &ps->runs,
-                         &ps->brks,   &ps->span_off, &ps->lb_copy};
+    struct vec *all[] = {&ps->items,   &ps->hitems, &ps->nodes, &ps->active, &ps->breaks,
+                         &ps->hbreaks, &ps->ranked, &ps->runs,  &ps->brks,   &ps->span_off,
+                         &ps->lb_copy, &ps->segs,   &ps->vis};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i]->cap * all[i]->elem > LAYOUT_PARA_SCRATCH_MAX)
             vec_free(all[i]);
 }
 
 size_t
-para_set(struct lctx *c, struct flow *f, const struct para_style *st, const struct para_span *spans,
-         size_t span_count, bool one_unit, int32_t *y)
+para_set(struct lctx *c, struct flow *f, const struct para_style *style,
+         const struct para_span *spans, size_t span_count, bool one_unit, int32_t *y)
 {
+    /* the style with the paragraph's direction resolved */
+    struct para_style resolved = *style;
+    const struct para_style *st = &resolved;
     /* concatenate the spans into one buffer in the output arena: runs point
      * into it */
     size_t total = 0;
@@ -1222,6 +1346,8 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
         vec_init(&ps->brks, sizeof(char));
         vec_init(&ps->span_off, sizeof(uint32_t));
         vec_init(&ps->lb_copy, sizeof(char));
+        vec_init(&ps->segs, sizeof(struct bidi_seg));
+        vec_init(&ps->vis, sizeof(struct pending_run));
     }
     char *buf = lctx_alloc(c, total + 1);
     if (!buf || !vec_reserve(c, &ps->span_off, span_count + 1) ||
@@ -1238,6 +1364,18 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
         p += spans[k].len;
     }
     fill_breaks(c, buf, total, st->props.lang, brks);
+    /* bidi: a right-to-left paragraph, or one with a character that can
+     * move, has its levels resolved once here and each line reordered by
+     * emit_line; all other text skips fribidi */
+    bool bidi = style->props.dir == LAYOUT_DIR_RTL || layout_bidi_needed(buf, total);
+    resolved.props.dir = LAYOUT_DIR_LTR;
+    if (bidi) {
+        if (!layout_bidi_para(c, buf, total, style->props.dir))
+            return 0;
+        resolved.props.dir = c->L->bidi.dir;
+        if (resolved.props.dir == LAYOUT_DIR_RTL && style->mirror_w > 0)
+            resolved.x = style->mirror_w - style->x - style->width;
+    }
 
     /* set member by member: ascii_w (1.5 KB) is filled only if needed */
     struct breaker b;
@@ -1247,6 +1385,7 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     b.ps = ps;
     b.items = &ps->items;
     b.ascii_ready = false;
+    b.bidi = bidi;
     memset(b.have_metrics, 0, sizeof b.have_metrics);
     b.min_w = st->width - st->first_indent;
     if (b.min_w < 1)
@@ -1263,6 +1402,7 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
     if (!any_box) {
         /* white space only: no line at all */
         para_scratch_trim(ps);
+        layout_bidi_trim(&c->L->bidi, LAYOUT_PARA_SCRATCH_MAX);
         return 0;
     }
     size_t nb = total_fit(&b, 1.0, breaks, &max_ratio);
@@ -1309,5 +1449,6 @@ para_set(struct lctx *c, struct flow *f, const struct para_style *st, const stru
         lines++;
     }
     para_scratch_trim(ps);
+    layout_bidi_trim(&c->L->bidi, LAYOUT_PARA_SCRATCH_MAX);
     return lines;
 }

@@ -10,7 +10,6 @@
 
 #define RENDER_MAX_IMAGES 64
 #define RENDER_MAX_IMAGE_FILE (16u * 1024u * 1024u) /* as edition_limits' default */
-#define RENDER_MAX_LINE_RUNS 64
 
 struct render_image {
     char *path;       /* bundle-relative; NULL = empty slot */
@@ -441,42 +440,6 @@ target_size(SDL_Renderer *r, int *w, int *h)
         SDL_GetRendererOutputSize(r, w, h);
 }
 
-/* x of each run, moved into visual order for lines that mix directions:
- * layout sets lines in logical order; here runs are laid left to right in
- * the order fribidi gives, from the line's leftmost run. */
-static void
-bidi_positions(struct render *rd, const struct layout_page *page, int *xs)
-{
-    (void)rd;
-    for (size_t i = 0; i < page->run_count; i++)
-        xs[i] = page->runs[i].x;
-    for (size_t l = 0; l < page->line_count; l++) {
-        const struct layout_line *line = &page->lines[l];
-        size_t first = line->first_run, n = line->run_count;
-        if (n < 2 || n > RENDER_MAX_LINE_RUNS || first + n > page->run_count)
-            continue;
-        bool rtl = false;
-        for (size_t i = 0; i < n; i++)
-            rtl |= page->runs[first + i].props.dir == LAYOUT_DIR_RTL;
-        if (!rtl)
-            continue;
-        size_t order[RENDER_MAX_LINE_RUNS];
-        text_bidi_order(page->runs + first, n, LAYOUT_DIR_LTR, order);
-        int x = page->runs[first].x;
-        for (size_t i = 0; i < n; i++)
-            if (page->runs[first + i].x < x)
-                x = page->runs[first + i].x;
-        for (size_t i = 0; i < n; i++) {
-            size_t k = first + order[i];
-            /* keep the gap layout left before this run in logical order */
-            xs[k] = x;
-            x += page->runs[k].w;
-            if (order[i] + 1 < n)
-                x += page->runs[k + 1].x - (page->runs[k].x + page->runs[k].w);
-        }
-    }
-}
-
 void
 render_page(struct render *rd, const struct layout_page *page, int dx, int dy)
 {
@@ -507,16 +470,11 @@ render_page(struct render *rd, const struct layout_page *page, int dx, int dy)
     }
     if (page->run_count == 0)
         return;
-    int small[256];
-    int *xs = page->run_count <= 256 ? small : malloc(page->run_count * sizeof *xs);
-    if (xs)
-        bidi_positions(rd, page, xs);
+    /* layout placed every run at its visual x, bidi included */
     for (size_t i = 0; i < page->run_count; i++) {
         const struct layout_run *run = &page->runs[i];
-        draw_run(rd, run, dx + (xs ? xs[i] : run->x), dy + run->y);
+        draw_run(rd, run, dx + run->x, dy + run->y);
     }
-    if (xs != small)
-        free(xs);
 }
 
 SDL_Texture *

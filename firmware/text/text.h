@@ -120,24 +120,4 @@ struct text_stats {
 };
 void text_stats(const struct text *t, struct text_stats *out);
 
-/* Bidi (fribidi). A directional run of a line: bytes [start, start + len) of
- * the line's UTF-8 text, all in direction dir (enum layout_dir). */
-struct text_bidi_run {
-    uint32_t start, len;
-    uint8_t dir;
-};
-
-/* Splits one line of UTF-8 text (logical order, len bytes) in a paragraph of
- * base direction base (enum layout_dir) into directional runs, returned in
- * visual order (left to right) in out (max entries). Returns the run count,
- * or 0 with e set on invalid UTF-8, exhausted memory or more than max runs.
- * An LTR-only line gives one run covering it all. */
-size_t text_bidi_runs(const char *text, size_t len, int base, struct text_bidi_run *out, size_t max,
-                      struct err *e);
-
-/* Visual order of the runs of one line: runs[0..n) are in logical order, each
- * of one direction; order[i] receives the index of the run drawn i-th from
- * the left. The identity for LTR-only lines in an LTR paragraph. */
-void text_bidi_order(const struct layout_run *runs, size_t n, int base, size_t *order);
-
 #endif

@@ -10,3 +10,13 @@ target_include_directories(test_layout_para PRIVATE ${NK_TEST_DIR})
 target_compile_definitions(test_layout_para PRIVATE NK_HYPHEN_DIR="${NK_HYPHEN_DIR}")
 add_test(NAME unit.layout_para COMMAND test_layout_para)
 set_tests_properties(unit.layout_para PROPERTIES TIMEOUT 60 ENVIRONMENT "${NK_TEST_ENV}")
+
+# Bidi and per-script breaking in the typesetter (fake font; fribidi gives
+# the expected visual order).
+add_executable(test_layout_bidi ${NK_TEST_DIR}/unit/test_layout_bidi.c)
+target_link_libraries(test_layout_bidi PRIVATE nk_layout PkgConfig::FRIBIDI)
+target_include_directories(test_layout_bidi PRIVATE ${NK_TEST_DIR}
+                           ${CMAKE_SOURCE_DIR}/firmware/layout)
+target_compile_definitions(test_layout_bidi PRIVATE NK_HYPHEN_DIR="${NK_HYPHEN_DIR}")
+add_test(NAME unit.layout_bidi COMMAND test_layout_bidi)
+set_tests_properties(unit.layout_bidi PROPERTIES TIMEOUT 120 ENVIRONMENT "${NK_TEST_ENV}")

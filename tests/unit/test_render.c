@@ -368,16 +368,18 @@ main(void)
         CHECK_INT(st.page_textures, 0);
     }
 
-    /* Bidi: a line whose runs are LTR "on", RTL "i", RTL "MMMM", LTR "x" in
-     * logical order is drawn on, MMMM, i, x: the gap after the RTL pair's
-     * first run moves to after MMMM. */
+    /* Bidi is layout's: runs LTR "on", RTL "i", RTL "MMMM", LTR "x" in
+     * logical order, placed by layout at their visual x (on, MMMM, i, x),
+     * are drawn where they are placed, none moved. */
     {
         struct layout_font bf = {LAYOUT_FACE_SANS, 24};
         struct layout_run_props rtl = {.script = 0, .dir = LAYOUT_DIR_RTL, .lang = "he"};
         const char *txt[4] = {"on", "i", "MMMM", "x"};
+        static const size_t visual[4] = {0, 2, 1, 3};
         struct layout_run br[4];
         int gap = 14, x = 20;
-        for (size_t i = 0; i < 4; i++) {
+        for (size_t v = 0; v < 4; v++) {
+            size_t i = visual[v];
             const struct layout_run_props *pr = i == 1 || i == 2 ? &rtl : &en;
             int w = m->measure(m->ctx, bf, pr, txt[i], strlen(txt[i]));
             br[i] = (struct layout_run){.x = x,
@@ -397,6 +399,7 @@ main(void)
                                  .w = x - gap - 20,
                                  .h = 34,
                                  .role = LAYOUT_ROLE_BODY,
+                                 .dir = LAYOUT_DIR_LTR,
                                  .text = "on i MMMM x",
                                  .first_run = 0,
                                  .run_count = 4,
@@ -405,19 +408,17 @@ main(void)
             .kind = LAYOUT_PAGE_ARTICLE, .lines = &bl, .line_count = 1, .runs = br, .run_count = 4};
         render_page(rd, &bp, 0, 0);
         read_back(&c);
-        int start = br[1].x; /* where the RTL pair begins */
-        int wi = br[1].w, wm = br[2].w;
-        /* ink in a column of x in [a, b) */
-        int ink_logical_gap = 0, ink_visual_gap = 0;
-        for (int col = start + wi + 3; col < start + wi + gap - 3; col++)
+        /* ink in columns [a, b) of the line */
+        int ink_m = 0, ink_gap_after_m = 0;
+        for (int col = br[2].x; col < br[2].x + br[2].w; col++)
             for (int y = 100; y < 134; y++)
-                ink_logical_gap += luminance(at(&c, col, y)) < 128;
-        for (int col = start + wm + 3; col < start + wm + gap - 3; col++)
+                ink_m += luminance(at(&c, col, y)) < 128;
+        for (int col = br[2].x + br[2].w + 3; col < br[1].x - 3; col++)
             for (int y = 100; y < 134; y++)
-                ink_visual_gap += luminance(at(&c, col, y)) < 128;
-        CHECK_MSG(ink_logical_gap > 10, "MMMM not drawn first: %d", ink_logical_gap);
-        CHECK_INT(ink_visual_gap, 0);
-        if (ink_logical_gap <= 10 || ink_visual_gap)
+                ink_gap_after_m += luminance(at(&c, col, y)) < 128;
+        CHECK_MSG(ink_m > 10, "MMMM not drawn at its x: %d", ink_m);
+        CHECK_INT(ink_gap_after_m, 0);
+        if (ink_m <= 10 || ink_gap_after_m)
             save_err(&c, "render_bidi");
     }
 
