@@ -256,9 +256,10 @@ FLOW_ROLES = {"section", "headline", "deck", "byline", "body", "subhead", "quote
 
 def column_starts(page, W):
     """The left edges of the page's columns: where body, subhead and caption
-    lines start, a new column more than a quarter of the page to the right."""
+    lines and the page header start, a new column more than a quarter of the
+    page to the right."""
     xs = sorted(ln["x"] for ln in page["lines"]
-                if ln["role"] in ("body", "subhead", "caption") and ln["w"] > 0)
+                if ln["role"] in ("body", "subhead", "caption", "header") and ln["w"] > 0)
     starts = []
     for x in xs:
         if not starts or x - starts[-1] > W // 4:
