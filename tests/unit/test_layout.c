@@ -3,7 +3,7 @@
  * articles built by hand: breaking, justification, hyphenation (English and
  * Russian patterns), widows and orphans, subheads, figures, word order,
  * page numbering, columns, boxes at every size, re-pagination and the
- * index. No SDL. */ 
+ * index. No SDL. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
