@@ -371,16 +371,120 @@ struct placement {
     int32_t y;
 };
 
+/* A paragraph of an article's flow, kept so that pagination can set it
+ * again with the other first-line indent. set_blocks indents a paragraph
+ * that follows another in the source and not one after a figure or a
+ * heading; what is printed before it is known only once the figures have
+ * found their places (a figure may float past the paragraph after it, or
+ * wait for the top of the column a paragraph starts in). */
+struct flow_para {
+    struct para_style st;          /* as set_blocks set it */
+    const struct edition_block *b; /* its spans, to set it again */
+    int other_indent;              /* the first_indent of the other variant */
+    uint32_t first, end;           /* its units in the main sequence */
+    bool alt_set;                  /* the other variant is units [alt_first, alt_end) */
+    uint32_t alt_first, alt_end;
+};
+
+_Static_assert(sizeof(struct flow_para) <= sizeof((struct lctx *)0)->scratch,
+               "vec_push's stand-in on exhausted memory holds a struct flow_para");
+
+static uint8_t face_for(uint32_t style);
+
+/* The spans of block b as the typesetter sets them, into spans. */
+static void
+block_spans(struct lctx *c, struct vec *spans, const struct edition_block *b)
+{
+    spans->count = 0;
+    for (size_t k = 0; k < b->span_count; k++) {
+        struct para_span *s = vec_push(c, spans);
+        s->text = b->spans[k].text;
+        s->len = b->spans[k].len;
+        s->face = face_for(b->spans[k].style);
+    }
+}
+
+/* Sets paragraph P's other variant once, appended to f (after the main
+ * sequence); false when it has no units. */
+static bool
+para_alt(struct lctx *c, struct flow *f, struct vec *paras, struct flow_para *P)
+{
+    if (!P->alt_set) {
+        struct vec spans;
+        vec_init(&spans, sizeof(struct para_span));
+        block_spans(c, &spans, P->b);
+        struct para_style st = P->st;
+        st.first_indent = P->other_indent;
+        P->alt_first = (uint32_t)f->units.count;
+        int32_t y = 0;
+        para_set(c, f, &st, spans.data, spans.count, false, &y);
+        P->alt_end = (uint32_t)f->units.count;
+        P->alt_set = true;
+        uint32_t id = (uint32_t)(P - (struct flow_para *)paras->data) + 1;
+        for (uint32_t k = P->alt_first; k < P->alt_end; k++)
+            VEC_AT(&f->units, struct flow_unit, k)->para = id;
+        vec_free(&spans);
+    }
+    return P->alt_end > P->alt_first;
+}
+
+/* The unit after unit i in reading order: the other variant of a paragraph
+ * goes on where its main sequence ends. */
+static size_t
+unit_next(const struct flow *f, const struct vec *paras, size_t i)
+{
+    const struct flow_unit *u = VEC_AT(&f->units, struct flow_unit, i);
+    if (u->para) {
+        const struct flow_para *P = VEC_AT(paras, struct flow_para, u->para - 1);
+        if (P->alt_set && i >= P->alt_first && i + 1 == P->alt_end)
+            return P->end;
+    }
+    return i + 1;
+}
+
+/* Whether unit u is a line of a paragraph (body text): what is printed
+ * before a paragraph decides its indent. */
+static bool
+unit_is_body(const struct flow *f, const struct flow_unit *u)
+{
+    return u->line_count && !u->fig_count &&
+           VEC_AT(&f->lines, struct flow_line, u->first_line)->role == LAYOUT_ROLE_BODY;
+}
+
+/* Whether the last unit (not space) of plan is body text; when plan has
+ * none, otherwise. */
+static bool
+plan_ends_in_body(const struct flow *f, const struct vec *plan, bool otherwise)
+{
+    for (size_t k = plan->count; k-- > 0;) {
+        const struct flow_unit *u =
+            VEC_AT(&f->units, struct flow_unit, VEC_AT(plan, struct placement, k)->unit);
+        if (!u->space)
+            return unit_is_body(f, u);
+    }
+    return otherwise;
+}
+
 /* Cuts units [first, count) of f into columns and pages. The units before
  * first (the head: headline block or masthead) span every column of the
  * first page. Figures (floats) that do not fit where they come wait for the
- * top of the next column while the text after them fills the gap. */
+ * top of the next column while the text after them fills the gap. A column
+ * breaks only after a unit without glue_next (widows, orphans, headings
+ * kept with their text) or right after the figures that head it, unless a
+ * glued group is taller than the column. paras (NULL for none) are the
+ * paragraphs whose first line follows what is printed before it: indented
+ * after body text, not after anything else (a figure, a heading, the head,
+ * nothing); the other variant is set when needed. */
 static void
-paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *g, bool rtl,
-         struct vec *pages)
+paginate(struct lctx *c, struct flow *f, size_t first, const struct geom *g, bool rtl,
+         struct vec *pages, struct vec *paras)
 {
-    const struct flow_unit *U = f->units.data;
     size_t n = f->units.count;
+    /* the other variants of paragraphs go after a unit never reached, so
+     * that index n only ever means the end */
+    if (paras && paras->count)
+        flow_space(c, f, 1, false);
+    const struct flow_unit *U = f->units.data;
     struct pb *page = vec_push(c, pages);
     pb_init(page);
     int head_h = 0;
@@ -396,6 +500,7 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
     vec_init(&plan, sizeof(struct placement));
     size_t pend_head = 0, i = first;
     bool first_page = true;
+    bool after_body = false; /* what the columns so far end in */
     while (!c->oom) {
         for (int col = 0; col < g->ncols && !c->oom; col++) {
             int top = g->text_top + (first_page ? head_h : 0);
@@ -414,22 +519,41 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
                 yy += U[ui].h;
                 pend_head++;
             }
-            bool has_bp = false;
-            size_t bp_plan = 0, bp_i = i, bp_pend = pending.count;
-            while (i < n && !c->oom) {
+            /* the column may end with the figures that head it: text whose
+             * glued lines do not fit under them starts the next column
+             * whole, rather than leave a widow or an orphan; the white
+             * space left is less than that glued group */
+            bool has_bp = plan.count > 0;
+            size_t bp_plan = plan.count, bp_i = i, bp_pend = pending.count;
+            while (i != n && !c->oom) {
                 const struct flow_unit *u = &U[i];
                 if (u->space && plan.count == 0) {
-                    i++;
+                    i = unit_next(f, paras, i);
                     continue;
+                }
+                if (u->para) {
+                    struct flow_para *P = VEC_AT(paras, struct flow_para, u->para - 1);
+                    bool alt = P->alt_set && i == P->alt_first;
+                    if (i == P->first || alt) {
+                        bool want = plan_ends_in_body(f, &plan, after_body);
+                        bool indented = (alt ? P->other_indent : P->st.first_indent) > 0;
+                        bool other = want != indented && (alt || para_alt(c, f, paras, P));
+                        U = f->units.data; /* para_alt may have moved them */
+                        if (other) {
+                            i = alt ? P->first : P->alt_first;
+                            continue;
+                        }
+                        u = &U[i];
+                    }
                 }
                 if (u->floats && (pend_head < pending.count || (yy + u->h > avail && plan.count))) {
                     *(uint32_t *)vec_push(c, &pending) = (uint32_t)i;
-                    i++;
+                    i = unit_next(f, paras, i);
                     continue;
                 }
                 if (u->floats && yy + u->h > avail && first_page && avail < g->text_h) {
                     *(uint32_t *)vec_push(c, &pending) = (uint32_t)i;
-                    i++;
+                    i = unit_next(f, paras, i);
                     continue;
                 }
                 /* a unit taller than a column goes alone into an empty one,
@@ -437,7 +561,7 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
                 if (yy + u->h <= avail || (plan.count == 0 && (!first_page || head_h == 0))) {
                     *(struct placement *)vec_push(c, &plan) = (struct placement){(uint32_t)i, yy};
                     yy += u->h;
-                    i++;
+                    i = unit_next(f, paras, i);
                     if (!u->glue_next) {
                         has_bp = true;
                         bp_plan = plan.count;
@@ -453,12 +577,13 @@ paginate(struct lctx *c, const struct flow *f, size_t first, const struct geom *
                 }
                 break;
             }
+            after_body = plan_ends_in_body(f, &plan, after_body);
             for (size_t k = 0; k < plan.count; k++) {
                 const struct placement *pl = VEC_AT(&plan, struct placement, k);
                 place_unit(c, page, f, &U[pl->unit], X, top + pl->y);
             }
         }
-        if (i >= n && pend_head >= pending.count)
+        if (i == n && pend_head >= pending.count)
             break;
         page = vec_push(c, pages);
         pb_init(page);
@@ -910,11 +1035,31 @@ set_glued(struct lctx *c, struct flow *f, const struct para_style *st, uint8_t f
 
 #define HEAD_STEPS 4 /* headline sizes tried, largest first */
 
+/* Display text is not hyphenated, as newspapers set it: headlines, decks
+ * and subheads never, captions of up to this many words neither (a longer
+ * caption reads like text). A word wider than the measure is still broken,
+ * without a hyphen, as a last resort (layout_para.c). */
+#define DISPLAY_HYPHEN_WORDS 12
+
+/* Words in s (runs of characters other than ASCII white space). */
+static size_t
+word_count(const char *s)
+{
+    size_t n = 0;
+    bool in_word = false;
+    for (; s && *s; s++) {
+        bool sp = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r';
+        n += !sp && !in_word;
+        in_word = !sp;
+    }
+    return n;
+}
+
 /* The article's headline block at width w into f, the headline at size step
  * first_step or smaller; returns its height. */
 static int
-set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layout_config *cfg,
-         const struct edition *ed, const struct edition_article *a, int w, size_t first_step)
+set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edition *ed,
+         const struct edition_article *a, int w, size_t first_step)
 {
     struct layout_run_props props = props_of(c, ed, a);
     int y = 0, total = 0;
@@ -933,7 +1078,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
         struct para_style st =
             style(props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
         st.ragged = true;
-        st.hyphenate = cfg->hyphenate && s >= 2;
+        st.hyphenate = false; /* headlines are not hyphenated (see DISPLAY_HYPHEN_WORDS) */
         st.leading = (int)lround(st.px * 1.15);
         y = 0;
         size_t lines =
@@ -956,7 +1101,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
         struct para_style st =
             style(props, scaled(body, 1.1), w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
         st.ragged = true;
-        st.hyphenate = cfg->hyphenate;
+        st.hyphenate = false;
         total += set_glued(c, f, &st, LAYOUT_FACE_SERIF_ITALIC, a->deck, body / 3);
     }
     const char *by = a->byline && *a->byline ? a->byline : NULL;
@@ -979,11 +1124,13 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct layo
         st.ragged = true;
         total += set_glued(c, f, &st, LAYOUT_FACE_SANS, line, 0);
     }
-    /* a rule under the head, with space around it */
+    /* a rule under the head, with space around it; the column may end
+     * there when the text's first glued lines do not fit under a head set
+     * in the column (a small screen), rather than leave an orphan */
     struct flow_unit *u = flow_unit(c, f, -1);
     int gap = g->body_lh / 2;
     u->h = 2 * gap + 1;
-    u->glue_next = true;
+    u->glue_next = false;
     unit_rect(c, f, 0, gap, w, 1, LAYOUT_COLOR_RULE);
     total += u->h;
     return total;
@@ -1015,7 +1162,7 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
     struct para_style cs =
         style(props, scaled(body, 0.8), w, LAYOUT_ROLE_CAPTION, LAYOUT_COLOR_TEXT);
     cs.ragged = true;
-    cs.hyphenate = hyphenate;
+    cs.hyphenate = hyphenate && word_count(fig->caption) > DISPLAY_HYPHEN_WORDS;
     cs.block = block;
     /* the caption starts where the text does, the credit ends opposite */
     bool rtl = props.dir == LAYOUT_DIR_RTL;
@@ -1083,9 +1230,11 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
     flow_free(&tmp);
 }
 
+/* The article's blocks into f; each paragraph is also recorded in paras
+ * (struct flow_para), for pagination to set again with the other indent. */
 static void
 set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct layout_config *cfg,
-           const struct edition *ed, const struct edition_article *a)
+           const struct edition *ed, const struct edition_article *a, struct vec *paras)
 {
     struct layout_run_props props = props_of(c, ed, a);
     int body = g->body_px, lh = g->body_lh;
@@ -1096,13 +1245,7 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
     for (size_t bi = 0; bi < a->block_count && !c->oom; bi++) {
         const struct edition_block *b = &a->blocks[bi];
         int32_t y = 0;
-        spans.count = 0;
-        for (size_t k = 0; k < b->span_count; k++) {
-            struct para_span *s = vec_push(c, &spans);
-            s->text = b->spans[k].text;
-            s->len = b->spans[k].len;
-            s->face = face_for(b->spans[k].style);
-        }
+        block_spans(c, &spans, b);
         if (in_list && b->kind != EDITION_BLOCK_LIST_ITEM) {
             flow_space(c, f, lh / 2, false);
             in_list = false;
@@ -1116,8 +1259,20 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             st.block = (int32_t)bi;
             st.first_indent = prev == PREV_PARA ? scaled(body, 1.2) : 0;
             st.leading = lh;
-            if (para_set(c, f, &st, spans.data, spans.count, false, &y))
+            size_t u0 = f->units.count;
+            if (para_set(c, f, &st, spans.data, spans.count, false, &y)) {
                 prev = PREV_PARA;
+                struct flow_para *P = vec_push(c, paras);
+                if (P == (void *)c->scratch)
+                    break; /* out of memory (sticky) */
+                *P = (struct flow_para){.st = st,
+                                        .b = b,
+                                        .other_indent = st.first_indent ? 0 : scaled(body, 1.2),
+                                        .first = (uint32_t)u0,
+                                        .end = (uint32_t)f->units.count};
+                for (size_t k = u0; k < f->units.count; k++)
+                    VEC_AT(&f->units, struct flow_unit, k)->para = (uint32_t)paras->count;
+            }
             break;
         }
         case EDITION_BLOCK_SUBHEAD: {
@@ -1248,7 +1403,7 @@ layout_article(struct layout *L, const struct layout_config *cfg, const struct e
     for (size_t step = 0; step < HEAD_STEPS; step++) {
         flow_free(&f);
         flow_init(&f);
-        int h = set_head(&c, &f, &g, cfg, ed, a, span ? g.text_w : g.col_w, step);
+        int h = set_head(&c, &f, &g, ed, a, span ? g.text_w : g.col_w, step);
         if (span && h * 2 > g.text_h) {
             span = false;
             step = (size_t)-1; /* again from the largest step, in one column */
@@ -1259,11 +1414,14 @@ layout_article(struct layout *L, const struct layout_config *cfg, const struct e
     }
     if (span)
         head_units = f.units.count;
-    set_blocks(&c, &f, &g, cfg, ed, a);
+    struct vec paras;
+    vec_init(&paras, sizeof(struct flow_para));
+    set_blocks(&c, &f, &g, cfg, ed, a, &paras);
     bool rtl = props_of(&c, ed, a).dir == LAYOUT_DIR_RTL;
     struct vec pages;
     vec_init(&pages, sizeof(struct pb));
-    paginate(&c, &f, head_units, &g, rtl, &pages);
+    paginate(&c, &f, head_units, &g, rtl, &pages, &paras);
+    vec_free(&paras);
     const char *pub = publication(cfg, ed);
     struct chrome ch = {0};
     ch.header =
@@ -1782,7 +1940,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
             set_section(&c, &f, &g, ed, props, order.data, s, forms[pass]);
         struct vec try;
         vec_init(&try, sizeof(struct pb));
-        paginate(&c, &f, head_units, &g, props.dir == LAYOUT_DIR_RTL, &try);
+        paginate(&c, &f, head_units, &g, props.dir == LAYOUT_DIR_RTL, &try, NULL);
         if (pass == 0 || try.count < pages.count) {
             free_pages(&pages);
             pages = try;

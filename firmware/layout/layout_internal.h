@@ -209,6 +209,8 @@ struct flow_unit {
     bool space;     /* pure vertical space: dropped at the top of a column */
     bool glue_next; /* no column break between this unit and the next */
     bool floats;    /* a figure: may move after following text */
+    uint32_t para;  /* a line of an article's paragraph: 1 + its index in the
+                     * paragraphs pagination may set again (layout_doc.c); 0 else */
     int32_t block;
     uint32_t first_line, line_count;
     uint32_t first_fig, fig_count;

@@ -78,9 +78,11 @@ LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 
 
 def parse_article(path):
+    """(front matter, body words, figures, paragraphs): paragraphs are the
+    (first word, word count) of each plain paragraph in the body words."""
     with open(path, encoding="utf-8") as f:
         meta, body = split_front_matter(f.read())
-    words, figures = [], []
+    words, figures, paras = [], [], []
     for block in re.split(r"\n\s*\n", body):
         lines = [ln.rstrip() for ln in block.strip("\n").splitlines() if ln.strip()]
         if not lines:
@@ -103,9 +105,12 @@ def parse_article(path):
                 lm = LIST.match(ln)
                 words += inline_text(lm.group(1) if lm else ln).split()
             continue
+        start = len(words)
         for ln in lines:
             words += inline_text(ln).split()
-    return meta, words, figures
+        if len(words) > start:
+            paras.append((start, len(words) - start))
+    return meta, words, figures, paras
 
 
 # ---- the dump ---------------------------------------------------------------
@@ -126,7 +131,7 @@ def line_text(ln):
     return t
 
 
-def set_words(lines, want):
+def set_words(lines, want, starts=None):
     """The words of lines in reading order. A line may end inside a word (an
     inserted hyphen, or a break after '-', '/', '?' that UAX #14 allows): the
     line's last piece is joined to the next line's first when together they
@@ -135,6 +140,8 @@ def set_words(lines, want):
     out, partial = [], None
     for ln in lines:
         toks = line_text(ln).split()
+        if starts is not None:
+            starts.append(len(out))  # the word the line begins, or goes on with
         for j, tok in enumerate(toks):
             if partial is not None:
                 if j == 0:
@@ -237,6 +244,146 @@ def check_boxes(page, W, H, where):
                  f"column's edge {limit}")
 
 
+# ---- the typesetter's rules ------------------------------------------------
+
+# Roles never hyphenated (a word wider than the measure is broken without a
+# hyphen, as a last resort), and captions of up to this many words.
+UNHYPHENATED_ROLES = {"headline", "deck", "subhead"}
+SHORT_CAPTION_WORDS = 12
+FLOW_ROLES = {"section", "headline", "deck", "byline", "body", "subhead", "quote", "list",
+              "caption", "credit"}
+
+
+def column_starts(page, W):
+    """The left edges of the page's columns: where body, subhead and caption
+    lines and the page header start, a new column more than a quarter of the
+    page to the right."""
+    xs = sorted(ln["x"] for ln in page["lines"]
+                if ln["role"] in ("body", "subhead", "caption", "header") and ln["w"] > 0)
+    starts = []
+    for x in xs:
+        if not starts or x - starts[-1] > W // 4:
+            starts.append(x)
+    return starts or [0]
+
+
+def column_of(x, starts):
+    k = 0
+    for i, s in enumerate(starts):
+        if x >= s:
+            k = i
+    return k
+
+
+def reading_order(got, W):
+    """Every line and figure of an article's pages in reading order: page by
+    page, column by column, top to bottom. Items: dicts with page, col, y, x,
+    kind ("line" or "figure") and the line or figure."""
+    seq = []
+    for n, page in got:
+        starts = column_starts(page, W)
+        items = []
+        for ln in page["lines"]:
+            if ln["role"] in FLOW_ROLES:
+                items.append({"page": n, "col": column_of(ln["x"], starts), "y": ln["y"],
+                              "x": ln["x"], "kind": "line", "role": ln["role"], "line": ln,
+                              "left": starts[column_of(ln["x"], starts)]})
+        for fg in page["figures"]:
+            items.append({"page": n, "col": column_of(fg["x"], starts), "y": fg["y"],
+                          "x": fg["x"], "kind": "figure", "role": "figure", "figure": fg,
+                          "left": starts[column_of(fg["x"], starts)]})
+        items.sort(key=lambda it: (it["col"], it["y"], it["kind"] == "line"))
+        seq += items
+    return seq
+
+
+def check_typesetting(p, got, W, src_words, paras, src_figs):
+    """Widows and orphans, hyphenation in display text and the indent rule
+    over one article's pages; the words were checked against the source
+    already, so each body line is given the paragraph it belongs to from
+    the word it starts."""
+    seq = reading_order(got, W)
+    flow = [it for it in seq if it["kind"] == "line" and it["role"] in BODY_ROLES]
+    starts = []
+    set_words([it["line"] for it in flow], src_words, starts)
+    para_of = {}
+    for it, k in zip(flow, starts):
+        if it["role"] != "body":
+            continue
+        for pi, (first, count) in enumerate(paras):
+            if first <= k < first + count:
+                para_of[id(it["line"])] = pi
+                break
+    lines_of = {}
+    for it in flow:
+        pi = para_of.get(id(it["line"]))
+        if pi is not None:
+            lines_of.setdefault(pi, []).append(it)
+    col_items = {}
+    for it in seq:
+        col_items.setdefault((it["page"], it["col"]), []).append(it)
+
+    # widows and orphans: a paragraph cut between columns keeps two lines on
+    # each side, unless a column holds nothing but it (a column too short
+    # for two lines, or a paragraph longer than a column)
+    for pi, its in lines_of.items():
+        pieces = []
+        for it in its:
+            where = (it["page"], it["col"])
+            if pieces and pieces[-1][0] == where:
+                pieces[-1][1] += 1
+            else:
+                pieces.append([where, 1])
+        if len(pieces) < 2:
+            continue
+        text = its[0]["line"]["text"][:40]
+        if pieces[0][1] == 1 and len(col_items[pieces[0][0]]) > 1:
+            fail(f"{p}: orphan: the first line of the paragraph {text!r} ends column "
+                 f"{pieces[0][0][1] + 1} of page {pieces[0][0][0]} alone")
+        if pieces[-1][1] == 1:
+            before = col_items[pieces[-2][0]]
+            if any(para_of.get(id(b.get("line"))) != pi for b in before):
+                last = its[-1]
+                fail(f"{p}: widow: the last line {last['line']['text'][:40]!r} of the "
+                     f"paragraph {text!r} starts column {last['col'] + 1} of page "
+                     f"{last['page']} alone")
+
+    # no hyphen in headlines, decks, subheads and short captions
+    for it in seq:
+        if it["kind"] != "line" or not it["line"].get("hyphenated"):
+            continue
+        role = it["role"]
+        if role in UNHYPHENATED_ROLES:
+            fail(f"{p}: {role} line {it['line']['text']!r} on page {it['page']} is hyphenated")
+        elif role == "caption":
+            above = [f for f in seq if f["kind"] == "figure" and f["page"] == it["page"]
+                     and f["col"] == it["col"] and f["y"] < it["y"]]
+            fg = max(above, key=lambda f: f["y"])["figure"] if above else None
+            if fg is not None and len(fg["caption"].split()) <= SHORT_CAPTION_WORDS:
+                fail(f"{p}: caption line {it['line']['text']!r} on page {it['page']} is "
+                     f"hyphenated in a caption of {len(fg['caption'].split())} words")
+
+    # the indent follows what is printed before the paragraph: another
+    # paragraph's line, indented; a figure, a heading, a quote, a list or
+    # nothing, not
+    pos = {id(it.get("line", it.get("figure"))): k for k, it in enumerate(seq)}
+    for pi, its in sorted(lines_of.items()):
+        first = its[0]
+        if pi not in lines_of or set_words([first["line"]], src_words[paras[pi][0]:])[:1] != \
+                src_words[paras[pi][0]:paras[pi][0] + 1]:
+            continue  # the paragraph's first line is not where it starts
+        k = pos[id(first["line"])]
+        prev = seq[k - 1] if k > 0 else None
+        want = prev is not None and prev["kind"] == "line" and prev["role"] == "body"
+        indented = first["x"] - first["left"] > 2
+        if indented != want:
+            what = "nothing" if prev is None else prev["role"] + (
+                f" {prev['line']['text'][:30]!r}" if prev["kind"] == "line" else
+                f" {prev['figure']['image']}")
+            fail(f"{p}: the paragraph {first['line']['text'][:40]!r} on page {first['page']} "
+                 f"is {'' if indented else 'not '}indented after {what}")
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -296,7 +443,7 @@ def main():
         numbers = [pg["number"] for _, pg in got]
         if numbers != list(range(1, of + 1)) or any(pg["of"] != of for _, pg in got):
             fail(f"{p}: page numbers {numbers} are not 1..{of}")
-        meta, src_words, src_figs = parse_article(os.path.join(edition, p))
+        meta, src_words, src_figs, paras = parse_article(os.path.join(edition, p))
         lines = [ln for _, pg in got for ln in pg["lines"]]
         words = set_words([ln for ln in lines if ln["role"] in BODY_ROLES], src_words)
         if words != src_words:
@@ -317,6 +464,8 @@ def main():
         have = [(f["image"], f["caption"], f["credit"]) for f in figs]
         if have != want:
             fail(f"{p}: figures set {have} differ from the source's {want}")
+        if words == src_words:
+            check_typesetting(p, got, W, src_words, paras, src_figs)
 
     for msg in failures[:40]:
         print("FAIL:", msg)

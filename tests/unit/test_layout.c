@@ -1763,6 +1763,352 @@ test_odd_input(void)
     layout_destroy(L);
 }
 
+/* ---- the typesetter's rules over whole articles with figures ---- */
+
+/* One line or figure of an article in reading order. */
+struct rd_item {
+    int col;            /* page * 8 + column */
+    int32_t x, y, left; /* left: the column's left edge */
+    uint8_t role;       /* LAYOUT_ROLE_COUNT for a figure */
+    int32_t block;
+    bool hyphenated;
+    const char *text;
+};
+
+static bool
+is_chrome_role(uint8_t r)
+{
+    return r == LAYOUT_ROLE_HEADER || r == LAYOUT_ROLE_FOOTER || r == LAYOUT_ROLE_OTHER;
+}
+
+static int
+rd_cmp(const void *a, const void *b)
+{
+    const struct rd_item *x = a, *y = b;
+    if (x->col != y->col)
+        return x->col - y->col;
+    if (x->y != y->y)
+        return x->y < y->y ? -1 : 1;
+    return (x->role != LAYOUT_ROLE_COUNT) - (y->role != LAYOUT_ROLE_COUNT);
+}
+
+/* The lines (not chrome) and figures of p in reading order: page by page,
+ * column by column (columns found from where body, subhead and caption lines
+ * start, and the page header for the first), top to bottom. Returns the count;
+ * *out is malloc'd. */
+static size_t
+reading_order(const struct layout_pages *p, int W, struct rd_item **out)
+{
+    size_t n = 0, cap = 64;
+    struct rd_item *it = malloc(cap * sizeof *it);
+    for (size_t i = 0; i < p->count && it; i++) {
+        const struct layout_page *pg = &p->pages[i];
+        int32_t starts[8];
+        int ns = 0;
+        for (int32_t x = -1;;) {
+            /* the smallest start right of the last column by a quarter page */
+            int32_t best = INT32_MAX;
+            for (size_t l = 0; l < pg->line_count; l++) {
+                const struct layout_line *ln = &pg->lines[l];
+                if ((ln->role == LAYOUT_ROLE_BODY || ln->role == LAYOUT_ROLE_SUBHEAD ||
+                     ln->role == LAYOUT_ROLE_CAPTION || ln->role == LAYOUT_ROLE_HEADER) &&
+                    (x < 0 || ln->x - x > W / 4) && ln->x < best)
+                    best = ln->x;
+            }
+            if (best == INT32_MAX || ns == 8)
+                break;
+            starts[ns++] = x = best;
+        }
+        if (!ns)
+            starts[ns++] = 0;
+        size_t first = n;
+        for (size_t k = 0; k < pg->line_count + pg->figure_count; k++) {
+            bool fig = k >= pg->line_count;
+            const struct layout_line *ln = fig ? NULL : &pg->lines[k];
+            const struct layout_figure *fg = fig ? &pg->figures[k - pg->line_count] : NULL;
+            if (ln && is_chrome_role(ln->role))
+                continue;
+            int32_t x = fig ? fg->x : ln->x;
+            int c = 0;
+            for (int j = 0; j < ns; j++)
+                if (x >= starts[j])
+                    c = j;
+            if (n == cap) {
+                cap *= 2;
+                struct rd_item *grown = realloc(it, cap * sizeof *it);
+                if (!grown) {
+                    free(it);
+                    *out = NULL;
+                    return 0;
+                }
+                it = grown;
+            }
+            it[n++] = (struct rd_item){(int)i * 8 + c,
+                                       x,
+                                       fig ? fg->y : ln->y,
+                                       starts[c],
+                                       fig ? (uint8_t)LAYOUT_ROLE_COUNT : ln->role,
+                                       fig ? fg->block : ln->block,
+                                       ln && ln->hyphenated,
+                                       fig ? fg->image : ln->text};
+        }
+        qsort(it + first, n - first, sizeof *it, rd_cmp);
+    }
+    *out = it;
+    return it ? n : 0;
+}
+
+struct rule_stats {
+    int splits;     /* paragraphs cut between columns */
+    int indents;    /* paragraph starts checked */
+    int after_fig;  /* of them, right after a figure */
+    int max_gap;    /* the largest white space at a column's foot, in px */
+    int max_gap_lh; /* ... in body lines (rounded up) */
+};
+
+/* The rules the typesetter keeps on every article page: a paragraph cut
+ * between columns keeps two lines on each side (unless a column holds
+ * nothing but it); no hyphen in headlines, decks and subheads; a paragraph
+ * is indented exactly when the line printed before it in reading order is
+ * body text of another paragraph. Also measures the white space at the
+ * foot of every full column (all but the article's last). */
+static void
+check_rules(const struct layout_pages *p, int W, int H, int body_lh, struct rule_stats *st,
+            const char *what)
+{
+    struct rd_item *it;
+    size_t n = reading_order(p, W, &it);
+    CHECK(it != NULL);
+    if (!it)
+        return;
+    for (size_t k = 0; k < n; k++) {
+        const struct rd_item *a = &it[k];
+        CHECK_MSG(
+            !(a->hyphenated && (a->role == LAYOUT_ROLE_HEADLINE || a->role == LAYOUT_ROLE_DECK ||
+                                a->role == LAYOUT_ROLE_SUBHEAD)),
+            "%s: %s line \"%s\" is hyphenated", what, layout_role_name(a->role), a->text);
+        if (a->role != LAYOUT_ROLE_BODY)
+            continue;
+        bool first = true;
+        for (size_t j = 0; j < k && first; j++)
+            first = !(it[j].role == LAYOUT_ROLE_BODY && it[j].block == a->block);
+        if (!first)
+            continue;
+        /* a paragraph's first line: its indent, and how it is cut */
+        const struct rd_item *prev = k ? &it[k - 1] : NULL;
+        bool want = prev && prev->role == LAYOUT_ROLE_BODY;
+        bool indented = a->x - a->left > 2;
+        CHECK_MSG(indented == want, "%s: paragraph %d (\"%.30s\") %s after %s \"%.30s\"", what,
+                  a->block, a->text, indented ? "indented" : "not indented",
+                  prev ? (prev->role == LAYOUT_ROLE_COUNT ? "figure" : layout_role_name(prev->role))
+                       : "nothing",
+                  prev ? prev->text : "");
+        st->indents++;
+        st->after_fig +=
+            prev && (prev->role == LAYOUT_ROLE_COUNT || prev->role == LAYOUT_ROLE_CAPTION ||
+                     prev->role == LAYOUT_ROLE_CREDIT);
+        int pieces[64], piece_col[64], np = 0;
+        for (size_t j = k; j < n; j++) {
+            if (it[j].role != LAYOUT_ROLE_BODY || it[j].block != a->block)
+                continue;
+            if (np && piece_col[np - 1] == it[j].col) {
+                pieces[np - 1]++;
+            } else if (np < 64) {
+                piece_col[np] = it[j].col;
+                pieces[np++] = 1;
+            }
+        }
+        if (np < 2)
+            continue;
+        st->splits++;
+        /* alone in its column: a column too short for two lines */
+        int in_first = 0, others_last = 0;
+        for (size_t j = 0; j < n; j++) {
+            in_first += it[j].col == piece_col[0];
+            others_last += it[j].col == piece_col[np - 2] && it[j].block != a->block;
+        }
+        CHECK_MSG(pieces[0] >= 2 || in_first == 1,
+                  "%s: orphan: the first line of paragraph %d (\"%.30s\") ends a column alone",
+                  what, a->block, a->text);
+        CHECK_MSG(pieces[np - 1] >= 2 || others_last == 0,
+                  "%s: widow: the last line of paragraph %d (\"%.30s\") starts a column alone",
+                  what, a->block, a->text);
+    }
+    /* white space at the foot of each column of every page but the last
+     * (whose text may end anywhere), from the nav bar's top */
+    for (size_t i = 0; i + 1 < p->count; i++) {
+        const struct layout_page *pg = &p->pages[i];
+        int32_t bottom = H;
+        for (size_t k = 0; k < pg->link_count; k++)
+            if (pg->links[k].action == LAYOUT_ACTION_CONTENTS && pg->links[k].y < bottom)
+                bottom = pg->links[k].y;
+        int32_t low[8] = {0};
+        bool used[8] = {false};
+        for (size_t k = 0; k < n; k++) {
+            if (it[k].col / 8 != (int)i)
+                continue;
+            int c = it[k].col % 8;
+            const struct layout_page *q = pg;
+            int32_t h = 0;
+            for (size_t l = 0; l < q->line_count; l++)
+                if (q->lines[l].x == it[k].x && q->lines[l].y == it[k].y)
+                    h = q->lines[l].h;
+            for (size_t f = 0; f < q->figure_count; f++)
+                if (q->figures[f].x == it[k].x && q->figures[f].y == it[k].y)
+                    h = q->figures[f].h;
+            if (it[k].y + h > low[c])
+                low[c] = it[k].y + h;
+            used[c] = true;
+        }
+        for (int c = 0; c < 8; c++) {
+            if (!used[c])
+                continue;
+            int gap = bottom - low[c];
+            if (gap > st->max_gap)
+                st->max_gap = gap;
+            int in_lines = (gap + body_lh - 1) / body_lh;
+            if (in_lines > st->max_gap_lh)
+                st->max_gap_lh = in_lines;
+        }
+    }
+    free(it);
+}
+
+/* An English news article of paragraphs of varied length, two subheads and
+ * two captioned photos (a landscape and a portrait one; with a long caption
+ * either takes most of a column), from a seed. */
+static void
+news_article(struct doc *d, size_t art, unsigned seed)
+{
+    d->art[art].title = "Island councils sign a ferry cooperation agreement after ten winters "
+                        "of argument";
+    d->art[art].deck = "Three islands will share one timetable, one ticket and the cost of a "
+                       "second boat from April, and the first joint timetable will be posted to "
+                       "every household in February";
+    unsigned x = seed * 2654435761u + 7u;
+    for (int k = 0; k < 14; k++) {
+        x = x * 1103515245u + 12345u;
+        int len = 8 + (int)((x >> 16) % (40 + seed % 60));
+        if (k == 3 || k == 9) {
+            struct edition_block *b = add_block(d, art, EDITION_BLOCK_FIGURE, "");
+            b->figure.image = k == 3 ? "images/pier.jpg" : "images/beacon.jpg";
+            /* captions of 4 to 47 words: a long one leaves a line or
+             * two under its photo where the text goes on */
+            b->figure.caption = words(d, seed + (unsigned)k, 4 + (int)((seed * 7 + k) % 44));
+            b->figure.credit = "Photo: Register test desk";
+            b->figure.width = k == 3 ? 1600 : 900;
+            b->figure.height = k == 3 ? 1000 : 1300;
+            continue;
+        }
+        if (k == 6 || k == 11) {
+            add_block(d, art, EDITION_BLOCK_SUBHEAD, k == 6 ? "What changes" : "On the islands");
+            continue;
+        }
+        add_block(d, art, EDITION_BLOCK_PARAGRAPH, words(d, seed * 31 + (unsigned)k, len));
+    }
+}
+
+/* Widows, orphans, hyphenated display text and the indent rule, checked on
+ * many articles at the four reference screens; these caught a widow after a
+ * page taken mostly by a figure, orphans under figures that head a column, a
+ * hyphenated headline and paragraphs indented as if a figure that had
+ * floated away were still before them. */
+#define RULE_SEEDS 120
+static void
+test_rules_over_articles(void)
+{
+    struct layout *L = make_layout();
+    static const int sizes[][2] = {{480, 272}, {800, 480}, {1024, 600}, {1080, 1920}};
+    struct rule_stats st[4] = {{0}};
+    for (size_t s = 0; s < 4; s++) {
+        for (unsigned seed = 1; seed <= RULE_SEEDS; seed++) {
+            struct doc d;
+            doc_init(&d, 1);
+            news_article(&d, 0, seed);
+            struct layout_pages p;
+            if (set_article(L, &d, 0, sizes[s][0], sizes[s][1], 1.0f, true, &p)) {
+                char what[64];
+                snprintf(what, sizeof what, "%dx%d seed %u", sizes[s][0], sizes[s][1], seed);
+                struct layout_config cfg;
+                layout_config_default(&cfg, sizes[s][0], sizes[s][1]);
+                int body_lh = (int)lround(cfg.base_px * 1.25);
+                check_boxes(&p, sizes[s][0], sizes[s][1], what);
+                check_rules(&p, sizes[s][0], sizes[s][1], body_lh, &st[s], what);
+                layout_pages_fini(&p);
+            }
+            doc_fini(&d);
+        }
+        printf("  %dx%d: %d paragraph starts (%d after a figure), %d cut between columns, "
+               "largest white space at a column's foot %d px (%d body lines)\n",
+               sizes[s][0], sizes[s][1], st[s].indents, st[s].after_fig, st[s].splits,
+               st[s].max_gap, st[s].max_gap_lh);
+        /* the page stays well filled: a column's foot is never more than
+         * 40% of the screen empty (a figure waiting for a column it fits
+         * in; a glued group moved on leaves less than its own height) */
+        CHECK_MSG(st[s].max_gap * 5 <= sizes[s][1] * 2, "%dx%d: %d px empty at a column's foot",
+                  sizes[s][0], sizes[s][1], st[s].max_gap);
+        CHECK_MSG(st[s].splits >= 20, "%dx%d: only %d paragraphs cut", sizes[s][0], sizes[s][1],
+                  st[s].splits);
+        CHECK_MSG(st[s].after_fig >= 5, "%dx%d: only %d paragraphs right after a figure",
+                  sizes[s][0], sizes[s][1], st[s].after_fig);
+    }
+    layout_destroy(L);
+}
+
+/* Headlines and decks are not hyphenated at any size or text scale, even a
+ * headline stepped down to its smallest size under a long deck; a word
+ * wider than the measure is still broken (without a hyphen) and stays on
+ * the page. */
+static void
+test_display_not_hyphenated(void)
+{
+    struct layout *L = make_layout();
+    static const int sizes[][2] = {{480, 272}, {800, 480}, {1024, 600}, {1080, 1920}};
+    static const float scales[] = {0.75f, 1.0f, 1.25f, 1.5f, 2.0f};
+    static const char *const titles[] = {
+        "Island councils sign a ferry cooperation agreement after ten winters of argument",
+        "Councils promise cooperation on ferries after ten winters of argument in the drill hall",
+        "Ferry cooperation at last: three island councils agree on one timetable",
+        "Harbourmasters' intercommunication difficulties",
+    };
+    int headline_lines = 0;
+    for (size_t t = 0; t < sizeof titles / sizeof titles[0]; t++)
+        for (size_t s = 0; s < 4; s++)
+            for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
+                struct doc d;
+                doc_init(&d, 1);
+                d.art[0].title = titles[t];
+                d.art[0].deck = "Three islands will share one timetable, one ticket and the cost "
+                                "of a second boat from April, and the ferry committee says the "
+                                "first joint timetable will be posted to every household";
+                add_block(&d, 0, EDITION_BLOCK_SUBHEAD,
+                          "Neighbourhood representatives' "
+                          "recommendations");
+                add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 3, 120));
+                struct layout_pages p;
+                if (set_article(L, &d, 0, sizes[s][0], sizes[s][1], scales[k], true, &p)) {
+                    char what[64];
+                    snprintf(what, sizeof what, "title %zu at %dx%d scale %.2f", t, sizes[s][0],
+                             sizes[s][1], scales[k]);
+                    check_boxes(&p, sizes[s][0], sizes[s][1], what);
+                    for (size_t i = 0; i < p.count; i++)
+                        for (size_t l = 0; l < p.pages[i].line_count; l++) {
+                            const struct layout_line *ln = &p.pages[i].lines[l];
+                            headline_lines += ln->role == LAYOUT_ROLE_HEADLINE;
+                            CHECK_MSG(!(ln->hyphenated && (ln->role == LAYOUT_ROLE_HEADLINE ||
+                                                           ln->role == LAYOUT_ROLE_DECK ||
+                                                           ln->role == LAYOUT_ROLE_SUBHEAD)),
+                                      "%s: %s line \"%s\" is hyphenated", what,
+                                      layout_role_name(ln->role), ln->text);
+                        }
+                    layout_pages_fini(&p);
+                }
+                doc_fini(&d);
+            }
+    CHECK_MSG(headline_lines >= 150, "only %d headline lines set", headline_lines);
+    layout_destroy(L);
+}
+
 int
 main(void)
 {
@@ -1789,5 +2135,7 @@ main(void)
     test_nav_bar();
     test_columns_override_and_ragged();
     test_random_text();
+    test_rules_over_articles();
+    test_display_not_hyphenated();
     return check_summary("layout");
 }
