@@ -45,7 +45,8 @@ app_layout_config(const struct app_config *c, struct layout_config *out)
 
 /* Everything one headless run holds; released by session_fini. */
 struct session {
-    char *tmp_dir; /* a private unpack folder under $TMPDIR, removed at the end */
+    char *tmp_dir;              /* a private unpack folder under $TMPDIR, removed at the end */
+    struct bundle_files *files; /* an archive read into memory (no photos) */
     struct edition *ed;
     struct text *text;
     struct layout *layout;
@@ -67,17 +68,19 @@ session_fini(struct session *s)
     layout_destroy(s->layout);
     text_destroy(s->text);
     edition_destroy(s->ed);
+    bundle_files_destroy(s->files);
     if (s->tmp_dir) {
         nftw(s->tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         free(s->tmp_dir);
     }
 }
 
-/* Opens --bundle (a folder, or an archive unpacked through the bundle
- * module's verified reader into a private temporary folder), or else the
- * installed edition in STATE_DIR/current. */
+/* Opens --bundle (a folder, or an archive through the bundle module's
+ * verified reader: into memory when no photo is drawn, else unpacked into a
+ * private temporary folder), or else the installed edition in
+ * STATE_DIR/current. */
 static bool
-open_edition(struct session *s, const struct app_config *c, struct err *e)
+open_edition(struct session *s, const struct app_config *c, bool photos, struct err *e)
 {
     char current[4096];
     const char *path = c->bundle;
@@ -90,6 +93,21 @@ open_edition(struct session *s, const struct app_config *c, struct err *e)
         return err_set(e, ERR_IO, "%s: cannot open the edition: %s%s", path, strerror(errno),
                        c->bundle ? "" : " (give one with --bundle PATH)");
     const char *dir = path;
+    struct bundle_options opt;
+    bundle_options_default(&opt);
+    for (size_t i = 0; i < c->key_count && i < BUNDLE_MAX_KEYS; i++)
+        opt.keys[opt.key_count++] = c->keys[i];
+    opt.require_signature = c->require_signature;
+    if (!S_ISDIR(st.st_mode) && !photos) {
+        /* The layout needs the text and each photo's size, not its pixels:
+         * nothing is written to disk, or removed at the end. */
+        if (!bundle_load(path, &opt, &s->files, e))
+            return false;
+        s->ed = edition_open_files(bundle_files_view(s->files), NULL, e);
+        if (!s->ed)
+            err_prefix(e, "%s", path);
+        return s->ed != NULL;
+    }
     if (!S_ISDIR(st.st_mode)) {
         const char *tmp = getenv("TMPDIR");
         size_t n = strlen(tmp && *tmp ? tmp : "/tmp") + 32;
@@ -104,11 +122,6 @@ open_edition(struct session *s, const struct app_config *c, struct err *e)
             s->tmp_dir = NULL;
             return false;
         }
-        struct bundle_options opt;
-        bundle_options_default(&opt);
-        for (size_t i = 0; i < c->key_count && i < BUNDLE_MAX_KEYS; i++)
-            opt.keys[opt.key_count++] = c->keys[i];
-        opt.require_signature = c->require_signature;
         if (!bundle_unpack(path, s->tmp_dir, &opt, e))
             return false;
         dir = s->tmp_dir;
@@ -149,12 +162,12 @@ set_pages(struct session *s, const struct app_config *c, struct err *e)
 }
 
 static int
-session_open(struct session *s, const struct app_config *c)
+session_open(struct session *s, const struct app_config *c, bool photos)
 {
     *s = (struct session){0};
     layout_pages_init(&s->pages);
     struct err e = {0};
-    if (!open_edition(s, c, &e) || !set_pages(s, c, &e)) {
+    if (!open_edition(s, c, photos, &e) || !set_pages(s, c, &e)) {
         fprintf(stderr, "newskiosk: %s\n", e.msg);
         session_fini(s);
         return 1;
@@ -217,7 +230,7 @@ app_render_pages(const struct app_config *c)
         return 2;
     }
     struct session s;
-    if (session_open(&s, c) != 0)
+    if (session_open(&s, c, true) != 0)
         return 1;
     int rc = 1;
     struct err e = {0};
@@ -485,7 +498,7 @@ app_dump_layout(const struct app_config *c)
         return 2;
     }
     struct session s;
-    if (session_open(&s, c) != 0)
+    if (session_open(&s, c, false) != 0)
         return 1;
     bool to_stdout = strcmp(c->dump_layout, "-") == 0;
     int fd = to_stdout ? STDOUT_FILENO

@@ -104,6 +104,21 @@ bool bundle_verify(const char *archive_path, const struct bundle_options *opt,
 bool bundle_unpack(const char *archive_path, const char *dest_dir, const struct bundle_options *opt,
                    struct err *e);
 
+/* An edition read from an archive into memory, to show a bundle without
+ * installing or unpacking it (newskiosk --bundle B --dump-layout): the same
+ * verified read as bundle_verify (limits, names, checksums, signature,
+ * manifest, articles, image headers, references), keeping manifest.yaml's
+ * and every article's bytes and each image's size from its header; image
+ * data is hashed and dropped. Memory: the articles' bytes (at most
+ * limits.max_total_bytes). Owned by the caller: bundle_files_destroy (NULL
+ * is fine). Errors read as bundle_verify's. */
+struct bundle_files;
+bool bundle_load(const char *archive_path, const struct bundle_options *opt,
+                 struct bundle_files **out, struct err *e);
+void bundle_files_destroy(struct bundle_files *f);
+/* The files for edition_open_files; valid while f lives. */
+const struct edition_files *bundle_files_view(const struct bundle_files *f);
+
 /* State folder (DIR):
  *   DIR/current -> editions/<sequence>-<id>   symlink, switched by rename(2)
  *   DIR/previous -> editions/<sequence>-<id>  the edition before it
