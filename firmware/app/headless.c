@@ -51,7 +51,11 @@ struct session {
     struct text *text;
     struct layout *layout;
     struct layout_config cfg;
-    struct layout_pages pages;
+    /* The index's pages, then each article's in its own set: appending every
+     * article to one set would copy the pages so far each time (quadratic;
+     * 63 M instructions at 100 articles). */
+    struct layout_pages *sets;
+    size_t set_count; /* 1 + the articles laid out so far */
 };
 
 static int
@@ -64,7 +68,9 @@ remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 static void
 session_fini(struct session *s)
 {
-    layout_pages_fini(&s->pages);
+    for (size_t i = 0; i < s->set_count; i++)
+        layout_pages_fini(&s->sets[i]);
+    free(s->sets);
     layout_destroy(s->layout);
     text_destroy(s->text);
     edition_destroy(s->ed);
@@ -146,8 +152,12 @@ set_pages(struct session *s, const struct app_config *c, struct err *e)
     if (!s->layout)
         return err_set(e, ERR_NOMEM, "out of memory creating the typesetter");
     app_layout_config(c, &s->cfg);
+    s->sets = calloc(s->ed->article_count + 1, sizeof *s->sets);
+    if (!s->sets)
+        return err_set(e, ERR_NOMEM, "out of memory for %zu articles' pages", s->ed->article_count);
+    layout_pages_init(&s->sets[s->set_count++]);
     bool expired = edition_is_expired(s->ed, (int64_t)time(NULL));
-    if (!layout_index(s->layout, &s->cfg, s->ed, expired, &s->pages, e))
+    if (!layout_index(s->layout, &s->cfg, s->ed, expired, &s->sets[0], e))
         return false;
     for (size_t i = 0; i < s->ed->article_count; i++) {
         struct err w = {0};
@@ -155,7 +165,9 @@ set_pages(struct session *s, const struct app_config *c, struct err *e)
             fprintf(stderr, "newskiosk: warning: %s (article left out)\n", w.msg);
             continue;
         }
-        if (!layout_article(s->layout, &s->cfg, s->ed, i, &s->pages, e))
+        struct layout_pages *set = &s->sets[s->set_count++];
+        layout_pages_init(set);
+        if (!layout_article(s->layout, &s->cfg, s->ed, i, set, e))
             return false;
     }
     return true;
@@ -165,7 +177,6 @@ static int
 session_open(struct session *s, const struct app_config *c, bool photos)
 {
     *s = (struct session){0};
-    layout_pages_init(&s->pages);
     struct err e = {0};
     if (!open_edition(s, c, photos, &e) || !set_pages(s, c, &e)) {
         fprintf(stderr, "newskiosk: %s\n", e.msg);
@@ -250,16 +261,19 @@ app_render_pages(const struct app_config *c)
         goto out;
     }
     remove_old_pages(c->render_pages);
-    for (size_t i = 0; i < s.pages.count; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%04zu.png", c->render_pages, i + 1);
-        render_page(rd, &s.pages.pages[i], 0, 0);
-        if (!render_save_png(r, w, h, path, &e)) {
-            fprintf(stderr, "newskiosk: %s\n", e.msg);
-            goto out;
+    size_t n = 0;
+    for (size_t k = 0; k < s.set_count; k++) {
+        for (size_t i = 0; i < s.sets[k].count; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%04zu.png", c->render_pages, ++n);
+            render_page(rd, &s.sets[k].pages[i], 0, 0);
+            if (!render_save_png(r, w, h, path, &e)) {
+                fprintf(stderr, "newskiosk: %s\n", e.msg);
+                goto out;
+            }
         }
     }
-    printf("newskiosk: wrote %zu pages to %s\n", s.pages.count, c->render_pages);
+    printf("newskiosk: wrote %zu pages to %s\n", n, c->render_pages);
     rc = 0;
 out:
     render_destroy(rd);
@@ -519,10 +533,14 @@ app_dump_layout(const struct app_config *c)
     snprintf(head, sizeof head, "{\"screen\": {\"width\": %d, \"height\": %d},\n \"pages\": [\n",
              s.cfg.width, s.cfg.height);
     json_puts(o, head);
-    for (size_t i = 0; i < s.pages.count; i++) {
-        if (i)
-            json_puts(o, ",\n");
-        json_page(o, s.ed, &s.pages.pages[i]);
+    bool first = true;
+    for (size_t k = 0; k < s.set_count; k++) {
+        for (size_t i = 0; i < s.sets[k].count; i++) {
+            if (!first)
+                json_puts(o, ",\n");
+            first = false;
+            json_page(o, s.ed, &s.sets[k].pages[i]);
+        }
     }
     json_puts(o, "\n ]}\n");
     json_flush(o);

@@ -790,8 +790,12 @@ handle_article(struct rd *r, const char *name, int fd, struct err *e)
     const char *text = k.data ? (const char *)k.data : "";
     ok =
         ok && scratch_ready(r, e) && edition_parse_article(r->scratch, (size_t)idx, text, k.len, e);
+    /* The metadata go to info->ed; bundle_load has no info (its caller
+     * parses the kept bytes again), and the full parse above has checked
+     * the front matter already. */
     ok = ok && collect_figures(r, (size_t)idx, e) &&
-         edition_parse_article_meta(r->ed, (size_t)idx, text, k.len, e);
+         ((r->p->keep && !r->info) ||
+          edition_parse_article_meta(r->ed, (size_t)idx, text, k.len, e));
     if (ok && r->p->keep) { /* bundle_load: the bytes go to the caller */
         char *data = k.data ? (char *)k.data : strdup("");
         k.data = NULL;
