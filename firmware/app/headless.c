@@ -104,6 +104,7 @@ open_edition(struct session *s, const struct app_config *c, bool photos, struct 
     for (size_t i = 0; i < c->key_count && i < BUNDLE_MAX_KEYS; i++)
         opt.keys[opt.key_count++] = c->keys[i];
     opt.require_signature = c->require_signature;
+    opt.transient = true; /* the unpack folder is removed at the end */
     if (!S_ISDIR(st.st_mode) && !photos) {
         /* The layout needs the text and each photo's size, not its pixels:
          * nothing is written to disk, or removed at the end. */

@@ -70,6 +70,10 @@ struct bundle_options {
     bundle_progress_fn *progress;
     void *progress_user;
     const struct bundle_fs *fs; /* NULL: the real filesystem */
+    /* bundle_unpack only: the folder is thrown away after use (a bundle
+     * shown with --bundle, not installed), so nothing is synced to disk.
+     * bundle_install always syncs. */
+    bool transient;
 };
 /* Default limits, no keys, no progress, real filesystem. */
 void bundle_options_default(struct bundle_options *o);

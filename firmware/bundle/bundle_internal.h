@@ -61,6 +61,7 @@ struct bundle_read {
     int64_t min_sequence;      /* the installed edition's */
     bool stop_after_manifest;  /* inbox scan: the first entries only */
     struct bundle_files *keep; /* bundle_load: what to keep, or NULL */
+    bool no_sync;              /* bundle_unpack into a throwaway folder */
     uint64_t progress_base;    /* added to done */
     uint64_t progress_total;   /* 0: the archive's size */
     /* Install: read the archive from src_fd (not path; left open) and append

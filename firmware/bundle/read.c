@@ -624,7 +624,7 @@ finish_file(struct rd *r, int fd, const char *name, bool ok, struct err *e)
     (void)name;
     (void)e;
     /* No fsync here: sync_dirs flushes every file at once at the end. */
-    if (fd >= 0 && ok && r->hasher && !r->p->opt->fs)
+    if (fd >= 0 && ok && r->hasher && !r->p->opt->fs && !r->p->no_sync)
         bundle_hasher_writeback(r->hasher, fd); /* a head start for that */
     else if (fd >= 0)
         close(fd);
@@ -1170,7 +1170,7 @@ read_all(struct rd *r, struct err *e)
     if (ok && !stopped && r->p->tee && ftruncate(r->p->tee_fd, 0) != 0)
         ok =
             err_set(e, ERR_IO, "emptying the copy in the state folder failed: %s", strerror(errno));
-    if (ok && !stopped && r->p->dest_fd >= 0)
+    if (ok && !stopped && r->p->dest_fd >= 0 && !r->p->no_sync)
         ok = sync_dirs(r, e);
     keep_free(&sig);
     archive_read_free(r->a);

@@ -1468,6 +1468,58 @@ test_inbox_and_unpack(void)
     rm_rf(v.parent);
 }
 
+/* Syncs counted by the transient unpack's seam. */
+static int synced;
+
+static int
+count_fsync(int fd)
+{
+    synced++;
+    return fsync(fd);
+}
+
+static int
+count_syncfs(int fd)
+{
+    synced++;
+    return syncfs(fd);
+}
+
+/* A transient unpack (a bundle shown, not installed) writes the same files
+ * and syncs nothing; a plain one syncs. */
+static void
+test_unpack_transient(void)
+{
+    static const struct bundle_fs counting = {.fsync = count_fsync, .syncfs = count_syncfs};
+    struct env v;
+    env_init(&v);
+    struct bundle_src s;
+    good_src(&s, 4);
+    char p[700], dest[700], path[800];
+    snprintf(p, sizeof p, "%s/ed.tar.zst", v.in);
+    write_bundle(&s, p, "tar.zst");
+    src_free(&s);
+    for (int transient = 0; transient < 2; transient++) {
+        struct bundle_options opt;
+        bundle_options_default(&opt);
+        opt.fs = &counting;
+        opt.transient = transient;
+        snprintf(dest, sizeof dest, "%s/show%d", v.parent, transient);
+        mkdir(dest, 0755);
+        synced = 0;
+        struct err e;
+        err_clear(&e);
+        CHECK_MSG(bundle_unpack(p, dest, &opt, &e), "unpack: %s", e.msg);
+        snprintf(path, sizeof path, "%s/images/square.jpg", dest);
+        CHECK(access(path, F_OK) == 0);
+        if (transient)
+            CHECK_MSG(synced == 0, "a transient unpack synced %d times", synced);
+        else
+            CHECK_MSG(synced > 0, "a plain unpack did not sync");
+    }
+    rm_rf(v.parent);
+}
+
 /* bundle_load + edition_open_files give the edition bundle_unpack +
  * edition_open_dir give: the same articles, figures and photo sizes, bodies
  * loaded from memory; nothing is written anywhere. */
@@ -1691,6 +1743,7 @@ main(int argc, char **argv)
     test_leftovers_and_fallback();
     test_inbox_and_unpack();
     test_load();
+    test_unpack_transient();
     test_signatures();
     free(jpeg_small);
     if (getenv("NK_KEEP") == NULL)
