@@ -3,6 +3,7 @@
  * on an XRGB8888 surface. Output is byte-identical across runs. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "bundle.h"
 #include "edition.h"
 #include "l10n.h"
+#include "fileio.h"
 #include "layout.h"
 #include "render.h"
 #include "text.h"
@@ -74,13 +76,18 @@ app_l10n_open(void)
 
 /* Everything one headless run holds; released by session_fini. */
 struct session {
-    char *tmp_dir; /* a private unpack folder under $TMPDIR, removed at the end */
+    char *tmp_dir;              /* a private unpack folder under $TMPDIR, removed at the end */
+    struct bundle_files *files; /* an archive read into memory (no photos) */
     struct edition *ed;
     struct text *text;
     struct layout *layout;
     struct l10n *l10n;
     struct layout_config cfg;
-    struct layout_pages pages;
+    /* The index's pages, then each article's in its own set: appending every
+     * article to one set would copy the pages so far each time (quadratic;
+     * 63 M instructions at 100 articles). */
+    struct layout_pages *sets;
+    size_t set_count; /* 1 + the articles laid out so far */
 };
 
 static int
@@ -93,22 +100,26 @@ remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 static void
 session_fini(struct session *s)
 {
-    layout_pages_fini(&s->pages);
+    for (size_t i = 0; i < s->set_count; i++)
+        layout_pages_fini(&s->sets[i]);
+    free(s->sets);
     layout_destroy(s->layout);
     l10n_destroy(s->l10n);
     text_destroy(s->text);
     edition_destroy(s->ed);
+    bundle_files_destroy(s->files);
     if (s->tmp_dir) {
         nftw(s->tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         free(s->tmp_dir);
     }
 }
 
-/* Opens --bundle (a folder, or an archive unpacked through the bundle
- * module's verified reader into a private temporary folder), or else the
- * installed edition in STATE_DIR/current. */
+/* Opens --bundle (a folder, or an archive through the bundle module's
+ * verified reader: into memory when no photo is drawn, else unpacked into a
+ * private temporary folder), or else the installed edition in
+ * STATE_DIR/current. */
 static bool
-open_edition(struct session *s, const struct app_config *c, struct err *e)
+open_edition(struct session *s, const struct app_config *c, bool photos, struct err *e)
 {
     char current[4096];
     const char *path = c->bundle;
@@ -121,6 +132,22 @@ open_edition(struct session *s, const struct app_config *c, struct err *e)
         return err_set(e, ERR_IO, "%s: cannot open the edition: %s%s", path, strerror(errno),
                        c->bundle ? "" : " (give one with --bundle PATH)");
     const char *dir = path;
+    struct bundle_options opt;
+    bundle_options_default(&opt);
+    for (size_t i = 0; i < c->key_count && i < BUNDLE_MAX_KEYS; i++)
+        opt.keys[opt.key_count++] = c->keys[i];
+    opt.require_signature = c->require_signature;
+    opt.transient = true; /* the unpack folder is removed at the end */
+    if (!S_ISDIR(st.st_mode) && !photos) {
+        /* The layout needs the text and each photo's size, not its pixels:
+         * nothing is written to disk, or removed at the end. */
+        if (!bundle_load(path, &opt, &s->files, e))
+            return false;
+        s->ed = edition_open_files(bundle_files_view(s->files), NULL, e);
+        if (!s->ed)
+            err_prefix(e, "%s", path);
+        return s->ed != NULL;
+    }
     if (!S_ISDIR(st.st_mode)) {
         const char *tmp = getenv("TMPDIR");
         size_t n = strlen(tmp && *tmp ? tmp : "/tmp") + 32;
@@ -135,11 +162,6 @@ open_edition(struct session *s, const struct app_config *c, struct err *e)
             s->tmp_dir = NULL;
             return false;
         }
-        struct bundle_options opt;
-        bundle_options_default(&opt);
-        for (size_t i = 0; i < c->key_count && i < BUNDLE_MAX_KEYS; i++)
-            opt.keys[opt.key_count++] = c->keys[i];
-        opt.require_signature = c->require_signature;
         if (!bundle_unpack(path, s->tmp_dir, &opt, e))
             return false;
         dir = s->tmp_dir;
@@ -168,8 +190,12 @@ set_pages(struct session *s, const struct app_config *c, struct err *e)
     /* the chrome in the edition's language (NULL: English) */
     const struct l10n_locale *loc = l10n_locale(s->l10n, s->ed->language);
     s->cfg.locale = loc->translated ? &loc->layout : NULL;
+    s->sets = calloc(s->ed->article_count + 1, sizeof *s->sets);
+    if (!s->sets)
+        return err_set(e, ERR_NOMEM, "out of memory for %zu articles' pages", s->ed->article_count);
+    layout_pages_init(&s->sets[s->set_count++]);
     bool expired = edition_is_expired(s->ed, (int64_t)time(NULL));
-    if (!layout_index(s->layout, &s->cfg, s->ed, expired, &s->pages, e))
+    if (!layout_index(s->layout, &s->cfg, s->ed, expired, &s->sets[0], e))
         return false;
     for (size_t i = 0; i < s->ed->article_count; i++) {
         struct err w = {0};
@@ -177,19 +203,20 @@ set_pages(struct session *s, const struct app_config *c, struct err *e)
             fprintf(stderr, "newskiosk: warning: %s (article left out)\n", w.msg);
             continue;
         }
-        if (!layout_article(s->layout, &s->cfg, s->ed, i, &s->pages, e))
+        struct layout_pages *set = &s->sets[s->set_count++];
+        layout_pages_init(set);
+        if (!layout_article(s->layout, &s->cfg, s->ed, i, set, e))
             return false;
     }
     return true;
 }
 
 static int
-session_open(struct session *s, const struct app_config *c)
+session_open(struct session *s, const struct app_config *c, bool photos)
 {
     *s = (struct session){0};
-    layout_pages_init(&s->pages);
     struct err e = {0};
-    if (!open_edition(s, c, &e) || !set_pages(s, c, &e)) {
+    if (!open_edition(s, c, photos, &e) || !set_pages(s, c, &e)) {
         fprintf(stderr, "newskiosk: %s\n", e.msg);
         session_fini(s);
         return 1;
@@ -252,7 +279,7 @@ app_render_pages(const struct app_config *c)
         return 2;
     }
     struct session s;
-    if (session_open(&s, c) != 0)
+    if (session_open(&s, c, true) != 0)
         return 1;
     int rc = 1;
     struct err e = {0};
@@ -272,16 +299,19 @@ app_render_pages(const struct app_config *c)
         goto out;
     }
     remove_old_pages(c->render_pages);
-    for (size_t i = 0; i < s.pages.count; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%04zu.png", c->render_pages, i + 1);
-        render_page(rd, &s.pages.pages[i], 0, 0);
-        if (!render_save_png(r, w, h, path, &e)) {
-            fprintf(stderr, "newskiosk: %s\n", e.msg);
-            goto out;
+    size_t n = 0;
+    for (size_t k = 0; k < s.set_count; k++) {
+        for (size_t i = 0; i < s.sets[k].count; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%04zu.png", c->render_pages, ++n);
+            render_page(rd, &s.sets[k].pages[i], 0, 0);
+            if (!render_save_png(r, w, h, path, &e)) {
+                fprintf(stderr, "newskiosk: %s\n", e.msg);
+                goto out;
+            }
         }
     }
-    printf("newskiosk: wrote %zu pages to %s\n", s.pages.count, c->render_pages);
+    printf("newskiosk: wrote %zu pages to %s\n", n, c->render_pages);
     rc = 0;
 out:
     render_destroy(rd);
@@ -292,37 +322,123 @@ out:
     return rc;
 }
 
+/* The --dump-layout output: a buffer written out with write(2) whenever it
+ * fills (a few MB for an edition of a hundred articles), instead of stdio's
+ * locked call per token. The first write error is kept and reported once. */
+#define JSON_BUF_BYTES (256 * 1024)
+struct json_out {
+    int fd;
+    int err; /* errno of the first failed write, 0 while all went well */
+    size_t len;
+    char buf[JSON_BUF_BYTES];
+};
+
+static void
+json_flush(struct json_out *o)
+{
+    if (o->len && !o->err && !fileio_write_all(o->fd, o->buf, o->len, NULL))
+        o->err = errno ? errno : EIO;
+    o->len = 0;
+}
+
+static void
+json_put(struct json_out *o, const void *data, size_t n)
+{
+    if (n > sizeof o->buf - o->len) {
+        json_flush(o);
+        if (n > sizeof o->buf) { /* a line longer than the buffer: write it through */
+            if (!o->err && !fileio_write_all(o->fd, data, n, NULL))
+                o->err = errno ? errno : EIO;
+            return;
+        }
+    }
+    memcpy(o->buf + o->len, data, n);
+    o->len += n;
+}
+
+static void
+json_puts(struct json_out *o, const char *s)
+{
+    json_put(o, s, strlen(s));
+}
+
+/* A decimal integer, as printf's %d writes it. */
+static void
+json_int(struct json_out *o, int32_t v)
+{
+    char tmp[12];
+    char *p = tmp + sizeof tmp;
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    json_put(o, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* The escape of one character that JSON needs escaped, or NULL. */
+static const char *
+json_escape(uint8_t c, char tmp[8])
+{
+    if (c == '"')
+        return "\\\"";
+    if (c == '\\')
+        return "\\\\";
+    if (c == '\n')
+        return "\\n";
+    if (c == '\t')
+        return "\\t";
+    if (c < 0x20 || c == 0x7F) {
+        snprintf(tmp, 8, "\\u%04x", (unsigned)c);
+        return tmp;
+    }
+    return NULL;
+}
+
 /* A JSON string: quotes, backslashes and control characters escaped, UTF-8
  * passed through; an invalid byte (never from a validated edition) becomes
- * U+FFFD so the output stays valid JSON. */
+ * U+FFFD so the output stays valid JSON. Valid text (all of it, in practice)
+ * is copied in runs between the bytes to escape. */
 static void
-json_string(FILE *f, const char *s)
+json_string(struct json_out *o, const char *s)
 {
-    fputc('"', f);
+    json_put(o, "\"", 1);
     const uint8_t *p = (const uint8_t *)(s ? s : "");
     size_t len = strlen((const char *)p);
+    char tmp[8];
+    if (!u8_check(p, len)) {
+        const uint8_t *run = p;
+        for (; len; p++, len--) {
+            const char *esc = json_escape(*p, tmp);
+            if (esc) {
+                json_put(o, run, (size_t)(p - run));
+                json_puts(o, esc);
+                run = p + 1;
+            }
+        }
+        json_put(o, run, (size_t)(p - run));
+        json_put(o, "\"", 1);
+        return;
+    }
     while (len) {
         ucs4_t u;
         int n = u8_mbtoucr(&u, p, len);
+        const char *esc = NULL;
         if (n < 0) {
-            fputs("\\ufffd", f);
+            esc = "\\ufffd";
             n = 1;
-        } else if (u == '"' || u == '\\') {
-            fputc('\\', f);
-            fputc((int)u, f);
-        } else if (u == '\n') {
-            fputs("\\n", f);
-        } else if (u == '\t') {
-            fputs("\\t", f);
-        } else if (u < 0x20 || u == 0x7F) {
-            fprintf(f, "\\u%04x", (unsigned)u);
-        } else {
-            fwrite(p, 1, (size_t)n, f);
+        } else if (u < 0x80) {
+            esc = json_escape((uint8_t)u, tmp);
         }
+        if (esc)
+            json_puts(o, esc);
+        else
+            json_put(o, p, (size_t)n);
         p += n;
         len -= (size_t)n;
     }
-    fputc('"', f);
+    json_put(o, "\"", 1);
 }
 
 static const char *
@@ -354,60 +470,76 @@ kind_name(enum layout_page_kind k)
 }
 
 static void
-json_box(FILE *f, int32_t x, int32_t y, int32_t w, int32_t h)
+json_box(struct json_out *o, int32_t x, int32_t y, int32_t w, int32_t h)
 {
-    fprintf(f, "\"x\": %d, \"y\": %d, \"w\": %d, \"h\": %d", (int)x, (int)y, (int)w, (int)h);
+    json_puts(o, "\"x\": ");
+    json_int(o, x);
+    json_puts(o, ", \"y\": ");
+    json_int(o, y);
+    json_puts(o, ", \"w\": ");
+    json_int(o, w);
+    json_puts(o, ", \"h\": ");
+    json_int(o, h);
 }
 
 static void
-json_page(FILE *f, const struct edition *ed, const struct layout_page *p)
+json_page(struct json_out *o, const struct edition *ed, const struct layout_page *p)
 {
-    fprintf(f, "  {\"kind\": \"%s\", ", kind_name(p->kind));
+    json_puts(o, "  {\"kind\": \"");
+    json_puts(o, kind_name(p->kind));
+    json_puts(o, "\", ");
     if (p->kind == LAYOUT_PAGE_ARTICLE && p->article >= 0 &&
         (size_t)p->article < ed->article_count) {
-        fputs("\"article\": ", f);
-        json_string(f, ed->articles[p->article].path);
-        fputs(", ", f);
+        json_puts(o, "\"article\": ");
+        json_string(o, ed->articles[p->article].path);
+        json_puts(o, ", ");
     }
-    fprintf(f, "\"number\": %u, \"of\": %u, \"missing_glyphs\": %u,\n   \"lines\": [",
-            (unsigned)p->number, (unsigned)p->of, (unsigned)p->missing_glyphs);
+    char head[128];
+    snprintf(head, sizeof head,
+             "\"number\": %u, \"of\": %u, \"missing_glyphs\": %u,\n   \"lines\": [",
+             (unsigned)p->number, (unsigned)p->of, (unsigned)p->missing_glyphs);
+    json_puts(o, head);
     for (size_t i = 0; i < p->line_count; i++) {
         const struct layout_line *l = &p->lines[i];
-        fputs(i ? ",\n    {" : "\n    {", f);
-        json_box(f, l->x, l->y, l->w, l->h);
-        fprintf(f, ", \"role\": \"%s\", \"text\": ", layout_role_name((enum layout_role)l->role));
-        json_string(f, l->text);
-        fprintf(f, ", \"dir\": \"%s\", \"hyphenated\": %s}",
-                l->dir == LAYOUT_DIR_RTL ? "rtl" : "ltr", l->hyphenated ? "true" : "false");
+        json_puts(o, i ? ",\n    {" : "\n    {");
+        json_box(o, l->x, l->y, l->w, l->h);
+        json_puts(o, ", \"role\": \"");
+        json_puts(o, layout_role_name((enum layout_role)l->role));
+        json_puts(o, "\", \"text\": ");
+        json_string(o, l->text);
+        json_puts(o, l->dir == LAYOUT_DIR_RTL ? ", \"dir\": \"rtl\", \"hyphenated\": "
+                                              : ", \"dir\": \"ltr\", \"hyphenated\": ");
+        json_puts(o, l->hyphenated ? "true}" : "false}");
     }
-    fputs("],\n   \"figures\": [", f);
+    json_puts(o, "],\n   \"figures\": [");
     for (size_t i = 0; i < p->figure_count; i++) {
         const struct layout_figure *g = &p->figures[i];
-        fputs(i ? ",\n    {" : "\n    {", f);
-        json_box(f, g->x, g->y, g->w, g->h);
-        fputs(", \"image\": ", f);
-        json_string(f, g->image);
-        fputs(", \"caption\": ", f);
-        json_string(f, g->caption);
-        fputs(", \"credit\": ", f);
-        json_string(f, g->credit);
-        fputc('}', f);
+        json_puts(o, i ? ",\n    {" : "\n    {");
+        json_box(o, g->x, g->y, g->w, g->h);
+        json_puts(o, ", \"image\": ");
+        json_string(o, g->image);
+        json_puts(o, ", \"caption\": ");
+        json_string(o, g->caption);
+        json_puts(o, ", \"credit\": ");
+        json_string(o, g->credit);
+        json_puts(o, "}");
     }
-    fputs("],\n   \"links\": [", f);
+    json_puts(o, "],\n   \"links\": [");
     for (size_t i = 0; i < p->link_count; i++) {
         const struct layout_link *k = &p->links[i];
-        fputs(i ? ",\n    {" : "\n    {", f);
-        json_box(f, k->x, k->y, k->w, k->h);
-        fprintf(f, ", \"action\": \"%s\", \"enabled\": %s", action_name(k->action),
-                k->enabled ? "true" : "false");
+        json_puts(o, i ? ",\n    {" : "\n    {");
+        json_box(o, k->x, k->y, k->w, k->h);
+        json_puts(o, ", \"action\": \"");
+        json_puts(o, action_name(k->action));
+        json_puts(o, k->enabled ? "\", \"enabled\": true" : "\", \"enabled\": false");
         if (k->action == LAYOUT_ACTION_OPEN_ARTICLE && k->article >= 0 &&
             (size_t)k->article < ed->article_count) {
-            fputs(", \"article\": ", f);
-            json_string(f, ed->articles[k->article].path);
+            json_puts(o, ", \"article\": ");
+            json_string(o, ed->articles[k->article].path);
         }
-        fputc('}', f);
+        json_puts(o, "}");
     }
-    fputs("]}", f);
+    json_puts(o, "]}");
 }
 
 int
@@ -418,32 +550,46 @@ app_dump_layout(const struct app_config *c)
         return 2;
     }
     struct session s;
-    if (session_open(&s, c) != 0)
+    if (session_open(&s, c, false) != 0)
         return 1;
     bool to_stdout = strcmp(c->dump_layout, "-") == 0;
-    FILE *f = to_stdout ? stdout : fopen(c->dump_layout, "w");
-    if (!f) {
+    int fd = to_stdout ? STDOUT_FILENO
+                       : open(c->dump_layout, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    struct json_out *o = fd >= 0 ? malloc(sizeof *o) : NULL;
+    if (!o) {
         fprintf(stderr, "newskiosk: %s: cannot write the layout: %s\n", c->dump_layout,
-                strerror(errno));
+                strerror(fd < 0 ? errno : ENOMEM));
+        if (fd >= 0 && !to_stdout)
+            close(fd);
         session_fini(&s);
         return 1;
     }
-    fprintf(f, "{\"screen\": {\"width\": %d, \"height\": %d},\n \"pages\": [\n", s.cfg.width,
-            s.cfg.height);
-    for (size_t i = 0; i < s.pages.count; i++) {
-        if (i)
-            fputs(",\n", f);
-        json_page(f, s.ed, &s.pages.pages[i]);
+    o->fd = fd;
+    o->err = 0;
+    o->len = 0;
+    char head[96];
+    snprintf(head, sizeof head, "{\"screen\": {\"width\": %d, \"height\": %d},\n \"pages\": [\n",
+             s.cfg.width, s.cfg.height);
+    json_puts(o, head);
+    bool first = true;
+    for (size_t k = 0; k < s.set_count; k++) {
+        for (size_t i = 0; i < s.sets[k].count; i++) {
+            if (!first)
+                json_puts(o, ",\n");
+            first = false;
+            json_page(o, s.ed, &s.sets[k].pages[i]);
+        }
     }
-    fputs("\n ]}\n", f);
-    bool ok = !ferror(f);
-    if (to_stdout)
-        ok = fflush(f) == 0 && ok;
-    else
-        ok = fclose(f) == 0 && ok;
+    json_puts(o, "\n ]}\n");
+    json_flush(o);
+    int err = o->err;
+    if (!to_stdout && close(fd) != 0 && !err)
+        err = errno;
+    free(o);
+    bool ok = err == 0;
     if (!ok)
         fprintf(stderr, "newskiosk: %s: cannot write the layout: %s\n", c->dump_layout,
-                strerror(errno));
+                strerror(err));
     session_fini(&s);
     return ok ? 0 : 1;
 }

@@ -386,7 +386,9 @@ open_bundle_option(struct kiosk *k, struct err *e)
         k->tmp_dir = NULL;
         return false;
     }
-    if (!bundle_unpack(path, k->tmp_dir, &k->bopt, e))
+    struct bundle_options opt = k->bopt;
+    opt.transient = true; /* removed when the kiosk exits */
+    if (!bundle_unpack(path, k->tmp_dir, &opt, e))
         return false;
     return open_edition_dir(k, k->tmp_dir, false, e);
 }

@@ -112,7 +112,8 @@ bundle_unpack(const char *archive_path, const char *dest_dir, const struct bundl
         err_escape(esc, sizeof esc, dest_dir, strlen(dest_dir));
         return err_set(e, ERR_USAGE, "%s: the folder to unpack into is not empty", esc);
     }
-    struct bundle_read r = {.path = archive_path, .label = label, .opt = opt, .dest_fd = fd};
+    struct bundle_read r = {
+        .path = archive_path, .label = label, .opt = opt, .dest_fd = fd, .no_sync = opt->transient};
     bool ok = bundle_read_archive(&r, NULL, e);
     if (!ok) {
         err_prefix(e, "bundle '%s'", label);

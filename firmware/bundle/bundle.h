@@ -70,6 +70,10 @@ struct bundle_options {
     bundle_progress_fn *progress;
     void *progress_user;
     const struct bundle_fs *fs; /* NULL: the real filesystem */
+    /* bundle_unpack only: the folder is thrown away after use (a bundle
+     * shown with --bundle, not installed), so nothing is synced to disk.
+     * bundle_install always syncs. */
+    bool transient;
 };
 /* Default limits, no keys, no progress, real filesystem. */
 void bundle_options_default(struct bundle_options *o);
@@ -103,6 +107,21 @@ bool bundle_verify(const char *archive_path, const struct bundle_options *opt,
  * On failure dest_dir is left empty. */
 bool bundle_unpack(const char *archive_path, const char *dest_dir, const struct bundle_options *opt,
                    struct err *e);
+
+/* An edition read from an archive into memory, to show a bundle without
+ * installing or unpacking it (newskiosk --bundle B --dump-layout): the same
+ * verified read as bundle_verify (limits, names, checksums, signature,
+ * manifest, articles, image headers, references), keeping manifest.yaml's
+ * and every article's bytes and each image's size from its header; image
+ * data is hashed and dropped. Memory: the articles' bytes (at most
+ * limits.max_total_bytes). Owned by the caller: bundle_files_destroy (NULL
+ * is fine). Errors read as bundle_verify's. */
+struct bundle_files;
+bool bundle_load(const char *archive_path, const struct bundle_options *opt,
+                 struct bundle_files **out, struct err *e);
+void bundle_files_destroy(struct bundle_files *f);
+/* The files for edition_open_files; valid while f lives. */
+const struct edition_files *bundle_files_view(const struct bundle_files *f);
 
 /* State folder (DIR):
  *   DIR/current -> editions/<sequence>-<id>   symlink, switched by rename(2)

@@ -24,17 +24,46 @@ bool bundle_sums_parse(const char *data, size_t len, struct bundle_sum **out, si
                        size_t max_lines, struct err *e);
 void bundle_sums_free(struct bundle_sum *s, size_t count);
 
+/* What bundle_load keeps (files.c): the manifest's and the articles' bytes
+ * (malloc'd, NUL after the data) and the images' sizes, each array sorted by
+ * path once the read is done (bundle_files_seal). */
+struct bundle_text_file {
+    char *path;
+    char *data;
+    size_t len;
+};
+struct bundle_image_size {
+    char *path;
+    uint32_t w, h;
+};
+struct bundle_files {
+    struct edition_files view; /* user: this struct */
+    char *manifest;
+    size_t manifest_len;
+    struct bundle_text_file *texts;
+    size_t text_count, text_cap;
+    struct bundle_image_size *images;
+    size_t image_count, image_cap;
+};
+/* Takes data (malloc'd) for path; false (data freed) when out of memory. */
+bool bundle_files_add_text(struct bundle_files *f, const char *path, char *data, size_t len);
+bool bundle_files_add_image(struct bundle_files *f, const char *path, uint32_t w, uint32_t h);
+/* Sorts what was added, for the lookups of the view. */
+void bundle_files_seal(struct bundle_files *f);
+
 /* What the reader does with one archive. */
 struct bundle_read {
     const char *path;  /* file to read */
     const char *label; /* escaped bundle name for messages */
     const struct bundle_options *opt;
-    int dest_fd;              /* folder to extract into, or -1 */
-    bool check_sequence;      /* reject unless sequence > min_sequence */
-    int64_t min_sequence;     /* the installed edition's */
-    bool stop_after_manifest; /* inbox scan: the first entries only */
-    uint64_t progress_base;   /* added to done */
-    uint64_t progress_total;  /* 0: the archive's size */
+    int dest_fd;               /* folder to extract into, or -1 */
+    bool check_sequence;       /* reject unless sequence > min_sequence */
+    int64_t min_sequence;      /* the installed edition's */
+    bool stop_after_manifest;  /* inbox scan: the first entries only */
+    struct bundle_files *keep; /* bundle_load: what to keep, or NULL */
+    bool no_sync;              /* bundle_unpack into a throwaway folder */
+    uint64_t progress_base;    /* added to done */
+    uint64_t progress_total;   /* 0: the archive's size */
     /* Install: read the archive from src_fd (not path; left open) and append
      * every byte handed to libarchive to tee_fd (opened read-write, empty).
      * libarchive only ever sees bytes that are in the copy: a seek back

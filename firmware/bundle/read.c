@@ -68,8 +68,9 @@ struct keep {
     size_t len, cap, max; /* max: stop keeping after this many bytes */
     /* Called once when max bytes are kept (or at the end, by the caller):
      * an image's header is checked while the rest still streams. */
-    bool (*full)(const struct keep *k, const char *name, uint32_t max_pixels, struct err *e);
+    bool (*full)(struct keep *k, const char *name, uint32_t max_pixels, struct err *e);
     bool checked;
+    uint32_t w, h; /* an image's size, once full has checked its header */
 };
 
 struct rd {
@@ -623,7 +624,7 @@ finish_file(struct rd *r, int fd, const char *name, bool ok, struct err *e)
     (void)name;
     (void)e;
     /* No fsync here: sync_dirs flushes every file at once at the end. */
-    if (fd >= 0 && ok && r->hasher && !r->p->opt->fs)
+    if (fd >= 0 && ok && r->hasher && !r->p->opt->fs && !r->p->no_sync)
         bundle_hasher_writeback(r->hasher, fd); /* a head start for that */
     else if (fd >= 0)
         close(fd);
@@ -699,6 +700,18 @@ handle_manifest(struct rd *r, int fd, struct err *e)
     if (ok)
         ok = edition_parse_manifest(r->ed, "manifest.yaml", k.data ? (const char *)k.data : "",
                                     k.len, e);
+    if (ok && r->p->keep) { /* bundle_load: a copy for the caller */
+        struct bundle_files *f = r->p->keep;
+        f->manifest = malloc(k.len + 1);
+        if (!f->manifest)
+            ok = err_set(e, ERR_NOMEM, "out of memory");
+        else if (k.len)
+            memcpy(f->manifest, k.data, k.len);
+        if (f->manifest) {
+            f->manifest[k.len] = '\0';
+            f->manifest_len = k.len;
+        }
+    }
     if (ok) {
         r->article_seen = calloc(r->ed->article_count + 1, sizeof *r->article_seen);
         r->manifest = k.data ? (char *)k.data : NULL;
@@ -777,8 +790,18 @@ handle_article(struct rd *r, const char *name, int fd, struct err *e)
     const char *text = k.data ? (const char *)k.data : "";
     ok =
         ok && scratch_ready(r, e) && edition_parse_article(r->scratch, (size_t)idx, text, k.len, e);
+    /* The metadata go to info->ed; bundle_load has no info (its caller
+     * parses the kept bytes again), and the full parse above has checked
+     * the front matter already. */
     ok = ok && collect_figures(r, (size_t)idx, e) &&
-         edition_parse_article_meta(r->ed, (size_t)idx, text, k.len, e);
+         ((r->p->keep && !r->info) ||
+          edition_parse_article_meta(r->ed, (size_t)idx, text, k.len, e));
+    if (ok && r->p->keep) { /* bundle_load: the bytes go to the caller */
+        char *data = k.data ? (char *)k.data : strdup("");
+        k.data = NULL;
+        if (!data || !bundle_files_add_text(r->p->keep, name, data, k.len))
+            ok = err_set(e, ERR_NOMEM, "out of memory reading %s", name);
+    }
     keep_free(&k);
     if (ok)
         r->article_seen[idx] = true;
@@ -787,7 +810,7 @@ handle_article(struct rd *r, const char *name, int fd, struct err *e)
 
 /* The image's magic matches its name, and its header is within limits. */
 static bool
-image_header_ok(const struct keep *k, const char *name, uint32_t max_pixels, struct err *e)
+image_header_ok(struct keep *k, const char *name, uint32_t max_pixels, struct err *e)
 {
     char esc[256];
     esc_name(esc, sizeof esc, name);
@@ -806,6 +829,8 @@ image_header_ok(const struct keep *k, const char *name, uint32_t max_pixels, str
         err_prefix(e, "%s", esc);
         return false;
     }
+    k->w = info.width;
+    k->h = info.height;
     return true;
 }
 
@@ -820,6 +845,8 @@ handle_image(struct rd *r, const char *name, int fd, struct err *e)
         ok = image_header_ok(&k, name, r->lim->max_image_pixels, e);
     ok = ok && check_sum(r, name, sha, e);
     keep_free(&k);
+    if (ok && r->p->keep && !bundle_files_add_image(r->p->keep, name, k.w, k.h))
+        ok = err_set(e, ERR_NOMEM, "out of memory reading %s", name);
     if (ok && r->info)
         r->info->image_count++;
     return ok;
@@ -1143,7 +1170,7 @@ read_all(struct rd *r, struct err *e)
     if (ok && !stopped && r->p->tee && ftruncate(r->p->tee_fd, 0) != 0)
         ok =
             err_set(e, ERR_IO, "emptying the copy in the state folder failed: %s", strerror(errno));
-    if (ok && !stopped && r->p->dest_fd >= 0)
+    if (ok && !stopped && r->p->dest_fd >= 0 && !r->p->no_sync)
         ok = sync_dirs(r, e);
     keep_free(&sig);
     archive_read_free(r->a);

@@ -347,8 +347,10 @@ edition_read_file(int rootfd, const char *path, size_t max, char **out, size_t *
     return err_set(e, ERR_IO, "%s: read failed: %s", path, strerror(saved));
 }
 
+/* Where an open or a body load reads: a folder (rootfd) or files. */
 struct image_ctx {
     int rootfd;
+    const struct edition_files *files; /* NULL: the folder */
     const struct edition_limits *limits;
 };
 
@@ -356,7 +358,19 @@ static bool
 check_image(void *vctx, const char *article, size_t line, const char *image, bool want_size,
             uint32_t *w, uint32_t *h, struct err *e)
 {
-    struct image_ctx *ctx = vctx;
+    const struct image_ctx *ctx = vctx;
+    if (ctx->files) { /* the provider has checked its header and limits */
+        uint32_t iw, ih;
+        if (!ctx->files->image_size(ctx->files->user, image, &iw, &ih, e)) {
+            err_prefix(e, "%s:%zu", article, line);
+            return false;
+        }
+        if (want_size) {
+            *w = iw;
+            *h = ih;
+        }
+        return true;
+    }
     int fd;
     off_t size;
     if (!open_regular(ctx->rootfd, image, &fd, &size, e)) {
@@ -411,17 +425,36 @@ check_image(void *vctx, const char *article, size_t line, const char *image, boo
     return true;
 }
 
+/* Reads path from files, at most max bytes (more is ERR_LIMIT, as from a
+ * folder); the bytes stay the provider's. */
 static bool
-read_article(struct edition *ed, int rootfd, size_t i, bool full, struct err *e)
+files_read(const struct edition_files *files, const char *path, size_t max, const char **data,
+           size_t *len, struct err *e)
+{
+    if (!files->read(files->user, path, data, len, e))
+        return false;
+    if (*len > max)
+        return err_set(e, ERR_LIMIT, "%s: %zu bytes exceeds the limit of %zu bytes", path, *len,
+                       max);
+    return true;
+}
+
+static bool
+read_article(struct edition *ed, const struct image_ctx *src, size_t i, bool full, struct err *e)
 {
     const char *path = ed->articles[i].path;
+    size_t max = edition_priv(ed)->limits.max_article_bytes;
+    if (src->files) {
+        const char *data;
+        size_t len;
+        return files_read(src->files, path, max, &data, &len, e) &&
+               edition_article_parse(ed, i, data, len, full, check_image, (void *)src, e);
+    }
     char *data;
     size_t len;
-    if (!edition_read_file(rootfd, path, edition_priv(ed)->limits.max_article_bytes, &data, &len,
-                           e))
+    if (!edition_read_file(src->rootfd, path, max, &data, &len, e))
         return false;
-    struct image_ctx ctx = {rootfd, &edition_priv(ed)->limits};
-    bool ok = edition_article_parse(ed, i, data, len, full, check_image, &ctx, e);
+    bool ok = edition_article_parse(ed, i, data, len, full, check_image, (void *)src, e);
     free(data);
     return ok;
 }
@@ -433,7 +466,7 @@ read_article(struct edition *ed, int rootfd, size_t i, bool full, struct err *e)
  * go to the arena of ed, which only this reader touches meanwhile. */
 struct open_part {
     struct edition *ed;
-    int rootfd;
+    const struct image_ctx *src;
     size_t from, to;
     bool ok;
     struct err e;
@@ -445,7 +478,7 @@ open_part_run(void *v)
     struct open_part *p = v;
     p->ok = true;
     for (size_t i = p->from; p->ok && i < p->to; i++)
-        p->ok = read_article(p->ed, p->rootfd, i, false, &p->e);
+        p->ok = read_article(p->ed, p->src, i, false, &p->e);
     return NULL;
 }
 
@@ -455,16 +488,16 @@ open_part_run(void *v)
  * arena, and writes only its own entries of the shared article array; the
  * error reported is the first in article order, as when read in turn. */
 static bool
-read_articles(struct edition *ed, int rootfd, struct err *e)
+read_articles(struct edition *ed, const struct image_ctx *src, struct err *e)
 {
     size_t n = ed->article_count;
     struct edition_priv *priv = edition_priv(ed);
     struct edition_priv copy = *priv;
     copy.pub.arena = priv->side;
-    struct open_part second = {&copy.pub, rootfd, n / 2, n, false, {0}};
+    struct open_part second = {&copy.pub, src, n / 2, n, false, {0}};
     pthread_t t;
     bool split = n >= OPEN_SPLIT_MIN && pthread_create(&t, NULL, open_part_run, &second) == 0;
-    struct open_part first = {ed, rootfd, 0, split ? n / 2 : n, false, {0}};
+    struct open_part first = {ed, src, 0, split ? n / 2 : n, false, {0}};
     open_part_run(&first);
     if (split)
         pthread_join(t, NULL);
@@ -503,7 +536,8 @@ open_dir(const char *dir, const struct edition_limits *limits, bool use_cache, b
         if (from_cache)
             *from_cache = true;
     } else if (ok) {
-        ok = read_articles(ed, rootfd, e);
+        struct image_ctx src = {rootfd, NULL, &edition_priv(ed)->limits};
+        ok = read_articles(ed, &src, e);
     }
     close(rootfd);
     if (ok) {
@@ -525,6 +559,28 @@ edition_open_dir(const char *dir, const struct edition_limits *limits, struct er
 }
 
 struct edition *
+edition_open_files(const struct edition_files *files, const struct edition_limits *limits,
+                   struct err *e)
+{
+    struct edition *ed = edition_create(limits);
+    if (!ed) {
+        err_set(e, ERR_NOMEM, "out of memory opening an edition");
+        return NULL;
+    }
+    struct edition_priv *p = edition_priv(ed);
+    struct image_ctx src = {-1, files, &p->limits};
+    const char *data;
+    size_t len;
+    if (!files_read(files, "manifest.yaml", p->limits.max_manifest_bytes, &data, &len, e) ||
+        !edition_parse_manifest(ed, "manifest.yaml", data, len, e) || !read_articles(ed, &src, e)) {
+        edition_destroy(ed);
+        return NULL;
+    }
+    p->files = files;
+    return ed;
+}
+
+struct edition *
 edition_open_dir_cached(const char *dir, const struct edition_limits *limits, bool *from_cache,
                         struct err *e)
 {
@@ -539,13 +595,19 @@ edition_load_body(struct edition *ed, size_t index, struct err *e)
                        ed->article_count);
     if (ed->articles[index].body_loaded)
         return true;
+    struct edition_priv *p = edition_priv(ed);
+    if (p->files) {
+        struct image_ctx src = {-1, p->files, &p->limits};
+        return read_article(ed, &src, index, true, e);
+    }
     if (!ed->root)
         return err_set(e, ERR_USAGE, "%s: the edition was not opened from a folder",
                        ed->articles[index].path);
     int rootfd = open(ed->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return err_set(e, ERR_IO, "%s: cannot open the folder: %s", ed->root, strerror(errno));
-    bool ok = read_article(ed, rootfd, index, true, e);
+    struct image_ctx src = {rootfd, NULL, &p->limits};
+    bool ok = read_article(ed, &src, index, true, e);
     close(rootfd);
     return ok;
 }

@@ -131,6 +131,29 @@ bool edition_parse_article_meta(struct edition *ed, size_t index, const void *da
 struct edition *edition_open_dir(const char *dir, const struct edition_limits *limits,
                                  struct err *e);
 
+/* The files of an edition that is not in a folder (a bundle read into
+ * memory: bundle_load), for edition_open_files. Both callbacks may be called
+ * from two threads at once (the open reads half the articles on a second
+ * one), so they only look things up. */
+struct edition_files {
+    /* The bytes of path ("manifest.yaml" or "articles/NAME.md"), borrowed and
+     * valid as long as the edition. false with e set (ERR_INVALID "PATH: file
+     * not found") when there is no such file. */
+    bool (*read)(void *user, const char *path, const char **data, size_t *len, struct err *e);
+    /* The size of image path ("images/NAME.jpg"), from a header the provider
+     * has already checked (its kind matches the name, within the limits).
+     * false with e set (ERR_INVALID "PATH: file not found") when there is no
+     * such image. */
+    bool (*image_size)(void *user, const char *path, uint32_t *w, uint32_t *h, struct err *e);
+    void *user;
+};
+
+/* As edition_open_dir, reading files instead of a folder: the same checks
+ * and the same edition, with root NULL. files (the struct and what it
+ * reads) must outlive the edition: edition_load_body reads bodies from it. */
+struct edition *edition_open_files(const struct edition_files *files,
+                                   const struct edition_limits *limits, struct err *e);
+
 /* The index cache: what edition_open_dir reads from every article for the
  * index (front matter, lead figure, word count), kept in one derived file
  * inside the edition folder, so that opening an installed edition of
@@ -158,7 +181,8 @@ struct edition *edition_open_dir_cached(const char *dir, const struct edition_li
  * edition, and for the kiosk when an installed edition has none. */
 bool edition_cache_write(const struct edition *ed, struct err *e);
 
-/* Parses the body of article index from ed->root if not yet loaded. */
+/* Parses the body of article index from ed->root (or the files the edition
+ * was opened from) if not yet loaded. */
 bool edition_load_body(struct edition *ed, size_t index, struct err *e);
 
 /* Index of the article with this path, or -1. */

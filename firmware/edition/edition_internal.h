@@ -24,6 +24,9 @@ struct edition_priv {
     /* what the second thread of edition_open_dir allocated (the second half
      * of the articles' strings); freed with the edition */
     struct arena side;
+    /* what edition_open_files read from, for edition_load_body; NULL for a
+     * folder */
+    const struct edition_files *files;
 };
 
 static inline struct edition_priv *

@@ -13,6 +13,14 @@ target_link_libraries(bench_layout PRIVATE nk_text nk_layout nk_edition)
 target_link_libraries(bench_turn PRIVATE nk_render nk_text nk_layout nk_edition)
 target_link_libraries(bench_fonts PRIVATE nk_text)
 
+# The Pango process the whole-process row compares newskiosk with; built only
+# where Pango's headers are (libpango1.0-dev), else that row says why not.
+pkg_check_modules(PANGOCAIRO IMPORTED_TARGET pangocairo)
+if(PANGOCAIRO_FOUND)
+  add_executable(bench_pango ${NK_TEST_DIR}/bench/bench_pango.c)
+  target_link_libraries(bench_pango PRIVATE PkgConfig::PANGOCAIRO)
+endif()
+
 add_test(NAME bench.smoke
          COMMAND bash ${NK_TEST_DIR}/bench/smoke.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
 set_tests_properties(bench.smoke PROPERTIES TIMEOUT 240 RUN_SERIAL TRUE

@@ -471,6 +471,25 @@ check_clean(const struct env *v, const char *what)
     CHECK_MSG(!sp || !strchr(sp + 1, ' '), "%s: editions/ holds more than two: %s", what, names);
 }
 
+/* bundle_load refuses what the install refuses, with the same message, and
+ * hands back nothing. */
+static void
+expect_load_reject(const char *path, const struct bundle_options *opt, enum err_code code,
+                   const char *msg_part, const char *what)
+{
+    struct err e;
+    err_clear(&e);
+    struct bundle_files *f = (struct bundle_files *)&e; /* must be reset to NULL */
+    CHECK_MSG(!bundle_load(path, opt, &f, &e), "%s: loaded", what);
+    CHECK_MSG(f == NULL, "%s: bundle_load left a result", what);
+    if (code != ERR_OK)
+        CHECK_MSG(e.code == code, "%s: load code %d, expected %d (%s)", what, e.code, code, e.msg);
+    CHECK_MSG(strstr(e.msg, msg_part) != NULL, "%s: load message \"%s\" lacks \"%s\"", what, e.msg,
+              msg_part);
+    CHECK_MSG(strncmp(e.msg, "bundle 'bad.", 12) == 0,
+              "%s: load message \"%s\" does not name the bundle", what, e.msg);
+}
+
 /* Installs a hostile bundle over a good one and checks the outcome. */
 static void
 expect_reject(struct bundle_src *s, const char *kind, const struct bundle_options *opt,
@@ -498,6 +517,9 @@ expect_reject(struct bundle_src *s, const char *kind, const struct bundle_option
     tree_hash(v.cur, after);
     CHECK_MSG(memcmp(before, after, 32) == 0, "%s: current changed", what);
     check_clean(&v, what);
+    /* No sequence to be newer than, and no folder to write to, in a load. */
+    if (code != ERR_STALE && code != ERR_IO)
+        expect_load_reject(p, opt, code, msg_part, what);
     /* The same file is not tried again. */
     if (code != ERR_STALE && code != ERR_IO) {
         err_clear(&e);
@@ -766,6 +788,7 @@ expect_reject_file(const void *data, size_t len, const char *kind, const char *m
     CHECK_MSG(!bundle_install(p, v.state, NULL, NULL, &e), "%s: accepted", what);
     CHECK_MSG(strstr(e.msg, msg_part) != NULL, "%s: message \"%s\" lacks \"%s\"", what, e.msg,
               msg_part);
+    expect_load_reject(p, NULL, ERR_OK, msg_part, what);
     tree_hash(v.cur, after);
     CHECK_MSG(memcmp(before, after, 32) == 0, "%s: current changed", what);
     check_clean(&v, what);
@@ -1547,6 +1570,142 @@ test_watch(void)
     CHECK(bundle_watch_check(&w, 50000, empty));
 }
 
+/* Syncs counted by the transient unpack's seam. */
+static int synced;
+
+static int
+count_fsync(int fd)
+{
+    synced++;
+    return fsync(fd);
+}
+
+static int
+count_syncfs(int fd)
+{
+    synced++;
+    return syncfs(fd);
+}
+
+/* A transient unpack (a bundle shown, not installed) writes the same files
+ * and syncs nothing; a plain one syncs. */
+static void
+test_unpack_transient(void)
+{
+    static const struct bundle_fs counting = {.fsync = count_fsync, .syncfs = count_syncfs};
+    struct env v;
+    env_init(&v);
+    struct bundle_src s;
+    good_src(&s, 4);
+    char p[700], dest[700], path[800];
+    snprintf(p, sizeof p, "%s/ed.tar.zst", v.in);
+    write_bundle(&s, p, "tar.zst");
+    src_free(&s);
+    for (int transient = 0; transient < 2; transient++) {
+        struct bundle_options opt;
+        bundle_options_default(&opt);
+        opt.fs = &counting;
+        opt.transient = transient;
+        snprintf(dest, sizeof dest, "%s/show%d", v.parent, transient);
+        mkdir(dest, 0755);
+        synced = 0;
+        struct err e;
+        err_clear(&e);
+        CHECK_MSG(bundle_unpack(p, dest, &opt, &e), "unpack: %s", e.msg);
+        snprintf(path, sizeof path, "%s/images/square.jpg", dest);
+        CHECK(access(path, F_OK) == 0);
+        if (transient)
+            CHECK_MSG(synced == 0, "a transient unpack synced %d times", synced);
+        else
+            CHECK_MSG(synced > 0, "a plain unpack did not sync");
+    }
+    rm_rf(v.parent);
+}
+
+/* bundle_load + edition_open_files give the edition bundle_unpack +
+ * edition_open_dir give: the same articles, figures and photo sizes, bodies
+ * loaded from memory; nothing is written anywhere. */
+static void
+test_load(void)
+{
+    static const char *const kinds[] = {"tar.zst", "zip", "tar.gz"};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        struct env v;
+        env_init(&v);
+        struct bundle_src s;
+        good_src(&s, 3);
+        char p[700], dest[700];
+        snprintf(p, sizeof p, "%s/ed.%s", v.in, kinds[k]);
+        write_bundle(&s, p, kinds[k]);
+        src_free(&s);
+        struct err e;
+        err_clear(&e);
+        struct bundle_files *f = NULL;
+        CHECK_MSG(bundle_load(p, NULL, &f, &e), "%s: load: %s", kinds[k], e.msg);
+        char names[256];
+        list_names(v.parent, names, sizeof names);
+        CHECK_MSG(strcmp(names, "in") == 0, "%s: load wrote %s", kinds[k], names);
+        struct edition *mem = f ? edition_open_files(bundle_files_view(f), NULL, &e) : NULL;
+        CHECK_MSG(mem != NULL, "%s: open files: %s", kinds[k], e.msg);
+        snprintf(dest, sizeof dest, "%s/dir", v.parent);
+        mkdir(dest, 0755);
+        CHECK_MSG(bundle_unpack(p, dest, NULL, &e), "unpack: %s", e.msg);
+        struct edition *dir = edition_open_dir(dest, NULL, &e);
+        CHECK_MSG(dir != NULL, "open dir: %s", e.msg);
+        if (mem && dir) {
+            CHECK(mem->root == NULL);
+            CHECK_STR(mem->title, dir->title);
+            CHECK_INT(mem->sequence, 3);
+            CHECK_INT(mem->article_count, dir->article_count);
+            for (size_t i = 0; i < mem->article_count && i < dir->article_count; i++) {
+                const struct edition_article *a = &mem->articles[i], *b = &dir->articles[i];
+                CHECK_STR(a->title, b->title);
+                CHECK_INT(a->word_count, b->word_count);
+                CHECK(a->lead && b->lead);
+                if (a->lead && b->lead) {
+                    CHECK_STR(a->lead->image, b->lead->image);
+                    CHECK(a->lead->width > 0 && a->lead->height > 0);
+                    CHECK_INT(a->lead->width, b->lead->width);
+                    CHECK_INT(a->lead->height, b->lead->height);
+                }
+                CHECK_MSG(edition_load_body(mem, i, &e), "body from memory: %s", e.msg);
+                CHECK_MSG(edition_load_body(dir, i, &e), "body from the folder: %s", e.msg);
+                CHECK_INT(a->block_count, b->block_count);
+                for (size_t j = 0; j < a->block_count && j < b->block_count; j++) {
+                    CHECK_INT(a->blocks[j].kind, b->blocks[j].kind);
+                    CHECK_INT(a->blocks[j].span_count, b->blocks[j].span_count);
+                    if (a->blocks[j].kind != EDITION_BLOCK_FIGURE)
+                        continue;
+                    CHECK_STR(a->blocks[j].figure.image, b->blocks[j].figure.image);
+                    CHECK_STR(a->blocks[j].figure.caption, b->blocks[j].figure.caption);
+                    CHECK_INT(a->blocks[j].figure.width, b->blocks[j].figure.width);
+                    CHECK_INT(a->blocks[j].figure.height, b->blocks[j].figure.height);
+                }
+            }
+            CHECK_INT(mem->articles[0].lead->width, 8); /* png_small: 8x6 */
+            CHECK_INT(mem->articles[0].lead->height, 6);
+        }
+        /* What is not in the bundle is named. */
+        if (f) {
+            const struct edition_files *view = bundle_files_view(f);
+            const char *data;
+            size_t len;
+            uint32_t w, h;
+            CHECK(!view->read(view->user, "articles/none.md", &data, &len, &e));
+            CHECK_STR(e.msg, "articles/none.md: file not found");
+            CHECK(!view->image_size(view->user, "images/none.png", &w, &h, &e));
+            CHECK_STR(e.msg, "images/none.png: file not found");
+            CHECK(view->image_size(view->user, "images/square.jpg", &w, &h, &e));
+            CHECK(w == 16 && h == 16);
+        }
+        edition_destroy(dir);
+        edition_destroy(mem);
+        bundle_files_destroy(f);
+        rm_rf(v.parent);
+    }
+    bundle_files_destroy(NULL);
+}
+
 static void
 test_signatures(void)
 {
@@ -1685,6 +1844,8 @@ main(int argc, char **argv)
     test_source_changes_after_read();
     test_leftovers_and_fallback();
     test_inbox_and_unpack();
+    test_load();
+    test_unpack_transient();
     test_signatures();
     test_watch();
     free(jpeg_small);
