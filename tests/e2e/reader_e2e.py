@@ -451,6 +451,12 @@ def test_errors(kiosk, edition):
                        capture_output=True, text=True, timeout=120, env=env)
     if p.returncode != 1 or "none.tar.zst" not in p.stderr or len(p.stderr.splitlines()) != 1:
         fail(f"missing bundle: exit {p.returncode}: {p.stderr.strip()[:300]}")
+    # a render driver SDL does not have: SDL falls back to one it has, the kiosk runs
+    p = subprocess.run([kiosk, "--bundle", edition, "--exit-after-first-frame"],
+                       capture_output=True, text=True, timeout=120,
+                       env=dict(env, SDL_RENDER_DRIVER="nonesuch"))
+    if p.returncode != 0 or SANITIZER.search(p.stderr):
+        fail(f"SDL_RENDER_DRIVER=nonesuch: exit {p.returncode}: {p.stderr.strip()[:300]}")
     # --latency-log: a line per input that changed the screen (the sample's
     # index has 3 pages: 2 of the 4 Right keys turn one), none for the rest;
     # a log that cannot be written is named, exit 1.
@@ -470,7 +476,7 @@ def test_errors(kiosk, edition):
             len(p.stderr.splitlines()) != 1:
         fail(f"latency log in a missing folder: exit {p.returncode}: {p.stderr.strip()[:300]}")
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"errors: {len(cases) + 3} bad inputs checked, the latency log written")
+    print(f"errors: {len(cases) + 4} bad inputs checked, the latency log written")
 
 
 def kiosk_with_signal(cmd, env, inbox, bundles):

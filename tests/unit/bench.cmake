@@ -11,6 +11,14 @@ foreach(driver layout turn)
 endforeach()
 target_link_libraries(bench_layout PRIVATE nk_text nk_layout nk_edition)
 target_link_libraries(bench_turn PRIVATE nk_render nk_text nk_layout nk_edition)
+# The launch-to-article rows poll an X screen (Xvfb) with XGetImage.
+find_package(PkgConfig)
+pkg_check_modules(NK_BENCH_X11 IMPORTED_TARGET x11)
+if(NK_BENCH_X11_FOUND)
+  add_executable(bench_screen ${NK_TEST_DIR}/bench/bench_screen.c)
+  target_include_directories(bench_screen PRIVATE ${NK_TEST_DIR}/bench)
+  target_link_libraries(bench_screen PRIVATE PkgConfig::NK_BENCH_X11)
+endif()
 
 add_test(NAME bench.smoke
          COMMAND bash ${NK_TEST_DIR}/bench/smoke.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
