@@ -81,4 +81,18 @@ struct app_script {
 bool app_script_load(struct app_script *s, const char *path, struct err *e);
 void app_script_fini(struct app_script *s);
 
+/* wlshm.c: the window's pixels on Wayland through wl_shm, no GL (SDL's
+ * wayland driver would put the software renderer's frames through a GL
+ * texture). wanted: the driver is wayland and the render driver hint is
+ * "software". create: two shared-memory buffers and a drawing surface the
+ * size of the window; NULL and e filled on failure. canvas: the surface to
+ * draw in (owned by s). present: copies the canvas into a buffer the
+ * compositor has released and commits it. destroy(NULL) does nothing. */
+struct app_wlshm;
+bool app_wlshm_wanted(SDL_Window *win);
+struct app_wlshm *app_wlshm_create(SDL_Window *win, struct err *e);
+SDL_Surface *app_wlshm_canvas(struct app_wlshm *s);
+bool app_wlshm_present(struct app_wlshm *s, struct err *e);
+void app_wlshm_destroy(struct app_wlshm *s);
+
 #endif

@@ -9,6 +9,7 @@
     reader_e2e.py rotate NEWSKIOSK EDITION
     reader_e2e.py notify NEWSKIOSK EDITION
     reader_e2e.py font   NEWSKIOSK EDITION
+    reader_e2e.py weston NEWSKIOSK EDITION SEAT_MODULE
 
 walk: a scripted reader, headless (SDL dummy driver), opens every article
 from the index by tapping its entry, pages to its end with keys, swipes and
@@ -24,6 +25,17 @@ With "xvfb", the same in a real X window under Xvfb.
 xvfb: a real window under Xvfb: a root-window screenshot (ImageMagick
 import) is not blank; a mouse click (xdotool) on the first headline opens
 the article (the screen changes). Skips (exit 77) without Xvfb/import/xdotool.
+The window maps no Mesa (libLLVM, swrast_dri, libGL, libEGL: /proc/PID/maps)
+in the chosen configuration, and does map it with SDL_RENDER_DRIVER=opengl
+(the override, and proof that the check sees GL when it is there).
+
+weston: the kiosk fullscreen under a headless weston (pixman renderer, its
+own XDG_RUNTIME_DIR, kiosk-shell, SEAT_MODULE adding a touch seat) with SDL's
+wayland driver: it presents through its own wl_shm buffers (the memfd is in
+its maps), and weston-screenshooter's picture of the output equals the
+--render-pages index page pixel for pixel. Skips (exit 77), saying why, only
+where weston cannot start (not installed, the seat module not built, the
+compositor exits or never opens its socket).
 
 rotate: --rotate 90 and 270 on an 800x480 panel: taps given in the turned
 (480x800) screen reach the right link through the window's coordinates, and
@@ -47,6 +59,7 @@ errors: bad --events scripts and config files: exit 2, one line naming the
 file and line, no sanitizer report.
 """
 import filecmp
+import glob
 import json
 import os
 import re
@@ -317,6 +330,28 @@ def screen_colours(display):
     return w, h, colours, px
 
 
+GL_LIBS = re.compile(r"libLLVM|swrast_dri|libGL[X.]|libEGL[._]")
+
+
+def gl_mapped(pid):
+    """The Mesa/GL libraries in /proc/PID/maps, sorted."""
+    with open(f"/proc/{pid}/maps") as f:
+        paths = {line.split()[-1] for line in f if len(line.split()) >= 6}
+    return sorted(os.path.basename(p) for p in paths if GL_LIBS.search(p))
+
+
+def wait_window(p, env):
+    """The X window id of the kiosk, or "" when none appeared."""
+    for _ in range(200):
+        r = subprocess.run(["xdotool", "search", "--name", "newskiosk"], env=env,
+                           capture_output=True, text=True)
+        wid = r.stdout.split()[0] if r.stdout.split() else ""
+        if wid or p.poll() is not None:
+            return wid
+        time.sleep(0.05)
+    return ""
+
+
 def test_xvfb(kiosk, edition):
     for tool in ("import", "xdotool"):
         if not shutil.which(tool):
@@ -336,18 +371,29 @@ def test_xvfb(kiosk, edition):
         # --exit-after-first-frame opens a real window and exits 0
         run([kiosk, "--bundle", edition, "--exit-after-first-frame"], env=env, timeout=120)
 
+        # the override brings GL back: the maps check below can see it
+        gl_env = dict(env, SDL_RENDER_DRIVER="opengl")
+        p = start_kiosk([kiosk, "--bundle", edition, "--size", "800x480"], gl_env)
+        if not wait_window(p, gl_env):
+            sys.exit(f"FAIL: no newskiosk window appeared: {p.communicate(timeout=10)[1][:2000]}")
+        time.sleep(0.5)
+        gl = gl_mapped(p.pid)
+        print(f"xvfb, SDL_RENDER_DRIVER=opengl: maps {', '.join(gl) or 'no GL library'}")
+        if not any("libGL" in g for g in gl):
+            fail("with SDL_RENDER_DRIVER=opengl the window maps no libGL: the check is blind")
+        stop_kiosk(p, "xvfb window (opengl)")
+
+        env.pop("SDL_RENDER_DRIVER", None)
+        env.pop("SDL_FRAMEBUFFER_ACCELERATION", None)
         p = start_kiosk([kiosk, "--bundle", edition, "--size", "800x480"], env)
-        wid = ""
-        for _ in range(200):
-            r = subprocess.run(["xdotool", "search", "--name", "newskiosk"], env=env,
-                               capture_output=True, text=True)
-            wid = r.stdout.split()[0] if r.stdout.split() else ""
-            if wid or p.poll() is not None:
-                break
-            time.sleep(0.05)
+        wid = wait_window(p, env)
         if not wid:
             sys.exit(f"FAIL: no newskiosk window appeared: {p.communicate(timeout=10)[1][:2000]}")
         time.sleep(1.0)
+        gl = gl_mapped(p.pid)
+        print(f"xvfb, default renderer: maps {', '.join(gl) or 'no GL library'}")
+        if gl:
+            fail(f"the window maps {', '.join(gl)}: the software renderer should need no GL")
         w, h, colours, index_px = screen_colours(x.display)
         common = max(colours.values())
         total = sum(colours.values())
@@ -405,6 +451,12 @@ def test_errors(kiosk, edition):
                        capture_output=True, text=True, timeout=120, env=env)
     if p.returncode != 1 or "none.tar.zst" not in p.stderr or len(p.stderr.splitlines()) != 1:
         fail(f"missing bundle: exit {p.returncode}: {p.stderr.strip()[:300]}")
+    # a render driver SDL does not have: SDL falls back to one it has, the kiosk runs
+    p = subprocess.run([kiosk, "--bundle", edition, "--exit-after-first-frame"],
+                       capture_output=True, text=True, timeout=120,
+                       env=dict(env, SDL_RENDER_DRIVER="nonesuch"))
+    if p.returncode != 0 or SANITIZER.search(p.stderr):
+        fail(f"SDL_RENDER_DRIVER=nonesuch: exit {p.returncode}: {p.stderr.strip()[:300]}")
     # --latency-log: a line per input that changed the screen (the sample's
     # index has 3 pages: 2 of the 4 Right keys turn one), none for the rest;
     # a log that cannot be written is named, exit 1.
@@ -424,7 +476,7 @@ def test_errors(kiosk, edition):
             len(p.stderr.splitlines()) != 1:
         fail(f"latency log in a missing folder: exit {p.returncode}: {p.stderr.strip()[:300]}")
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"errors: {len(cases) + 3} bad inputs checked, the latency log written")
+    print(f"errors: {len(cases) + 4} bad inputs checked, the latency log written")
 
 
 def kiosk_with_signal(cmd, env, inbox, bundles):
@@ -635,6 +687,125 @@ def test_font(kiosk, edition):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+class Weston:
+    """A headless weston on its own socket and XDG_RUNTIME_DIR; exits 77 if it cannot start."""
+
+    def __init__(self, seat_module, width, height):
+        self.proc = None
+        self.dir = tempfile.mkdtemp(prefix="nk-weston-")
+        if not shutil.which("weston"):
+            self.skip("weston is not installed (Debian package weston)")
+        if not seat_module or not os.path.exists(seat_module):
+            self.skip("the weston seat module was not built (libweston-10-dev missing at "
+                      "configure time)")
+        os.chmod(self.dir, 0o700)
+        self.socket = "nk-wayland-0"
+        self.log = open(os.path.join(self.dir, "weston.log"), "w+")
+        self.proc = subprocess.Popen(
+            ["weston", "--backend=headless-backend.so", "--use-pixman", "--debug",
+             f"--width={width}", f"--height={height}", "--shell=kiosk-shell.so",
+             f"--socket={self.socket}", "--idle-time=0", "--no-config",
+             f"--modules={seat_module}"],
+            env=dict(os.environ, XDG_RUNTIME_DIR=self.dir), stdout=self.log,
+            stderr=subprocess.STDOUT)
+        for _ in range(200):
+            if os.path.exists(os.path.join(self.dir, self.socket)) and \
+                    os.path.exists(os.path.join(self.dir, self.socket + ".lock")):
+                time.sleep(0.2)  # the shell client starts after the socket
+                if self.proc.poll() is None:
+                    return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.log.seek(0)
+        self.skip(f"weston did not start: {self.log.read()[-1500:]}")
+
+    def skip(self, why):
+        print(f"SKIP: {why}")
+        self.stop()
+        sys.exit(SKIP)
+
+    def env(self):
+        env = dict(os.environ, XDG_RUNTIME_DIR=self.dir, WAYLAND_DISPLAY=self.socket,
+                   SDL_VIDEODRIVER="wayland")
+        env.pop("DISPLAY", None)
+        env["ASAN_OPTIONS"] = "detect_leaks=0"  # Mesa's EGL, loaded by SDL 2.26's wayland window
+        return env
+
+    def screenshot(self, out_dir):
+        """A PNG of weston's output (weston-screenshooter, allowed by --debug)."""
+        for f in glob.glob(os.path.join(out_dir, "wayland-screenshot-*.png")):
+            os.unlink(f)
+        r = subprocess.run(["weston-screenshooter"], cwd=out_dir, env=self.env(),
+                           capture_output=True, text=True, timeout=30)
+        shots = glob.glob(os.path.join(out_dir, "wayland-screenshot-*.png"))
+        if r.returncode != 0 or not shots:
+            fail(f"weston-screenshooter: exit {r.returncode}: {r.stderr[:500]}")
+            return None
+        return shots[0]
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def differing_pixels(a, b):
+    """Pixels that differ between two PNGs (ImageMagick compare -metric AE)."""
+    r = subprocess.run(["compare", "-metric", "AE", a, b, "null:"], capture_output=True,
+                       text=True, timeout=60)
+    try:
+        return int(float(r.stderr.split()[0]))
+    except (ValueError, IndexError):
+        sys.exit(f"FAIL: compare {a} {b}: {r.stderr[:500]}")
+
+
+def test_weston(kiosk, edition, seat_module):
+    if not shutil.which("weston-screenshooter") or not shutil.which("compare"):
+        print("SKIP: weston-screenshooter (weston) or compare (imagemagick) is not installed")
+        sys.exit(SKIP)
+    w = Weston(seat_module, 800, 480)
+    try:
+        tmp = tempfile.mkdtemp(prefix="nk-wl-")
+        pages = os.path.join(tmp, "pages")
+        run([kiosk, "--bundle", edition, "--size", "800x480", "--render-pages", pages],
+            env=dict(os.environ, SDL_VIDEODRIVER="dummy"))
+        want = os.path.join(pages, "0001.png")
+
+        p = start_kiosk([kiosk, "--bundle", edition, "--fullscreen"], w.env())
+        shot, differ = None, -1
+        for _ in range(40):  # until the index is on the output (start-up, first frame)
+            time.sleep(0.25)
+            if p.poll() is not None:
+                out, err = p.communicate()
+                sys.exit(f"FAIL: the kiosk exited {p.returncode} under weston: {err[:2000]}")
+            shot = w.screenshot(tmp)
+            if not shot:
+                break
+            differ = differing_pixels(shot, want)
+            if differ == 0:
+                break
+        print(f"weston: output screenshot against --render-pages 0001.png: {differ} pixels "
+              "differ")
+        if shot and differ != 0:
+            shutil.copy(shot, os.path.join(tmp, "weston_err.png"))
+            fail(f"the weston screenshot differs from the rendered index in {differ} pixels "
+                 f"(kept in {tmp}/weston_err.png)")
+        with open(f"/proc/{p.pid}/maps") as f:
+            maps = f.read()
+        if "newskiosk-wl_shm" not in maps:
+            fail("the kiosk does not present through its wl_shm buffers under wayland")
+        gl = gl_mapped(p.pid)
+        # SDL 2.26's Wayland_CreateWindow loads EGL for every window (fixed in SDL 2.30)
+        print(f"weston: maps {', '.join(gl) or 'no GL library'}")
+        stop_kiosk(p, "weston window")
+        if not failures:
+            shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        w.stop()
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -646,6 +817,8 @@ def main():
                   len(sys.argv) > 6 and sys.argv[6] == "xvfb")
     elif mode == "xvfb":
         test_xvfb(kiosk, edition)
+    elif mode == "weston":
+        test_weston(kiosk, edition, sys.argv[4] if len(sys.argv) > 4 else "")
     elif mode == "errors":
         test_errors(kiosk, edition)
     elif mode == "font":

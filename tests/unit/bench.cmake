@@ -21,6 +21,15 @@ if(PANGOCAIRO_FOUND)
   target_link_libraries(bench_pango PRIVATE PkgConfig::PANGOCAIRO)
 endif()
 
+# The launch-to-article rows poll an X screen (Xvfb) with XGetImage.
+find_package(PkgConfig)
+pkg_check_modules(NK_BENCH_X11 IMPORTED_TARGET x11)
+if(NK_BENCH_X11_FOUND)
+  add_executable(bench_screen ${NK_TEST_DIR}/bench/bench_screen.c)
+  target_include_directories(bench_screen PRIVATE ${NK_TEST_DIR}/bench)
+  target_link_libraries(bench_screen PRIVATE PkgConfig::NK_BENCH_X11)
+endif()
+
 add_test(NAME bench.smoke
          COMMAND bash ${NK_TEST_DIR}/bench/smoke.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
 set_tests_properties(bench.smoke PROPERTIES TIMEOUT 240 RUN_SERIAL TRUE
