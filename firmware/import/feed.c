@@ -6,6 +6,7 @@
  * and libxml2's default size limits (no XML_PARSE_HUGE) stay on. */
 #include "import_internal.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <libxml/xmlreader.h>
 #include <stdio.h>
@@ -277,7 +278,7 @@ item(struct import_batch *b, struct imp_article *a, const xmlNode *n, bool atom,
 
 struct xml_error {
     bool set;
-    int line;
+    int line, column;
     char msg[200];
 };
 
@@ -289,10 +290,32 @@ on_error(void *user, xmlErrorPtr err)
         return;
     x->set = true;
     x->line = err->line;
+    x->column = err->int2;
     snprintf(x->msg, sizeof x->msg, "%s", err->message ? err->message : "not well-formed");
     size_t n = strlen(x->msg);
     while (n && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
         x->msg[--n] = '\0';
+}
+
+/* Which item (1-based) a parse error at line:column is in, counting the
+ * item start tags before it: the reader parses ahead, so the item being
+ * handed out is not always the one that failed. 0 before the first item. */
+static size_t
+item_at(const char *d, size_t n, const char *tag, int line, int column)
+{
+    size_t off = 0;
+    for (int l = 1; l < line && off < n; off++)
+        if (d[off] == '\n')
+            l++;
+    off += column > 0 ? (size_t)column - 1 : 0;
+    if (off > n)
+        off = n;
+    size_t tl = strlen(tag), count = 0;
+    for (const char *p = d; (p = memmem(p, (size_t)(d + off - p), "<", 1)) && p < d + off; p++)
+        if ((size_t)(d + n - p) > tl + 1 && strncmp(p + 1, tag, tl) == 0 &&
+            (p[tl + 1] == '>' || p[tl + 1] == ' ' || p[tl + 1] == '\t' || p[tl + 1] == '\n'))
+            count++;
+    return count;
 }
 
 static char *
@@ -314,6 +337,21 @@ imp_xml_feed(struct import_batch *b, const char *name, const char *base, const c
 {
     if (n > INT32_MAX)
         return err_set(e, ERR_LIMIT, "%s: too large for the XML reader", name);
+    /* The prolog (before the root element) may not hold a DOCTYPE: refused
+     * before libxml2 reads its entity declarations. */
+    size_t root = 0;
+    while (root + 1 < n && !(data[root] == '<' && isalpha((unsigned char)data[root + 1])))
+        root++;
+    const char *dt = memmem(data, root, "<!DOCTYPE", 9);
+    if (dt) {
+        size_t line = 1;
+        for (const char *p = data; p < dt; p++)
+            line += *p == '\n';
+        return err_set(e, ERR_INVALID,
+                       "%s: line %zu: a DOCTYPE is not allowed in a feed (entity declarations "
+                       "are never expanded; remove the DOCTYPE)",
+                       name, line);
+    }
     xmlTextReaderPtr r = xmlReaderForMemory(data, (int)n, NULL, NULL,
                                             XML_PARSE_NONET | XML_PARSE_NOERROR |
                                                 XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
@@ -323,7 +361,7 @@ imp_xml_feed(struct import_batch *b, const char *name, const char *base, const c
     xmlTextReaderSetStructuredErrorHandler(r, on_error, &xe);
     enum { UNKNOWN, RSS, ATOM } kind = UNKNOWN;
     size_t items = 0;
-    bool ok = true, in_item = false;
+    bool ok = true, in_item = false, parse_failed = false;
     int ret = xmlTextReaderRead(r);
     while (ret == 1 && ok) {
         int type = xmlTextReaderNodeType(r);
@@ -362,8 +400,8 @@ imp_xml_feed(struct import_batch *b, const char *name, const char *base, const c
             in_item = true;
             xmlNodePtr node = xmlTextReaderExpand(r);
             if (!node) {
-                ok = false;
-                break; /* the error handler says why */
+                parse_failed = true; /* the error handler says why */
+                break;
             }
             struct imp_article *a = imp_article_new(b, name, items, base, e);
             ok = a && item(b, a, node, kind == ATOM, o, e);
@@ -402,10 +440,11 @@ imp_xml_feed(struct import_batch *b, const char *name, const char *base, const c
         }
         ret = xmlTextReaderRead(r);
     }
-    if (ok && (ret < 0 || xe.set)) {
-        if (in_item || items)
-            ok = err_set(e, ERR_INVALID, "%s: item %zu: line %d: not well-formed XML: %s", name,
-                         items + (in_item ? 0 : 1), xe.line, xe.set ? xe.msg : "unreadable");
+    if (parse_failed || (ok && (ret < 0 || xe.set))) {
+        size_t at = item_at(data, n, kind == ATOM ? "entry" : "item", xe.line, xe.column);
+        if (at)
+            ok = err_set(e, ERR_INVALID, "%s: item %zu: line %d: not well-formed XML: %s", name, at,
+                         xe.line, xe.set ? xe.msg : "unreadable");
         else
             ok = err_set(e, ERR_INVALID, "%s: line %d: not well-formed XML: %s", name, xe.line,
                          xe.set ? xe.msg : "unreadable");

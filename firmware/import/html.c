@@ -256,6 +256,8 @@ is_inline(const GumboNode *n)
     if (n->type != GUMBO_NODE_ELEMENT)
         return true;
     const char *t = tag(n);
+    if (!t[0])
+        return true; /* an unknown (custom) element: its text flows on */
     for (size_t i = 0; tags[i]; i++)
         if (strcmp(t, tags[i]) == 0)
             return true;

@@ -74,6 +74,7 @@ detect(const char *d, size_t n)
     if (i >= n || d[i] != '<')
         return KIND_TEXT;
     /* the first element's name, past declarations and comments */
+    bool xml_decl = false;
     while (i < n && d[i] == '<') {
         if (n - i >= 4 && memcmp(d + i, "<!--", 4) == 0) {
             const char *end = memmem(d + i, n - i, "-->", 3);
@@ -81,6 +82,7 @@ detect(const char *d, size_t n)
                 return KIND_HTML;
             i = (size_t)(end - d) + 3;
         } else if (n - i >= 2 && d[i + 1] == '?') {
+            xml_decl = true;
             const char *end = memmem(d + i, n - i, "?>", 2);
             if (!end)
                 return KIND_XML;
@@ -99,6 +101,9 @@ detect(const char *d, size_t n)
             if ((len == 3 && strncmp(d + s, "rss", 3) == 0) ||
                 (len == 4 && strncmp(d + s, "feed", 4) == 0) ||
                 (len == 7 && strncmp(d + s, "rdf:RDF", 7) == 0))
+                return KIND_XML;
+            /* an XML document that is not XHTML: the feed reader says what it is */
+            if (xml_decl && !(len == 4 && strncasecmp(d + s, "html", 4) == 0))
                 return KIND_XML;
             return KIND_HTML;
         }
