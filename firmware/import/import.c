@@ -170,7 +170,8 @@ import_batch_add(struct import_batch *b, const char *name, const char *base, con
             while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
                 n--;
         }
-        a->title = arena_strndup(&b->arena, src, n);
+        a->title = n < strlen(src) ? arena_printf(&b->arena, "%.*s\u2026", (int)n, src)
+                                   : arena_strndup(&b->arena, src, n);
         if (!a->title)
             return err_set(e, ERR_NOMEM, "out of memory");
     }

@@ -331,7 +331,7 @@ test_fixtures(void)
 
     a = &ed->articles[2]; /* no <title>: its first words */
     CHECK_STR(a->title, "A short item without a headline still gets one from its first words, as "
-                        "the");
+                        "the\xe2\x80\xa6");
     CHECK_INT(count(a, EDITION_BLOCK_PARAGRAPH), 1);
 
     /* Atom: summary as deck, enclosure with the photo's IPTC caption */
