@@ -275,6 +275,10 @@ encode(const struct image_pixels *px, char **out, size_t *out_len)
         const uint8_t *s = px->rgba + (size_t)c.next_scanline * px->stride;
         for (uint32_t x = 0; x < px->width; x++) {
             unsigned a = s[4 * x + 3];
+            if (a == 255) { /* most photos: opaque */
+                memcpy(row + 3 * x, s + 4 * x, 3);
+                continue;
+            }
             for (int k = 0; k < 3; k++) /* transparency over white paper */
                 row[3 * x + k] = (uint8_t)((s[4 * x + k] * a + 255 * (255 - a) + 127) / 255);
         }
