@@ -5,6 +5,7 @@
  * nests <figure> inside an unclosed <p>. */
 #include "import_internal.h"
 
+#include <ctype.h>
 #include <gumbo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -451,6 +452,49 @@ walk(struct walk *w, const GumboNode *n, unsigned depth)
         w->in_quote--;
 }
 
+/* gumbo's tree building is quadratic in the nesting depth (40,000 nested
+ * <div>s take 10 s), so the depth is bounded before gumbo sees the page:
+ * start tags less end tags, void and self-closed elements not counted. An
+ * article page nests a few dozen deep; unclosed <p>s add a few hundred. */
+#define HTML_MAX_NESTING 5000
+
+static bool
+too_deep(const char *h, size_t n)
+{
+    static const char *const voids[] = {"area",  "base",   "br",    "col",  "embed",
+                                        "hr",    "img",    "input", "link", "meta",
+                                        "param", "source", "track", "wbr",  NULL};
+    size_t depth = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (h[i] != '<')
+            continue;
+        if (h[i + 1] == '/') {
+            depth -= depth > 0;
+            continue;
+        }
+        if (h[i + 1] == '!' && i + 3 < n && h[i + 2] == '-' && h[i + 3] == '-') {
+            const char *end = memmem(h + i + 4, n - i - 4, "-->", 3);
+            if (!end)
+                return false;
+            i = (size_t)(end - h) + 2;
+            continue;
+        }
+        if (!isalpha((unsigned char)h[i + 1]))
+            continue;
+        size_t s = i + 1, e = s;
+        while (e < n && isalnum((unsigned char)h[e]))
+            e++;
+        bool is_void = false;
+        for (size_t k = 0; voids[k] && !is_void; k++)
+            is_void = strlen(voids[k]) == e - s && strncasecmp(h + s, voids[k], e - s) == 0;
+        const char *gt = memchr(h + e, '>', n - e);
+        bool self = gt && gt > h + e && gt[-1] == '/';
+        if (!is_void && !self && ++depth > HTML_MAX_NESTING)
+            return true;
+    }
+    return false;
+}
+
 static GumboOutput *
 parse(const char *html, size_t n)
 {
@@ -466,6 +510,11 @@ imp_html_body(struct import_batch *b, struct imp_article *a, const char *html, s
     if (n > IMPORT_MAX_ITEM_BYTES) {
         err_set(e, ERR_LIMIT, "%zu bytes of HTML, more than the %u MiB an item may hold", n,
                 IMPORT_MAX_ITEM_BYTES >> 20);
+        imp_item_err(e, a);
+        return false;
+    }
+    if (too_deep(html, n)) {
+        err_set(e, ERR_LIMIT, "HTML nested more than %u elements deep", HTML_MAX_NESTING);
         imp_item_err(e, a);
         return false;
     }
@@ -488,6 +537,8 @@ imp_html_text(struct import_batch *b, const char *html, size_t n)
 {
     if (n > IMPORT_MAX_ITEM_BYTES)
         n = IMPORT_MAX_ITEM_BYTES;
+    if (too_deep(html, n))
+        return arena_strdup(&b->arena, ""); /* a deck or title is short: dropped */
     GumboOutput *out = parse(html, n);
     if (!out)
         return NULL;
@@ -601,6 +652,9 @@ bool
 imp_html_page(struct import_batch *b, const char *name, const char *base, const char *html,
               size_t n, const struct import_options *o, struct err *e)
 {
+    if (too_deep(html, n))
+        return err_set(e, ERR_LIMIT, "%s: item 1: HTML nested more than %u elements deep", name,
+                       HTML_MAX_NESTING);
     GumboOutput *out = parse(html, n);
     if (!out)
         return err_set(e, ERR_NOMEM, "%s: out of memory parsing HTML", name);

@@ -577,6 +577,24 @@ test_bad_inputs(void)
     fprintf(f, "\"}]}\n");
     fclose(f);
     expect_fail("big.json", "big.json: item 2 (\"Huge\")", "more than the 4 MiB");
+    /* Nesting that would take gumbo minutes (quadratic): refused before it parses. */
+    snprintf(path, sizeof path, "%s/deep.html", work);
+    f = fopen(path, "w");
+    fprintf(f, "<article><h1>Deep</h1>");
+    for (int i = 0; i < 100000; i++)
+        fputs("<div>", f);
+    fclose(f);
+    expect_fail("deep.html", "deep.html: item 1", "nested more than 5000");
+    snprintf(path, sizeof path, "%s/deep.json", work);
+    f = fopen(path, "w");
+    fprintf(f, "{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"1\","
+               "\"title\":\"Fine\",\"content_text\":\"ok\"},{\"id\":\"2\",\"title\":"
+               "\"Nested\",\"content_html\":\"");
+    for (int i = 0; i < 100000; i++)
+        fputs("<b>", f);
+    fprintf(f, "\"}]}\n");
+    fclose(f);
+    expect_fail("deep.json", "deep.json: item 2 (\"Nested\")", "nested more than 5000");
     /* An image that is not an image, one that is missing, a network photo. */
     puts_file("notimage.jpg", "this is not a picture\n");
     puts_file("badimg.xml", "<rss version=\"2.0\"><channel><item><title>Pictured</title>"
