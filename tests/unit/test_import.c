@@ -641,6 +641,46 @@ test_malformed_html(void)
     edition_destroy(ed);
 }
 
+/* file: URLs for an input and a photo (percent-encoded space), --section,
+ * --language, --title and --max-photo-width. */
+static void
+test_file_urls_and_options(void)
+{
+    make_jpeg("photos/wide photo.jpg", 1000, 400, NULL, NULL, NULL);
+    char json[1024], url[600], out[512];
+    snprintf(json, sizeof json,
+             "{\"version\":\"https://jsonfeed.org/version/1.1\",\"language\":\"nb\","
+             "\"items\":[{\"id\":\"1\",\"title\":\"Bridge\",\"tags\":[\"Ignored\"],"
+             "\"image\":\"file://%s/photos/wide%%20photo.jpg\",\"content_text\":\"Open.\"}]}",
+             work);
+    puts_file("urls.json", json);
+    snprintf(url, sizeof url, "file://%s/urls.json", work);
+    snprintf(out, sizeof out, "%s/opts", work);
+    struct import_options o;
+    import_options_default(&o);
+    o.section = "Local";
+    o.title = "Options Test";
+    o.language = "en-GB";
+    o.max_photo_width = 400;
+    const char *in[] = {url};
+    struct err e;
+    CHECK_MSG(import_run(in, 1, out, &o, NULL, &e), "%s", e.msg);
+    struct edition *ed = open_out("opts");
+    if (ed && ed->article_count == 1) {
+        CHECK_STR(ed->title, "Options Test");
+        CHECK_STR(ed->language, "en-GB");
+        CHECK_STR(ed->articles[0].section, "Local");
+        fig(&ed->articles[0], 0, "", "", 400);
+        const struct edition_block *f = nth(&ed->articles[0], EDITION_BLOCK_FIGURE, 0);
+        CHECK_INT(f ? f->figure.height : 0, 160);
+    }
+    edition_destroy(ed);
+    /* a file: URL on another host is not local */
+    snprintf(url, sizeof url, "file://server.example%s/urls.json", work);
+    CHECK(!import_run(in, 1, out, &o, NULL, &e));
+    CHECK_CONTAINS(e.msg, "network URL");
+}
+
 /* What the fuzz target checks, on a few inputs: Markdown that the edition
  * parser reads back. */
 static void
@@ -693,6 +733,7 @@ main(void)
     test_fixtures();
     test_bad_inputs();
     test_malformed_html();
+    test_file_urls_and_options();
     test_markdown_roundtrip();
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", work);
