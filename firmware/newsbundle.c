@@ -1,5 +1,5 @@
-/* newsbundle: the publisher's and operator's edition tool (pack, verify,
- * inspect, install, sign, keygen) over the same bundle and edition code as
+/* newsbundle: the publisher's and operator's edition tool (import, pack,
+ * verify, inspect, install, sign, keygen) over the same bundle and edition code as
  * the kiosk. Exit codes: 0 good, 1 the bundle or source is invalid, 2 usage. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "import.h"
 
 enum { EXIT_GOOD = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 
@@ -33,6 +34,15 @@ static const struct cmd cmds[] = {
      "Writes a minisign signature of FILE to FILE.minisig (or SIGFILE).\n"},
     {"keygen", "newsbundle keygen -p PUBKEY -s SECKEY",
      "Writes a minisign-compatible key pair; the secret key has no password.\n"},
+    {"import",
+     "newsbundle import INPUT... -o SRC_DIR [--title T] [--language L] [--section S] "
+     "[--max-photo-width PX] [--image N=FILE]...",
+     "Turns RSS 2.0, Atom 1.0 and JSON Feed files, saved HTML article pages and plain-text\n"
+     "scrapes (told apart by content) into the edition folder SRC_DIR for `pack`; when\n"
+     "SRC_DIR already holds an edition, the articles are added and sequence raised.\n"
+     "Local files and file: URLs only. Photos are scaled to --max-photo-width (1280)\n"
+     "and written as JPEG. --image N=FILE gives a text scrape's N-th caption its photo.\n"
+     "Nothing in SRC_DIR changes unless every input is read and every article passes.\n"},
 };
 
 static void
@@ -271,6 +281,94 @@ cmd_keygen(const struct cmd *c, struct args *a)
     return EXIT_GOOD;
 }
 
+static void
+import_warn(void *user, const char *msg)
+{
+    (void)user;
+    fprintf(stderr, "newsbundle: %s\n", msg);
+}
+
+/* newsbundle import: several inputs and options of its own. */
+static int
+cmd_import(const struct cmd *c, int argc, char **argv)
+{
+    struct import_options o;
+    import_options_default(&o);
+    o.warn = import_warn;
+    static struct import_photo photos[IMPORT_MAX_PHOTOS];
+    const char *out = NULL;
+    const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+    size_t n = 0;
+    if (!inputs)
+        return usage_error(c, "out of memory");
+    int rc = -1;
+    for (int i = 0; i < argc && rc < 0; i++) {
+        const char *s = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+            printf("usage: %s\n%s", c->usage, c->help);
+            rc = EXIT_GOOD;
+        } else if (strcmp(s, "-o") == 0 || strcmp(s, "--title") == 0 ||
+                   strcmp(s, "--language") == 0 || strcmp(s, "--section") == 0 ||
+                   strcmp(s, "--max-photo-width") == 0 || strcmp(s, "--image") == 0) {
+            if (!v) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "%s needs a value", s);
+                rc = usage_error(c, msg);
+                break;
+            }
+            i++;
+            char *end;
+            if (strcmp(s, "-o") == 0)
+                out = v;
+            else if (strcmp(s, "--title") == 0)
+                o.title = v;
+            else if (strcmp(s, "--language") == 0)
+                o.language = v;
+            else if (strcmp(s, "--section") == 0)
+                o.section = v;
+            else if (strcmp(s, "--max-photo-width") == 0) {
+                unsigned long w = strtoul(v, &end, 10);
+                if (*end || w < 16 || w > 65535)
+                    rc = usage_error(c, "--max-photo-width takes 16 to 65535 pixels");
+                o.max_photo_width = (uint32_t)w;
+            } else {
+                unsigned long k = strtoul(v, &end, 10);
+                if (k == 0 || k > 100000 || *end != '=' || !end[1])
+                    rc = usage_error(c, "--image takes N=FILE (N counts captions from 1)");
+                else if (o.photo_count == IMPORT_MAX_PHOTOS)
+                    rc = usage_error(c, "too many --image options");
+                else
+                    photos[o.photo_count++] = (struct import_photo){(unsigned)k, end + 1};
+            }
+        } else if (s[0] == '-' && s[1] != '\0') {
+            char msg[128];
+            snprintf(msg, sizeof msg, "unknown option %.60s", s);
+            rc = usage_error(c, msg);
+        } else {
+            inputs[n++] = s;
+        }
+    }
+    if (rc < 0 && !out)
+        rc = usage_error(c, "missing -o SRC_DIR");
+    if (rc < 0 && n == 0)
+        rc = usage_error(c, "missing INPUT");
+    if (rc < 0) {
+        o.photos = photos;
+        struct err e;
+        err_clear(&e);
+        size_t added = 0;
+        if (!import_run(inputs, n, out, &o, &added, &e))
+            rc = fail(&e);
+        else {
+            printf("%s: %zu article%s imported\n", out, added, added == 1 ? "" : "s");
+            rc = EXIT_GOOD;
+        }
+    }
+    free(inputs);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -283,8 +381,10 @@ main(int argc, char **argv)
         usage_all(stdout);
         return EXIT_GOOD;
     }
+    if (strcmp(argv[1], "import") == 0)
+        return cmd_import(&cmds[6], argc - 2, argv + 2);
     static const char *const allowed[] = {"PoS", "Pkr", "Pk", "Pdkr", "Psxt", "ps"};
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+    for (size_t i = 0; i < 6; i++) {
         const struct cmd *c = &cmds[i];
         if (strcmp(argv[1], c->name) != 0)
             continue;

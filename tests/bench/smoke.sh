@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The bench's smoke run for CTest: scripts/bench --smoke --no-write on a
 # 10-article edition with this build's binaries. Passes when the bench exits 0,
-# prints a row for each of its six measures, and every row holds a figure (a
+# prints a row for each of its seven measures, and every row holds a figure (a
 # number) or says "not measured: <reason>". It never judges speed.
 #   smoke.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
@@ -15,7 +15,7 @@ if ! "$src/scripts/bench" --smoke --no-write --build-dir "$bin" >"$out"; then
 fi
 cat "$out"
 fail=0
-for m in "install:" "boot to first page" "typesetting" "page turn" "memory:" "idle on the index"; do
+for m in "install:" "boot to first page" "typesetting" "page turn" "memory:" "idle on the index" "import:"; do
     if ! grep -q "^$m" "$out"; then
         echo "smoke: no row for '$m'" >&2
         fail=1
