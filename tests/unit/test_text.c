@@ -182,6 +182,93 @@ test_shared_sizes(struct text *t)
     }
 }
 
+/* HarfBuzz on its own, on a font file: the advance of text shaped with
+ * script and dir at px (the sum of the glyphs' advances, each rounded to a
+ * whole pixel as FreeType's light hinting rounds them), and the same without
+ * shaping (each character's nominal glyph). *glyphs_changed: the shaped
+ * glyphs are not the characters' nominal glyphs in logical order (a
+ * ligature, a joining form, a conjunct, a reordering). */
+struct hb_ref {
+    int shaped, unshaped;
+    unsigned glyphs;
+    bool glyphs_changed;
+    hb_codepoint_t first_glyph;
+};
+
+static bool
+hb_reference(const char *path, unsigned index, const char *text, const char *script, bool rtl,
+             const char *lang, int px, struct hb_ref *out)
+{
+    hb_blob_t *blob = hb_blob_create_from_file(path);
+    hb_face_t *face = hb_face_create(blob, index);
+    hb_font_t *font = hb_font_create(face);
+    hb_font_set_scale(font, px * 64, px * 64);
+    hb_buffer_t *buf = hb_buffer_create();
+    hb_buffer_add_utf8(buf, text, -1, 0, -1);
+    hb_buffer_set_script(buf, hb_script_from_string(script, -1));
+    hb_buffer_set_direction(buf, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+    hb_buffer_set_language(buf, hb_language_from_string(lang, -1));
+    hb_shape(font, buf, NULL, 0);
+    unsigned n = 0;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
+    *out = (struct hb_ref){.glyphs = n, .first_glyph = n ? info[0].codepoint : 0};
+    for (unsigned i = 0; i < n; i++)
+        out->shaped += (pos[i].x_advance + 32) / 64;
+    /* nominal glyphs, in logical order */
+    hb_codepoint_t nominal[64];
+    unsigned count = 0;
+    const unsigned char *s = (const unsigned char *)text;
+    hb_buffer_t *cps = hb_buffer_create();
+    hb_buffer_add_utf8(cps, text, -1, 0, -1);
+    unsigned ncp = 0;
+    hb_glyph_info_t *cp = hb_buffer_get_glyph_infos(cps, &ncp);
+    for (unsigned i = 0; i < ncp && count < 64; i++) {
+        hb_codepoint_t g = 0;
+        hb_font_get_nominal_glyph(font, cp[i].codepoint, &g);
+        nominal[count++] = g;
+        out->unshaped += (hb_font_get_glyph_h_advance(font, g) + 32) / 64;
+    }
+    (void)s;
+    out->glyphs_changed = count != n;
+    for (unsigned i = 0; i < n && !out->glyphs_changed; i++) {
+        unsigned k = rtl ? n - 1 - i : i; /* RTL output runs from the last character */
+        out->glyphs_changed = info[k].codepoint != nominal[i];
+    }
+    bool ok = hb_face_get_glyph_count(face) > 0;
+    hb_buffer_destroy(cps);
+    hb_buffer_destroy(buf);
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    return ok;
+}
+
+/* The face index of the CJK collection named "<family> SC" and so on. */
+static unsigned
+ttc_index(const char *path, const char *suffix)
+{
+    hb_blob_t *blob = hb_blob_create_from_file(path);
+    unsigned n = hb_face_count(blob), found = 0;
+    for (unsigned i = 0; i < n; i++) {
+        hb_face_t *face = hb_face_create(blob, i);
+        char name[128];
+        unsigned len = sizeof name;
+        hb_ot_name_get_utf8(face, HB_OT_NAME_ID_FONT_FAMILY, HB_LANGUAGE_INVALID, &len, name);
+        hb_face_destroy(face);
+        size_t sl = strlen(suffix);
+        if (len >= sl && strcmp(name + len - sl, suffix) == 0 && !strstr(name, "Mono")) {
+            found = i;
+            break;
+        }
+    }
+    hb_blob_destroy(blob);
+    return found;
+}
+
+/* Each script measures as HarfBuzz shapes it on the chain font of its script
+ * (file, size, script, direction), as one piece on that font; where shaping
+ * changes the glyphs the unshaped sum is not what is measured. */
 static void
 test_shaping(struct text *t)
 {
