@@ -1110,6 +1110,15 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
         date = format_date(c, g->loc, a->date, false);
         if (!date)
             date = a->date;
+        /* the date is in the kiosk's language: set in its direction, so that
+         * "4 December 2026" is not turned into "December 2026 4" by a
+         * right-to-left byline (and an Arabic date not by a left-to-right
+         * one): a directional isolate, LRI or RLI ... PDI */
+        uint8_t cdir = g->loc ? g->loc->dir : LAYOUT_DIR_LTR;
+        bool auto_rtl = props.dir == LAYOUT_DIR_AUTO && by && layout_bidi_needed(by, strlen(by));
+        if (cdir != props.dir && (props.dir != LAYOUT_DIR_AUTO || auto_rtl) && date)
+            date = arena_printf(c->arena, "%s%s\xE2\x81\xA9",
+                                cdir == LAYOUT_DIR_RTL ? "\xE2\x81\xA7" : "\xE2\x81\xA6", date);
     }
     if (by || date) {
         const char *line = by && date ? arena_printf(c->arena, "%s \xC2\xB7 %s", by, date)
@@ -1173,6 +1182,7 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
         style(props, scaled(body, 0.7), w, LAYOUT_ROLE_CREDIT, LAYOUT_COLOR_MUTED);
     rs.ragged = true;
     rs.align_right = !rtl;
+    rs.align_left = rtl;
     rs.block = block;
     if (fig->credit && *fig->credit)
         set_text(c, &tmp, &rs, LAYOUT_FACE_SANS, fig->credit, true, &ty);

@@ -246,6 +246,7 @@ struct para_style {
     int first_indent; /* first line starts this far right */
     int x;            /* left offset of every line in the unit */
     bool ragged, hyphenate, center, align_right;
+    bool align_left; /* flush left even in a right-to-left paragraph (a credit) */
     uint8_t role, color;
     int32_t block;
     int leading;        /* line advance; 0 = the font's line height */

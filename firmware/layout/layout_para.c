@@ -1196,7 +1196,7 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
     int shift = st->x + (rtl ? 0 : indent);
     if (st->center && line_w < lw)
         shift += (lw - line_w) / 2;
-    else if ((st->align_right || rtl) && line_w < lw)
+    else if (!st->align_left && (st->align_right || rtl) && line_w < lw)
         shift += lw - line_w;
     /* the line's text in logical order */
     size_t tl = 0;

@@ -335,7 +335,12 @@ test_rtl_paragraph(void)
         CHECK(ln != NULL);
         if (ln != NULL) {
             runs_visual(pg, ln, got, sizeof got);
-            CHECK_STR(got, "Dana Levi \xC2\xB7 5 December 2026");
+            /* read right to left: the name, then the date; the date (the
+             * kiosk's English words) is isolated (LRI ... PDI, invisible) so
+             * that it reads "5 December 2026", not "December 2026 5" */
+            CHECK_STR(got, "\xE2\x81\xA9"
+                           "5 December 2026"
+                           "\xE2\x81\xA6 \xC2\xB7 Dana Levi");
         }
         ln = find_line(&p, LAYOUT_ROLE_FOOTER, "page", &pg);
         if (ln) {
