@@ -494,8 +494,8 @@ scan_inboxes(struct kiosk *k)
         return;
     }
     struct err e = {0};
-    bool found = bundle_scan_inbox(k->cfg->inbox, k->cfg->inbox_count, k->cfg->state_dir,
-                                   &k->bopt, k->installing, sizeof k->installing, &e);
+    bool found = bundle_scan_inbox(k->cfg->inbox, k->cfg->inbox_count, k->cfg->state_dir, &k->bopt,
+                                   k->installing, sizeof k->installing, &e);
     note_scan_rejection(k);
     if (!found) {
         if (e.code != ERR_OK)
