@@ -32,5 +32,10 @@ endif()
 
 add_test(NAME bench.smoke
          COMMAND bash ${NK_TEST_DIR}/bench/smoke.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+# No leak check here: the smoke run starts the kiosk in real windows (Xvfb,
+# weston), where libX11/Mesa/libwayland keep allocations to exit, and Pango's
+# reference process; the kiosk's own leaks are caught by the unit and e2e
+# tests. A crash or any other sanitizer report still fails it (smoke.sh).
+string(REPLACE "detect_leaks=1" "detect_leaks=0" NK_BENCH_SMOKE_ENV "${NK_TEST_ENV}")
 set_tests_properties(bench.smoke PROPERTIES TIMEOUT 240 RUN_SERIAL TRUE
-                     ENVIRONMENT "${NK_TEST_ENV};NK_BENCH_DIR=${CMAKE_BINARY_DIR}/bench")
+                     ENVIRONMENT "${NK_BENCH_SMOKE_ENV};NK_BENCH_DIR=${CMAKE_BINARY_DIR}/bench")
