@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""A small QMP client for scripts/board-test (QEMU's JSON machine protocol).
+
+    qmp.py SOCKET COMMAND [JSON-ARGUMENTS]   one command; prints its "return" as JSON
+    qmp.py SOCKET tap X Y [W H]               a touch on the virtio tablet at pixel X,Y
+                                              of a WxH screen (default 800x480)
+    qmp.py SOCKET swipe X0 Y0 X1 Y1 [W H]     a drag from X0,Y0 to X1,Y1 in 8 steps
+    qmp.py --serial SOCKET 'SHELL COMMAND'    runs it in the guest's root shell on the
+                                              serial console; prints its output, exits
+                                              with its status
+
+Exit status 0 when QEMU answered "return", 1 on an "error" (printed), 2 on usage.
+"""
+import json
+import re
+import socket
+import sys
+import time
+
+
+def connect(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(120)
+    s.connect(path)
+    f = s.makefile("rw")
+    json.loads(f.readline())  # the greeting
+    execute(f, "qmp_capabilities")
+    return s, f
+
+
+def execute(f, cmd, args=None):
+    msg = {"execute": cmd}
+    if args:
+        msg["arguments"] = args
+    f.write(json.dumps(msg) + "\n")
+    f.flush()
+    while True:
+        reply = json.loads(f.readline())
+        if "event" in reply:
+            continue
+        if "error" in reply:
+            raise RuntimeError("%s: %s" % (cmd, reply["error"].get("desc", reply["error"])))
+        return reply.get("return")
+
+
+def abs_events(x, y, w, h):
+    # The virtio tablet's axes run 0..32767 over the whole screen.
+    return [
+        {"type": "abs", "data": {"axis": "x", "value": round(x * 32767 / max(w - 1, 1))}},
+        {"type": "abs", "data": {"axis": "y", "value": round(y * 32767 / max(h - 1, 1))}},
+    ]
+
+
+def button(down):
+    return {"type": "btn", "data": {"down": down, "button": "left"}}
+
+
+def serial(path, command, timeout=300):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(path)
+    # The tty echoes the line with a literal $?; the answer has the digits.
+    s.sendall(("\n%s; echo __NK_$?__\n" % command).encode())
+    buf = b""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        buf += s.recv(65536)
+        m = re.search(rb"\n__NK_(\d+)__", buf)
+        if m:
+            s.close()
+            text = buf[:m.start()].decode("utf-8", "replace")
+            # drop everything up to and including the echoed command line
+            cut = text.rfind("__NK_$?__")
+            text = text[cut + len("__NK_$?__"):] if cut >= 0 else text
+            sys.stdout.write(text.replace("\r", "").lstrip("\n"))
+            return int(m.group(1))
+    s.close()
+    print("qmp: no answer from the serial shell in %d s" % timeout, file=sys.stderr)
+    return 124
+
+
+def main(argv):
+    if len(argv) >= 4 and argv[1] == "--serial":
+        return serial(argv[2], argv[3])
+    if len(argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    sock, cmd, rest = argv[1], argv[2], argv[3:]
+    s, f = connect(sock)
+    try:
+        if cmd == "tap":
+            x, y = float(rest[0]), float(rest[1])
+            w, h = (int(rest[2]), int(rest[3])) if len(rest) >= 4 else (800, 480)
+            execute(f, "input-send-event", {"events": abs_events(x, y, w, h)})
+            execute(f, "input-send-event", {"events": [button(True)]})
+            time.sleep(0.08)
+            execute(f, "input-send-event", {"events": [button(False)]})
+        elif cmd == "swipe":
+            x0, y0, x1, y1 = (float(v) for v in rest[:4])
+            w, h = (int(rest[4]), int(rest[5])) if len(rest) >= 6 else (800, 480)
+            execute(f, "input-send-event", {"events": abs_events(x0, y0, w, h)})
+            execute(f, "input-send-event", {"events": [button(True)]})
+            for i in range(1, 9):
+                t = i / 8
+                execute(f, "input-send-event",
+                        {"events": abs_events(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, w, h)})
+                time.sleep(0.02)
+            execute(f, "input-send-event", {"events": [button(False)]})
+        else:
+            args = json.loads(rest[0]) if rest else None
+            print(json.dumps(execute(f, cmd, args)))
+    except RuntimeError as err:
+        print("qmp: %s" % err, file=sys.stderr)
+        return 1
+    finally:
+        s.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
