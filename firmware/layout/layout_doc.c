@@ -809,9 +809,13 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     int left_end = 0;
     for (int k = 0; k < 3; k++) {
         pb_link(c, p, x, top, bw[k], g->bar_h, acts[k], enabled[k]);
+        /* set in the bar's direction, not the language's: the arrows then
+         * point the way the buttons lie (an English "Next >" on the left of
+         * a right-to-left page reads "< Next"; an Arabic label on the right
+         * of a left-to-right page gets an arrow pointing right) */
         chrome_text(c, p, x, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
                     enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1, lang,
-                    loc->dir);
+                    ch->dir);
         x += bw[k];
     }
     left_end = x;
@@ -832,14 +836,15 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
                     LAYOUT_COLOR_MUTED, ptext, 1, lang, loc->dir);
     if (ch->dir == LAYOUT_DIR_RTL) {
         /* the mirror image: next on the left, previous on the right, A+/A- on
-         * the left; each label stays centred in its button */
+         * the left; each label moves whole, centred in its button, its runs
+         * kept in the visual order they were set in */
         for (size_t i = first_line; i < p->lines.count; i++) {
             struct layout_line *l = VEC_AT(&p->lines, struct layout_line, i);
-            l->x = g->W - l->x - l->w;
-        }
-        for (size_t i = first_run; i < p->runs.count; i++) {
-            struct layout_run *r = VEC_AT(&p->runs, struct layout_run, i);
-            r->x = g->W - r->x - r->w;
+            int dx = g->W - 2 * l->x - l->w;
+            l->x += dx;
+            for (uint32_t k = 0; k < l->run_count; k++)
+                if (l->first_run + k >= first_run && l->first_run + k < p->runs.count)
+                    VEC_AT(&p->runs, struct layout_run, l->first_run + k)->x += dx;
         }
         for (size_t i = first_link; i < p->links.count; i++) {
             struct layout_link *l = VEC_AT(&p->links, struct layout_link, i);

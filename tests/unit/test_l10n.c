@@ -212,6 +212,112 @@ test_languages(struct l10n *l)
     layout_destroy(L);
 }
 
+/* Where the arrow of the bar's button for action act shows on page pg, and
+ * which way it points: side -1 left of the label's words, +1 right of them;
+ * point -1 left, +1 right (U+2039/U+203A, mirrored in a right-to-left run as
+ * HarfBuzz draws it). false if the button has no arrow. */
+static bool
+bar_arrow(const struct layout_page *pg, enum layout_action act, int *side, int *point)
+{
+    const struct layout_link *lk = NULL;
+    for (size_t k = 0; k < pg->link_count; k++)
+        if (pg->links[k].action == act)
+            lk = &pg->links[k];
+    if (!lk)
+        return false;
+    int arrow_x = -1, words_x = -1, pointing = 0;
+    for (size_t k = 0; k < pg->run_count; k++) {
+        const struct layout_run *r = &pg->runs[k];
+        if (r->y < lk->y || r->x < lk->x || r->x + r->w > lk->x + lk->w)
+            continue;
+        bool rtl = r->props.dir == LAYOUT_DIR_RTL, letters = false;
+        for (uint32_t i = 0; i < r->len; i++) {
+            unsigned char b = (unsigned char)r->text[i];
+            /* ASCII letters, or the lead byte of Latin, Hebrew or Arabic */
+            letters |= (b >= 'A' && b <= 'z') || (b >= 0xC3 && b <= 0xDF);
+        }
+        if (letters)
+            words_x = r->x + r->w / 2;
+        for (uint32_t i = 0; i + 3 <= r->len; i++) {
+            int dirn = memcmp(r->text + i, "\xE2\x80\xB9", 3) == 0   ? -1
+                       : memcmp(r->text + i, "\xE2\x80\xBA", 3) == 0 ? +1
+                                                                     : 0;
+            if (!dirn)
+                continue;
+            pointing = rtl ? -dirn : dirn;
+            /* at the run's logical start or end: its left or right edge */
+            bool left = (i == 0) != rtl;
+            arrow_x = left ? r->x : r->x + r->w;
+        }
+    }
+    if (arrow_x < 0 || words_x < 0)
+        return false;
+    *side = arrow_x < words_x ? -1 : +1;
+    *point = pointing;
+    return true;
+}
+
+/* The bar's arrows point the way their buttons lie whatever the chrome's
+ * language: English chrome over a right-to-left article ("< Next" on the
+ * left), Arabic chrome over an English article, and both matching. */
+static void
+test_bar_arrows(struct l10n *l)
+{
+    static const struct {
+        const char *chrome, *article;
+        bool rtl;
+    } cases[] = {{"xx", "en", false}, {"xx", "ar", true}, {"ar", "en", false},
+                 {"ar", "ar", true},  {"he", "he", true}, {"fr", "he", true}};
+    struct layout *L = layout_create(&fake, NK_HYPHEN_DIR);
+    CHECK(L != NULL);
+    for (size_t i = 0; L && i < sizeof cases / sizeof cases[0]; i++) {
+        char manifest[512], article[512];
+        snprintf(
+            manifest, sizeof manifest,
+            "format: 1\ntitle: \"Ledger\"\nedition: 2026-12-05\nsequence: 3\n"
+            "language: %s\narticles:\n  - articles/a.md\n  - articles/b.md\n  - articles/c.md\n",
+            cases[i].chrome);
+        const char *body =
+            cases[i].rtl ? "\xD8\xA7\xD9\x84\xD9\x85\xD9\x8A\xD9\x86\xD8\xA7\xD8\xA1 "
+                           "\xD9\x81\xD8\xAA\xD8\xAD \xD8\xA7\xD9\x84\xD9\x8A\xD9\x88\xD9\x85."
+                         : "The quay opened at dawn.";
+        snprintf(article, sizeof article,
+                 "---\ntitle: \"Harbour\"\nlanguage: %s\ndate: 2026-12-05\n---\n\n%s\n",
+                 cases[i].article, body);
+        struct edition *ed = edition_create(NULL);
+        struct err e = {0};
+        bool ok = ed && edition_parse_manifest(ed, "manifest.yaml", manifest, strlen(manifest), &e);
+        for (size_t a = 0; ok && a < 3; a++)
+            ok = edition_parse_article(ed, a, article, strlen(article), &e);
+        CHECK_MSG(ok, "%s/%s: %s", cases[i].chrome, cases[i].article, e.msg);
+        struct layout_config cfg;
+        layout_config_default(&cfg, 800, 480);
+        cfg.locale = &l10n_locale(l, cases[i].chrome)->layout;
+        struct layout_pages pages;
+        layout_pages_init(&pages);
+        /* the middle article: previous and next both enabled */
+        if (ok && layout_article(L, &cfg, ed, 1, &pages, &e) && pages.count) {
+            const struct layout_page *pg = &pages.pages[0];
+            CHECK_INT(pg->dir, cases[i].rtl ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR);
+            int side, point;
+            int out = cases[i].rtl ? -1 : +1; /* where next lies */
+            CHECK_MSG(bar_arrow(pg, LAYOUT_ACTION_NEXT_STORY, &side, &point) && side == out &&
+                          point == out,
+                      "%s chrome, %s article: next's arrow on side %d pointing %d", cases[i].chrome,
+                      cases[i].article, side, point);
+            CHECK_MSG(bar_arrow(pg, LAYOUT_ACTION_PREV_STORY, &side, &point) && side == -out &&
+                          point == -out,
+                      "%s chrome, %s article: previous's arrow on side %d pointing %d",
+                      cases[i].chrome, cases[i].article, side, point);
+        } else {
+            CHECK_MSG(false, "%s/%s article: %s", cases[i].chrome, cases[i].article, e.msg);
+        }
+        layout_pages_fini(&pages);
+        edition_destroy(ed);
+    }
+    layout_destroy(L);
+}
+
 static void
 test_tags(struct l10n *l)
 {
@@ -307,6 +413,7 @@ main(void)
     if (l) {
         test_languages(l);
         test_tags(l);
+        test_bar_arrows(l);
     }
     l10n_destroy(l);
     test_faulty_catalogue();
