@@ -65,7 +65,8 @@ string(JOIN ", " CPACK_DEBIAN_PACKAGE_DEPENDS
        "libc6 (>= 2.36)" "libsdl2-2.0-0 (>= 2.26)" "libsdl2-ttf-2.0-0 (>= 2.20)"
        "libarchive13 (>= 3.6)" libyaml-0-2 libmd4c0 libunibreak1
        libhyphen0 hyphen-en-us hyphen-ru libfribidi0 libharfbuzz0b libsodium23 libnettle8
-       libunistring2 libjpeg62-turbo libpng16-16 libwebp7 libsystemd0 fonts-noto-core
+       libunistring2 libjpeg62-turbo libpng16-16 libwebp7 libsystemd0 libwayland-client0
+       libgumbo1 libxml2 libjansson4 fonts-noto-core fonts-noto-cjk
        fonts-dejavu-core adduser systemd udev)
 configure_file(${NK_BOARD_DIR}/debian/conffiles ${CMAKE_BINARY_DIR}/debian/conffiles COPYONLY)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -20,6 +20,9 @@ BUILDROOT_PACKAGES = {
     "sdl2", "sdl2_ttf", "sdl2_image", "libarchive", "zstd", "xz", "zlib", "libyaml",
     "libunibreak", "libfribidi", "harfbuzz", "libsodium", "libunistring", "jpeg", "libpng",
     "webp", "systemd", "host-pkgconf", "host-qemu", "nettle", "host-gettext",
+    # newsbundle import (package/gumbo-parser seen in buildroot/buildroot
+    # 2026-12; libxml2 and jansson are long-standing Buildroot packages)
+    "libxml2", "gumbo-parser", "jansson",
 }
 INFRAS = {"generic", "autotools", "cmake", "meson", "python", "kconfig", "virtual"}
 ASSIGN = re.compile(r"^([A-Za-z0-9_]+)\s*(\+=|\?=|:=|=)")

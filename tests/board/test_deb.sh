@@ -55,6 +55,30 @@ for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libarchive13 libyaml-0-2 libmd4c0 \
     *) fail "Depends lacks $dep: $depends" ;;
     esac
 done
+# Every library the packaged programs link (their ELF NEEDED entries) comes
+# from a package Depends names: a library added to the build must be added to
+# Depends too, or the installed kiosk fails to start (libgumbo.so.1 was
+# missing once, seen only when the board image ran newsbundle).
+if command -v objdump >/dev/null && command -v dpkg-query >/dev/null; then
+    mkdir "$out/root"
+    dpkg-deb -x "$deb" "$out/root"
+    for exe in "$out"/root/usr/bin/*; do
+        for so in $(objdump -p "$exe" 2>/dev/null | awk '/NEEDED/ {print $2}'); do
+            # the package that ships it here (any architecture: same name)
+            pkg=$(dpkg-query -S "*/$so" 2>/dev/null | grep -v -e '-dev[:,]' -e '-dev$' \
+                -e i386 -e lib32 -e libx32 -e '/lib64/' |
+                head -n 1 | cut -d: -f1 | cut -d, -f1)
+            if [ -z "$pkg" ]; then
+                fail "$(basename "$exe") links $so, which no installed package here ships"
+                continue
+            fi
+            case ", $depends," in
+            *", $pkg,"* | *", $pkg ("*) ;;
+            *) fail "$(basename "$exe") links $so (package $pkg), which Depends lacks: $depends" ;;
+            esac
+        done
+    done
+fi
 # The firmware no longer links SDL2_image (screenshots go through libpng).
 case ", $depends," in *libsdl2-image*) fail "Depends names libsdl2-image, which nothing installed uses: $depends" ;; esac
 # Every Depends name is a real package here (the build host has them all).

@@ -34,6 +34,9 @@ NEWSKIOSK_DEPENDENCIES = \
 	jpeg \
 	libpng \
 	webp \
+	libxml2 \
+	gumbo-parser \
+	jansson \
 	newskiosk-fonts
 
 # Build-tree copies (build/, a developer's own build dirs) stay out of the rsync.
