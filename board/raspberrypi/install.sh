@@ -92,7 +92,8 @@ else
     run apt-get install -y --no-install-recommends libsdl2-2.0-0 libsdl2-ttf-2.0-0 \
         libarchive13 libyaml-0-2 libmd4c0 libunibreak1 libhyphen0 \
         hyphen-en-us hyphen-ru libfribidi0 libharfbuzz0b libsodium23 libnettle8 libunistring2 \
-        libjpeg62-turbo libpng16-16 libwebp7 libsystemd0 fonts-noto-core fonts-dejavu-core
+        libjpeg62-turbo libpng16-16 libwebp7 libsystemd0 libwayland-client0 libgumbo1 libxml2 \
+        libjansson4 fonts-noto-core fonts-noto-cjk fonts-dejavu-core
     run install -m 0755 "$bin/newskiosk" "$bin/newsbundle" /usr/bin/
     run install -D -m 0755 "$board/usb/usb-handover" /usr/lib/newskiosk/usb-handover
     run install -m 0644 "$board/systemd/newskiosk.service" "$board/systemd/newskiosk-usb@.service" \
