@@ -769,25 +769,39 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     int a, d, lh;
     lctx_font_metrics(c, bold, &a, &d, &lh);
     int ty = top + (g->bar_h - lh) / 2;
-    const char *const long_labels[] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS),
-                                       loc_text(loc, LAYOUT_TEXT_CONTENTS),
-                                       loc_text(loc, LAYOUT_TEXT_NEXT), "A\xE2\x80\x93", "A+"};
-    const char *const short_labels[] = {
-        loc_text(loc, LAYOUT_TEXT_PREVIOUS_SHORT), loc_text(loc, LAYOUT_TEXT_CONTENTS_SHORT),
-        loc_text(loc, LAYOUT_TEXT_NEXT_SHORT), "A\xE2\x80\x93", "A+"};
-    static const enum layout_action acts[] = {LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,
-                                              LAYOUT_ACTION_NEXT_STORY, LAYOUT_ACTION_FONT_SMALLER,
-                                              LAYOUT_ACTION_FONT_LARGER};
-    bool enabled[] = {ch->article > 0, true,
-                      ch->article >= 0 && (size_t)ch->article + 1 < ch->article_count,
-                      ch->scale > 0.76f, ch->scale < 1.99f};
+    /* left group: previous, contents, next; right group: the theme, A-, A+
+     * (mirrored below for a right-to-left page). A later button (read
+     * aloud) joins the right group: one more entry in these tables. */
+    enum { BAR_BUTTONS = 6, BAR_LEFT = 3 };
+    static const char theme_label[] = "\xE2\x97\x90"; /* U+25D0, a half-dark circle */
+    const char *const long_labels[BAR_BUTTONS] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS),
+                                                  loc_text(loc, LAYOUT_TEXT_CONTENTS),
+                                                  loc_text(loc, LAYOUT_TEXT_NEXT),
+                                                  theme_label,
+                                                  "A\xE2\x80\x93",
+                                                  "A+"};
+    const char *const short_labels[BAR_BUTTONS] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS_SHORT),
+                                                   loc_text(loc, LAYOUT_TEXT_CONTENTS_SHORT),
+                                                   loc_text(loc, LAYOUT_TEXT_NEXT_SHORT),
+                                                   theme_label,
+                                                   "A\xE2\x80\x93",
+                                                   "A+"};
+    static const enum layout_action acts[BAR_BUTTONS] = {
+        LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,     LAYOUT_ACTION_NEXT_STORY,
+        LAYOUT_ACTION_THEME,      LAYOUT_ACTION_FONT_SMALLER, LAYOUT_ACTION_FONT_LARGER};
+    bool enabled[BAR_BUTTONS] = {ch->article > 0,
+                                 true,
+                                 ch->article >= 0 && (size_t)ch->article + 1 < ch->article_count,
+                                 true,
+                                 ch->scale > LAYOUT_FONT_SCALE_MIN + 0.01f,
+                                 ch->scale < LAYOUT_FONT_SCALE_MAX - 0.01f};
     int pad = px / 2 + 4, minw = 44;
     const char *const *labels = long_labels;
-    int w[5], bw[5], total = 0, pw = 0;
+    int w[BAR_BUTTONS], bw[BAR_BUTTONS], total = 0, pw = 0;
     const char *ptext = page_text;
     for (int attempt = 0; attempt < 3; attempt++) {
         total = 0;
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < BAR_BUTTONS; k++) {
             w[k] = lctx_measure(c, bold, &props, labels[k], strlen(labels[k]));
             bw[k] = w[k] + 2 * pad < minw ? minw : w[k] + 2 * pad;
             total += bw[k];
@@ -800,14 +814,12 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
         else
             ptext = page_short;
     }
-    /* left group: previous, contents, next; right group: A-, A+ (mirrored
-     * below for a right-to-left page) */
     size_t first_line = p->lines.count, first_run = p->runs.count, first_link = p->links.count;
     int x = g->text_x - pad;
     if (x < 0)
         x = 0;
     int left_end = 0;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < BAR_LEFT; k++) {
         pb_link(c, p, x, top, bw[k], g->bar_h, acts[k], enabled[k]);
         /* set in the bar's direction, not the language's: the arrows then
          * point the way the buttons lie (an English "Next >" on the left of
@@ -822,9 +834,10 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     int xr = g->text_x + g->text_w + pad;
     if (xr > g->W)
         xr = g->W;
-    xr -= bw[3] + bw[4];
+    for (int k = BAR_LEFT; k < BAR_BUTTONS; k++)
+        xr -= bw[k];
     int right_start = xr;
-    for (int k = 3; k < 5; k++) {
+    for (int k = BAR_LEFT; k < BAR_BUTTONS; k++) {
         pb_link(c, p, xr, top, bw[k], g->bar_h, acts[k], enabled[k]);
         chrome_text(c, p, xr, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
                     enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1, "en",
