@@ -111,7 +111,7 @@ test_bad(void)
         {"rotate = -90\n", ":1: rotate must be 0, 90, 180 or 270"},
         {"fullscreen = maybe\n", ":1: fullscreen must be yes or no, not 'maybe'"},
         {"allow_quit =\n", ":1: allow_quit must be yes or no, not ''"},
-        {"font_scale = 3\n", ":1: font_scale must be a number from 0.75 to 2.0, not '3'"},
+        {"font_scale = 3\n", ":1: font_scale must be a number from 0.75 to 2.5, not '3'"},
         {"font_scale = 1.2x\n", ":1: font_scale must be a number"},
         {"margin = -4\n", ":1: margin must be 0 (automatic) to 400 px"},
         {"font_size = 4\n", ":1: font_size must be 0 (automatic) or 8 to 96 px"},
