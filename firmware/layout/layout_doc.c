@@ -1089,8 +1089,11 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
         st.leading = line_height(c, LAYOUT_FACE_SANS_BOLD, st.px) + body / 4;
         total += set_glued(c, f, &st, LAYOUT_FACE_SANS_BOLD, upper(c, a->section), 0);
     }
-    /* the headline, one size smaller while it fills over a third of the page */
-    static const double steps[HEAD_STEPS] = {2.0, 1.6, 1.3, 1.1};
+    /* the headline, one size smaller while it fills over a third of the page;
+     * past the last of the HEAD_STEPS, down to the body's size and just
+     * under while it is taller than the page (a long headline at a large
+     * font scale on a small screen), so that it is never cut between pages */
+    static const double steps[HEAD_STEPS + 2] = {2.0, 1.6, 1.3, 1.1, 1.0, 0.9};
     for (size_t s = first_step; s < sizeof steps / sizeof steps[0]; s++) {
         size_t nu = f->units.count, nl = f->lines.count, nr = f->runs.count;
         struct para_style st =
@@ -1102,7 +1105,8 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
         size_t lines =
             set_text(c, f, &st, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", false, &y);
         y = (int32_t)lines * st.leading;
-        if (y * 3 <= g->text_h || s + 1 == sizeof steps / sizeof steps[0]) {
+        if (y * 3 <= g->text_h || (s + 1 >= HEAD_STEPS && y <= g->text_h) ||
+            s + 1 == sizeof steps / sizeof steps[0]) {
             /* one unit a line, kept together unless taller than a column */
             for (size_t k = nu; k < f->units.count; k++)
                 VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
@@ -1181,33 +1185,55 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
         ih = limit;
         iw = (int)lround(ih * fw / fh);
     }
-    /* caption and credit first, to know what room the photo has */
+    /* caption and credit first, to know what room the photo has; at a
+     * large font scale on a small screen they step down until they fit
+     * under a quarter-height photo, never below their size at scale 1 */
+    static const double cap_steps[] = {0.8, 0.7, 0.6, 0.5, 0.4, 0.32};
     struct flow tmp;
-    flow_init(&tmp);
-    flow_unit(c, &tmp, block); /* one unit holding every caption line */
     int32_t ty = 0;
-    struct para_style cs =
-        style(props, scaled(body, 0.8), w, LAYOUT_ROLE_CAPTION, LAYOUT_COLOR_TEXT);
-    cs.ragged = true;
-    cs.hyphenate = hyphenate && word_count(fig->caption) > DISPLAY_HYPHEN_WORDS;
-    cs.block = block;
-    /* the caption starts where the text does, the credit ends opposite */
-    bool rtl = props.dir == LAYOUT_DIR_RTL;
-    cs.align_right = rtl;
-    if (fig->caption && *fig->caption)
-        set_text(c, &tmp, &cs, LAYOUT_FACE_SANS, fig->caption, true, &ty);
-    struct para_style rs =
-        style(props, scaled(body, 0.7), w, LAYOUT_ROLE_CREDIT, LAYOUT_COLOR_MUTED);
-    rs.ragged = true;
-    rs.align_right = !rtl;
-    rs.align_left = rtl;
-    rs.block = block;
-    if (fig->credit && *fig->credit)
-        set_text(c, &tmp, &rs, LAYOUT_FACE_SANS, fig->credit, true, &ty);
+    bool squeezed = false; /* even the smallest caption leaves no quarter-height photo */
+    int cap_floor = scaled(g->base, 0.8), credit_floor = scaled(g->base, 0.7);
+    if (cap_floor > scaled(body, 0.8))
+        cap_floor = scaled(body, 0.8); /* a scale under 1: the sizes as they were */
+    if (credit_floor > scaled(body, 0.7))
+        credit_floor = scaled(body, 0.7);
+    for (size_t step = 0;; step++) {
+        flow_init(&tmp);
+        flow_unit(c, &tmp, block); /* one unit holding every caption line */
+        ty = 0;
+        int cpx = scaled(body, cap_steps[step]), rpx = scaled(body, cap_steps[step] * 7 / 8);
+        bool last = step + 1 == sizeof cap_steps / sizeof cap_steps[0] || cpx <= cap_floor;
+        if (cpx < cap_floor)
+            cpx = cap_floor;
+        if (rpx < credit_floor)
+            rpx = credit_floor;
+        struct para_style cs = style(props, cpx, w, LAYOUT_ROLE_CAPTION, LAYOUT_COLOR_TEXT);
+        cs.ragged = true;
+        cs.hyphenate = hyphenate && word_count(fig->caption) > DISPLAY_HYPHEN_WORDS;
+        cs.block = block;
+        /* the caption starts where the text does, the credit ends opposite */
+        bool rtl = props.dir == LAYOUT_DIR_RTL;
+        cs.align_right = rtl;
+        if (fig->caption && *fig->caption)
+            set_text(c, &tmp, &cs, LAYOUT_FACE_SANS, fig->caption, true, &ty);
+        struct para_style rs = style(props, rpx, w, LAYOUT_ROLE_CREDIT, LAYOUT_COLOR_MUTED);
+        rs.ragged = true;
+        rs.align_right = !rtl;
+        rs.align_left = rtl;
+        rs.block = block;
+        if (fig->credit && *fig->credit)
+            set_text(c, &tmp, &rs, LAYOUT_FACE_SANS, fig->credit, true, &ty);
+        bool fits = pad_top + max_h / 4 + gap + ty + pad_bottom <= max_h;
+        if (last || c->oom || fits) {
+            squeezed = !fits;
+            break;
+        }
+        flow_free(&tmp);
+    }
     int cap_h = ty;
     int room = max_h - pad_top - pad_bottom - gap - cap_h;
     if (ih > room) {
-        int min_ih = max_h / 4;
+        int min_ih = squeezed ? max_h / 8 : max_h / 4; /* the caption before the photo */
         ih = room > min_ih ? room : min_ih;
         iw = (int)lround(ih * fw / fh);
         if (iw > w) {
@@ -1306,16 +1332,37 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
         case EDITION_BLOCK_SUBHEAD: {
             if (prev != PREV_NONE)
                 flow_space(c, f, (lh * 3) / 4, false);
-            int px = scaled(body, b->level >= 3 ? 0.95 : 1.1);
-            struct para_style st =
-                style(props, px, g->col_w, LAYOUT_ROLE_SUBHEAD, LAYOUT_COLOR_TEXT);
-            st.ragged = true;
-            st.block = (int32_t)bi;
             for (size_t k = 0; k < spans.count; k++)
                 VEC_AT(&spans, struct para_span, k)->face = LAYOUT_FACE_SANS_BOLD;
-            /* one unit a line, all kept with the text that follows */
-            size_t first = f->units.count;
-            para_set(c, f, &st, spans.data, spans.count, false, &y);
+            /* one unit a line, all kept with the text that follows; at a
+             * large font scale on a small screen it steps down while it and
+             * the next paragraph's first two lines are taller than the
+             * column (they could not be kept together: an orphan), never
+             * under its size at scale 1 */
+            static const double sub_steps[] = {1.0, 0.85, 0.75, 0.65, 0.58, 0.5};
+            double k0 = b->level >= 3 ? 0.95 : 1.1;
+            int floor_px = scaled(g->base, k0);
+            size_t first = f->units.count, nl = f->lines.count, nr = f->runs.count;
+            for (size_t step = 0;; step++) {
+                int px = scaled(body, k0 * sub_steps[step]);
+                bool last = step + 1 == sizeof sub_steps / sizeof sub_steps[0] || px <= floor_px;
+                if (step > 0 && px < floor_px)
+                    px = floor_px;
+                struct para_style st =
+                    style(props, px, g->col_w, LAYOUT_ROLE_SUBHEAD, LAYOUT_COLOR_TEXT);
+                st.ragged = true;
+                st.block = (int32_t)bi;
+                y = 0;
+                para_set(c, f, &st, spans.data, spans.count, false, &y);
+                int h = 0;
+                for (size_t k = first; k < f->units.count; k++)
+                    h += VEC_AT(&f->units, struct flow_unit, k)->h;
+                if (last || c->oom || h + lh / 4 + 2 * lh <= g->text_h)
+                    break;
+                f->units.count = first;
+                f->lines.count = nl;
+                f->runs.count = nr;
+            }
             for (size_t k = first; k < f->units.count; k++)
                 VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
             if (f->units.count > first)

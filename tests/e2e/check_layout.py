@@ -325,7 +325,8 @@ def check_typesetting(p, got, W, src_words, paras, src_figs):
 
     # widows and orphans: a paragraph cut between columns keeps two lines on
     # each side, unless a column holds nothing but it (a column too short
-    # for two lines, or a paragraph longer than a column)
+    # for two lines, or a paragraph longer than a column; for a widow, with
+    # the heading kept with it)
     for pi, its in lines_of.items():
         pieces = []
         for it in its:
@@ -341,7 +342,11 @@ def check_typesetting(p, got, W, src_words, paras, src_figs):
             fail(f"{p}: orphan: the first line of the paragraph {text!r} ends column "
                  f"{pieces[0][0][1] + 1} of page {pieces[0][0][0]} alone")
         if pieces[-1][1] == 1:
-            before = col_items[pieces[-2][0]]
+            # the heading kept with the paragraph counts as the paragraph's:
+            # a heading and a paragraph of three lines taller than a column
+            # (the largest text on the smallest screen) cannot break 2+2
+            before = [b for b in col_items[pieces[-2][0]]
+                      if not (b["kind"] == "line" and b["line"]["role"] == "subhead")]
             if any(para_of.get(id(b.get("line"))) != pi for b in before):
                 last = its[-1]
                 fail(f"{p}: widow: the last line {last['line']['text'][:40]!r} of the "
