@@ -1027,8 +1027,9 @@ script_check(struct kiosk *k, struct err *e)
             char name[96];
             err_escape(name, sizeof name, c->text, strlen(c->text));
             return err_set(e, ERR_USAGE,
-                           "%s:%u: unknown key name '%s' (SDL key names: Right, Left, PageDown, "
-                           "PageUp, Space, Home, Escape, +, -, F1)",
+                           "%s:%u: unknown key name '%s' (SDL key names: Right, Left, Up, Down, "
+                           "PageDown, PageUp, Space, Home, Escape, Tab, Return, +, -, C, F1, "
+                           "F2)",
                            shown, c->line, name);
         }
         if (c->op == APP_SCRIPT_TAP && (c->x >= k->lw || c->y >= k->lh))
