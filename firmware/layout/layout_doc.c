@@ -882,6 +882,31 @@ page_missing(const struct layout *L, const struct layout_page *pg)
     return n;
 }
 
+/* The index has no bar: its theme button sits at the end of the footer
+ * (the right, or the left for right-to-left chrome), from under the footer
+ * rule to the foot of the screen, at least 44 px wide. */
+static void
+add_theme_button(struct lctx *c, struct pb *p, const struct geom *g, struct layout_font hf,
+                 uint8_t cdir)
+{
+    static const char label[] = "\xE2\x97\x90"; /* U+25D0, as in the bar */
+    struct layout_font bold = {LAYOUT_FACE_SANS_BOLD, hf.px};
+    struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
+    int pad = hf.px / 2 + 4;
+    int w = lctx_measure(c, bold, &props, label, sizeof label - 1) + 2 * pad;
+    if (w < 44)
+        w = 44;
+    int y = g->footer_y - 2, h = g->H - y;
+    int x = cdir == LAYOUT_DIR_RTL ? g->text_x - pad : g->text_x + g->text_w + pad - w;
+    if (x + w > g->W)
+        x = g->W - w;
+    if (x < 0)
+        x = 0;
+    pb_link(c, p, x, y, w, h, LAYOUT_ACTION_THEME, true);
+    chrome_text(c, p, x, g->footer_y, w, bold, LAYOUT_ROLE_OTHER, LAYOUT_COLOR_TEXT, label, 1, "en",
+                LAYOUT_DIR_LTR);
+}
+
 /* Copies the assembled pages into out with header, footer and bar. */
 static void
 finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const struct chrome *ch,
@@ -937,6 +962,8 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
             pb_rect(c, &fin, g->text_x, g->footer_y - 3, g->text_w, 1, LAYOUT_COLOR_RULE);
             chrome_text(c, &fin, g->text_x, g->footer_y, g->text_w, hf, LAYOUT_ROLE_FOOTER,
                         LAYOUT_COLOR_MUTED, pt, 1, lang, cdir);
+            if (kind == LAYOUT_PAGE_INDEX)
+                add_theme_button(c, &fin, g, hf, cdir);
         }
         struct layout_page *pg = &arr[out->count + i];
         memset(pg, 0, sizeof *pg);
@@ -1686,24 +1713,84 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
     int budget = g->text_h - 2 * pad;
     struct flow_unit *u = flow_unit(c, f, -1);
     int32_t y = pad / 2;
-    struct para_style hs = style(props, hpx, tw, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
-    hs.ragged = true;
-    hs.x = text_x;
-    hs.leading = compact ? hlh : 0;
-    /* compact: the whole headline, leaving room for the snippet's row */
-    hs.max_lines =
-        compact ? (budget - pad - snippet_lines * dlh - dlh / 8 - 2) / hlh : budget * 2 / 3 / hlh;
-    if (hs.max_lines > 4 && !compact)
-        hs.max_lines = 4;
-    if (hs.max_lines < 1)
-        hs.max_lines = 1;
-    set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", true, &y);
+    /* The headline is not cut short where it can be helped: at a large font
+     * scale on a small screen, where its lines do not fit with the snippet,
+     * it steps down (never under its size at scale 1), and failing that the
+     * snippet gives way to it. At scale 1 and under, as it always was. */
+    static const double hsteps[] = {1.0, 0.85, 0.72, 0.6, 0.5};
+    const char *title = a->title ? a->title : "";
+    int hfloor = scaled(g->base, 1.0);
+    if (hfloor > hpx)
+        hfloor = hpx;
+    bool no_deck = false;
+    for (size_t step = 0;; step++) {
+        int px = scaled(body, hsteps[step]);
+        bool last = step + 1 == sizeof hsteps / sizeof hsteps[0] || px <= hfloor;
+        if (px < hfloor)
+            px = hfloor;
+        hlh = compact ? (int)lround(px * 1.15) : line_height(c, LAYOUT_FACE_SERIF_BOLD, px);
+        struct para_style hs = style(props, px, tw, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+        hs.ragged = true;
+        hs.x = text_x;
+        hs.leading = compact ? hlh : 0;
+        /* compact: the whole headline, leaving room for the snippet's row */
+        int allowed = compact ? (budget - pad - snippet_lines * dlh - dlh / 8 - 2) / hlh
+                              : budget * 2 / 3 / hlh;
+        if (allowed > 4 && !compact)
+            allowed = 4;
+        if (allowed < 1)
+            allowed = 1;
+        int alone = (budget - pad) / hlh; /* the headline's lines with no snippet */
+        if (alone < allowed)
+            alone = allowed;
+        hs.max_lines = allowed;
+        if (step == 0 && last) {
+            set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, title, true, &y);
+            break;
+        }
+        struct flow_unit *cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+        struct flow_unit saved = *cu;
+        size_t nl = f->lines.count, nr = f->runs.count;
+        int32_t y0 = y;
+        hs.max_lines = alone + 1; /* one more than may show: tells a cut */
+        int n = (int)set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, title, true, &y);
+        if (n <= allowed)
+            break;
+        if (n <= alone) {
+            no_deck = true;
+            break;
+        }
+        cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+        *cu = saved;
+        f->lines.count = nl;
+        f->runs.count = nr;
+        y = y0;
+        if (last) {
+            /* too long even so (a 26-word title at 2.5 on 480x272): its
+             * first words with an ellipsis, as many as fit; the article's
+             * own page sets it whole */
+            no_deck = true;
+            for (int words = (int)word_count(title) - 1; words >= 1 && !c->oom; words--) {
+                hs.max_lines = words == 1 ? alone : alone + 1;
+                n = (int)set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, first_words(c, title, words),
+                                  true, &y);
+                if (n <= alone)
+                    break;
+                cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+                *cu = saved;
+                f->lines.count = nl;
+                f->runs.count = nr;
+                y = y0;
+            }
+            break;
+        }
+    }
     int thumb_y = pad / 2;
     if (beside) {
         y += dlh / 8;
         thumb_y = y + 2;
     }
-    if (a->deck && *a->deck) {
+    if (a->deck && *a->deck && !no_deck) {
         int dx = beside && thumb_w ? thumb_w + gap : 0;
         /* tight: under a thumbnail the headline is taller than, the whole width */
         int dw = form == ENTRY_TIGHT && y >= thumb_y + thumb_h ? w : tw - dx;

@@ -361,6 +361,20 @@ focus_step(struct ui *ui, int dir)
     return false;
 }
 
+/* Whether another enabled bar button shares the focused one's row (the
+ * reader's bar; the index's lone theme button has none). */
+static bool
+bar_row(const struct ui *ui, const struct layout_link *f)
+{
+    const struct layout_page *pg = shown_page(ui);
+    for (size_t i = 0; pg && i < pg->link_count; i++) {
+        const struct layout_link *l = &pg->links[i];
+        if (l != f && l->enabled && in_bar(l) && l->y == f->y)
+            return true;
+    }
+    return false;
+}
+
 /* Moves a bar focus to the nearest enabled bar button on its left (dx < 0)
  * or right (dx > 0) on the screen; false at the end of the bar. */
 static bool
@@ -478,11 +492,11 @@ key(struct ui *ui, enum ui_key k)
     const struct layout_link *f = focused(ui);
     switch (k) {
     case UI_KEY_RIGHT:
-        if (f && in_bar(f))
+        if (f && in_bar(f) && bar_row(ui, f))
             return focus_along_bar(ui, +1);
         return turn(ui, right);
     case UI_KEY_LEFT:
-        if (f && in_bar(f))
+        if (f && in_bar(f) && bar_row(ui, f))
             return focus_along_bar(ui, -1);
         return turn(ui, -right);
     case UI_KEY_DOWN:

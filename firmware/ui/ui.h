@@ -31,9 +31,10 @@
  *   buttons, the index's entries and section labels, in layout's order),
  *   Shift+Tab or Up to the previous one (both wrap around); Enter acts on the
  *   focused link as a tap would. While a bar button (any link but an entry
- *   or a section label) has the focus, Left and Right move it along the bar
- *   (by position on the screen, so a mirrored bar moves the way it is drawn);
- *   otherwise they turn pages as before. Escape goes back as before (and
+ *   or a section label, with other buttons in its row) has the focus, Left
+ *   and Right move it along the bar (by position on the screen, so a
+ *   mirrored bar moves the way it is drawn); otherwise (the index's lone
+ *   theme button too) they turn pages as before. Escape goes back as before (and
  *   drops the focus); where it has nowhere to go it only drops the focus. A
  *   new page, a touch or the idle timeout drop it too; the font size and
  *   theme buttons keep it on themselves. The app draws the ring

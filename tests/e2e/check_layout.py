@@ -8,7 +8,8 @@ expectations taken from the Markdown source and never from a previous dump:
   - every article has pages 1..of, and the index links to every article;
   - every word of every article body appears exactly once and in order across
     its pages (front matter and Markdown syntax stripped, hyphenated line ends
-    joined), the headline is the title and the deck the deck;
+    joined), the headline is the title and the deck the deck; the index
+    entry's headline is the title too (or its first words with an ellipsis);
   - every figure of the source appears once, with its caption and credit, and
     its caption lines are on the same page as the photo;
   - no box outside the page, no two boxes (lines, figures) overlapping, no
@@ -410,6 +411,7 @@ def main():
 
     by_article = {}
     index_links = set()
+    index_entries = {}
     index_pages = 0
     for n, page in enumerate(pages, 1):
         where = f"page {n} ({page['kind']}" + (f" {page['article']}" if "article" in page else "") \
@@ -420,6 +422,7 @@ def main():
             for k in page.get("links", []):
                 if k.get("action") == "open_article":
                     index_links.add(k.get("article"))
+                    index_entries[k.get("article")] = (n, page, k)
         elif page["kind"] == "article":
             by_article.setdefault(page["article"], []).append((n, page))
             caps = join_lines([ln for ln in page["lines"] if ln["role"] == "caption"])
@@ -460,6 +463,16 @@ def main():
         head = set_words([ln for ln in lines if ln["role"] == "headline"], want_head)
         if "title" in meta and head != want_head:
             fail(f"{p}: headline {' '.join(head)!r} is not the title {meta['title']!r}")
+        if "title" in meta and p in index_entries:
+            # the index entry's headline: the whole title, inside its entry
+            n, page, k = index_entries[p]
+            inside = [ln for ln in page["lines"] if ln["role"] == "headline"
+                      and k["x"] <= ln["x"] and ln["x"] + ln["w"] <= k["x"] + k["w"]
+                      and k["y"] <= ln["y"] and ln["y"] + ln["h"] <= k["y"] + k["h"]]
+            entry = set_words(inside, want_head)
+            if entry != want_head and not clipped_with_ellipsis(entry, want_head):
+                fail(f"{p}: its index entry on page {n} reads {' '.join(entry)!r}, not the "
+                     f"title {meta['title']!r}")
         want_deck = inline_text(meta.get("deck", "")).split()
         deck = set_words([ln for ln in lines if ln["role"] == "deck"], want_deck)
         if want_deck and deck != want_deck and not clipped_with_ellipsis(deck, want_deck):

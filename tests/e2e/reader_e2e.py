@@ -56,7 +56,8 @@ reader's place kept). Keypad: Tab puts a focus ring on the bar's Contents
 button (previous is greyed on the first story), Right moves it to the theme
 button, Return switches the theme: each screenshot equals the rendered page
 outside the focused button's box, and inside it the ring's outer pixels are
-the theme's focus colour; Escape goes back to the index, with no ring.
+the theme's focus colour; Escape goes back to the index, with no ring, and
+the index's own theme button (in its footer) switches again.
 
 notify: under a fake systemd notify socket with WatchdogSec=0.4 s, the
 kiosk sends READY=1 after its first frame and WATCHDOG=1 every ~0.2 s.
@@ -827,6 +828,8 @@ def test_theme(kiosk, edition):
          w.nav(page, "theme"))
     w.cmd("key Escape")
     shot("contrast", ip, "Escape: the index page of the article, no ring")
+    w.cmd("tap %d %d" % center(w.nav(ip, "theme")))
+    shot("contrast-dark", ip, "the index's theme button: contrast-dark")
     w.cmd("quit")
     script = os.path.join(tmp, "theme.events")
     write(script, "\n".join(w.lines) + "\n")

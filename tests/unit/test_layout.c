@@ -1085,6 +1085,30 @@ test_index(void)
                 }
             }
         CHECK_INT(labels_ok, 4);
+        /* one theme button a page, at the footer's right end, a touch
+         * target clear of every entry and label */
+        for (size_t i = 0; i < p.count; i++) {
+            const struct layout_page *pg = &p.pages[i];
+            int themes = 0;
+            for (size_t k = 0; k < pg->link_count; k++) {
+                const struct layout_link *t = &pg->links[k];
+                if (t->action != LAYOUT_ACTION_THEME)
+                    continue;
+                themes++;
+                CHECK_MSG(t->enabled && t->w >= 44 && t->h >= 24 && t->x + t->w <= sizes[s][0] &&
+                              t->y + t->h == sizes[s][1] && t->x + t->w > sizes[s][0] * 3 / 4,
+                          "%dx%d page %zu: theme button %d,%d %dx%d", sizes[s][0], sizes[s][1],
+                          i + 1, t->x, t->y, t->w, t->h);
+                for (size_t j = 0; j < pg->link_count; j++) {
+                    const struct layout_link *o = &pg->links[j];
+                    if (j != k)
+                        CHECK_MSG(o->y + o->h <= t->y || o->x + o->w <= t->x || t->x + t->w <= o->x,
+                                  "%dx%d page %zu: link %zu overlaps the theme button", sizes[s][0],
+                                  sizes[s][1], i + 1, j);
+                }
+            }
+            CHECK_INT(themes, 1);
+        }
         static const char *const want_order[] = {"TOWN", "SEA", "WEATHER", "MORE"};
         size_t seen = 0;
         for (size_t i = 0; i < p.count; i++)

@@ -16,7 +16,7 @@
  * paragraph to another page number. */
 struct fake {
     struct layout_page index[2];
-    struct layout_link index0_links[3], index1_links[2];
+    struct layout_link index0_links[3], index1_links[3];
     struct layout_pages index_pages;
     struct layout_page a0_small[3], a0_large[5], a0_huge[9], a1[2], a2[1];
     struct layout_pages a0_small_pages, a0_large_pages, a0_huge_pages, a1_pages, a2_pages;
@@ -61,6 +61,7 @@ fake_init(struct fake *f)
     f->index0_links[2] = link_at(100, 300, 200, 30, LAYOUT_ACTION_SECTION, -1, 1);
     f->index1_links[0] = link_at(100, 50, 200, 30, LAYOUT_ACTION_SECTION, -1, 1);
     f->index1_links[1] = link_at(100, 100, 500, 40, LAYOUT_ACTION_OPEN_ARTICLE, 2, -1);
+    f->index1_links[2] = link_at(740, 450, 44, 30, LAYOUT_ACTION_THEME, -1, -1); /* footer */
     for (int i = 0; i < 2; i++)
         f->index[i] = (struct layout_page){.kind = LAYOUT_PAGE_INDEX,
                                            .article = -1,
@@ -70,7 +71,7 @@ fake_init(struct fake *f)
     f->index[0].links = f->index0_links;
     f->index[0].link_count = 3;
     f->index[1].links = f->index1_links;
-    f->index[1].link_count = 2;
+    f->index[1].link_count = 3;
     f->index_pages = (struct layout_pages){.pages = f->index, .count = 2};
 
     for (int a = 0; a < 3; a++) {
@@ -537,6 +538,26 @@ test_theme(void)
     CHECK(s.dirty);
     CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1); /* the reader's place kept */
     tap(ui, 700, 460);
+    CHECK_INT(state(ui).theme, 0);
+    /* the index's footer button */
+    press_key(ui, UI_KEY_ESCAPE);
+    press_key(ui, UI_KEY_RIGHT);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    tap(ui, 760, 465);
+    CHECK_INT(state(ui).theme, 1);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    tap(ui, 760, 465);
+    tap(ui, 760, 465);
+    CHECK_INT(state(ui).theme, 0);
+    /* focused by the keypad, the lone button lets Left turn the page */
+    press_key(ui, UI_KEY_UP);
+    CHECK(state(ui).has_focus && state(ui).focus.action == LAYOUT_ACTION_THEME);
+    press_key(ui, UI_KEY_ENTER);
+    CHECK_INT(state(ui).theme, 1);
+    press_key(ui, UI_KEY_LEFT);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    press_key(ui, UI_KEY_THEME);
+    press_key(ui, UI_KEY_THEME);
     CHECK_INT(state(ui).theme, 0);
     press_key(ui, UI_KEY_STATUS);
     press_key(ui, UI_KEY_THEME); /* on the status screen too */
