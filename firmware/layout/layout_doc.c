@@ -1109,6 +1109,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
     struct layout_run_props props = props_of(c, ed, a);
     int y = 0, total = 0;
     int body = g->body_px;
+    size_t head_last = 0; /* 1 + the headline's last unit */
     if (a->section && *a->section) {
         struct para_style st =
             style(props, scaled(body, 0.75), w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
@@ -1120,11 +1121,14 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
      * past the last of the HEAD_STEPS, down to the body's size and just
      * under while it is taller than the page (a long headline at a large
      * font scale on a small screen), so that it is never cut between pages */
-    static const double steps[HEAD_STEPS + 2] = {2.0, 1.6, 1.3, 1.1, 1.0, 0.9};
+    static const double steps[HEAD_STEPS + 6] = {2.0, 1.6, 1.3, 1.1, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5};
+    int floor_px = scaled(g->base, 1.1); /* the smallest headline at scale 1 */
     for (size_t s = first_step; s < sizeof steps / sizeof steps[0]; s++) {
         size_t nu = f->units.count, nl = f->lines.count, nr = f->runs.count;
-        struct para_style st =
-            style(props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+        int px = scaled(body, steps[s]);
+        bool last = s + 1 == sizeof steps / sizeof steps[0] ||
+                    (s + 1 >= HEAD_STEPS && scaled(body, steps[s + 1]) < floor_px);
+        struct para_style st = style(props, px, w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
         st.ragged = true;
         st.hyphenate = false; /* headlines are not hyphenated (see DISPLAY_HYPHEN_WORDS) */
         st.leading = (int)lround(st.px * 1.15);
@@ -1132,14 +1136,18 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
         size_t lines =
             set_text(c, f, &st, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", false, &y);
         y = (int32_t)lines * st.leading;
-        if (y * 3 <= g->text_h || (s + 1 >= HEAD_STEPS && y <= g->text_h) ||
-            s + 1 == sizeof steps / sizeof steps[0]) {
+        /* the space under it shrinks to keep it whole in a column */
+        int after = body / 2;
+        if (s + 1 >= HEAD_STEPS && total + y + after > g->text_h)
+            after = g->text_h - total - y > 0 ? g->text_h - total - y : 0;
+        if (y * 3 <= g->text_h || (s + 1 >= HEAD_STEPS && total + y <= g->text_h) || last) {
             /* one unit a line, kept together unless taller than a column */
             for (size_t k = nu; k < f->units.count; k++)
                 VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
             if (f->units.count > nu)
-                VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->h += body / 2;
-            total += y + body / 2;
+                VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->h += after;
+            total += y + after;
+            head_last = f->units.count;
             break;
         }
         f->units.count = nu;
@@ -1188,6 +1196,11 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
     struct flow_unit *u = flow_unit(c, f, -1);
     int gap = g->body_lh / 2;
     u->h = 2 * gap + 1;
+    /* a head taller than the column (large text on a small screen) may break
+     * after the headline or between the lines under it, never inside it */
+    if (head_last && total + u->h > g->text_h)
+        for (size_t k = head_last - 1; k + 1 < f->units.count; k++)
+            VEC_AT(&f->units, struct flow_unit, k)->glue_next = false;
     u->glue_next = false;
     unit_rect(c, f, 0, gap, w, 1, LAYOUT_COLOR_RULE);
     total += u->h;

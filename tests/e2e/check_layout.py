@@ -10,6 +10,7 @@ expectations taken from the Markdown source and never from a previous dump:
     its pages (front matter and Markdown syntax stripped, hyphenated line ends
     joined), the headline is the title and the deck the deck; the index
     entry's headline is the title too (or its first words with an ellipsis);
+    an article's headline is set whole on its first page;
   - every figure of the source appears once, with its caption and credit, and
     its caption lines are on the same page as the photo;
   - no box outside the page, no two boxes (lines, figures) overlapping, no
@@ -463,6 +464,11 @@ def main():
         head = set_words([ln for ln in lines if ln["role"] == "headline"], want_head)
         if "title" in meta and head != want_head:
             fail(f"{p}: headline {' '.join(head)!r} is not the title {meta['title']!r}")
+        cut = sorted({pg["number"] for _, pg in got
+                      if any(ln["role"] == "headline" for ln in pg["lines"])} - {1})
+        if cut:
+            fail(f"{p}: the headline runs on to page(s) {cut}: a headline is never cut "
+                 f"between pages")
         if "title" in meta and p in index_entries:
             # the index entry's headline: the whole title, inside its entry
             n, page, k = index_entries[p]
