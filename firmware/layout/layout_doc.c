@@ -1110,6 +1110,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
     int y = 0, total = 0;
     int body = g->body_px;
     size_t head_last = 0; /* 1 + the headline's last unit */
+    int head_px = 0;      /* the headline's size */
     if (a->section && *a->section) {
         struct para_style st =
             style(props, scaled(body, 0.75), w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
@@ -1148,6 +1149,7 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
                 VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->h += after;
             total += y + after;
             head_last = f->units.count;
+            head_px = px;
             break;
         }
         f->units.count = nu;
@@ -1155,8 +1157,11 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
         f->runs.count = nr;
     }
     if (a->deck && *a->deck) {
-        struct para_style st =
-            style(props, scaled(body, 1.1), w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
+        /* never larger than a headline stepped down under it */
+        int dpx = scaled(body, 1.1);
+        if (head_px && head_px < dpx)
+            dpx = head_px;
+        struct para_style st = style(props, dpx, w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
         st.ragged = true;
         st.hyphenate = false;
         total += set_glued(c, f, &st, LAYOUT_FACE_SERIF_ITALIC, a->deck, body / 3);
