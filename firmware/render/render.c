@@ -585,19 +585,31 @@ render_page(struct render *rd, const struct layout_page *page, int dx, int dy)
 void
 render_focus_ring(struct render *rd, int x, int y, int w, int h)
 {
-    const int ring = 3;
-    if (w <= 2 * (ring + 1) || h <= 2 * (ring + 1))
-        return;
+    const int ring = 3, m = RENDER_FOCUS_MARGIN;
     SDL_Renderer *r = rd->r;
+    int tw = 0, th = 0;
+    target_size(r, &tw, &th);
+    int x0 = x - m, y0 = y - m, x1 = x + w + m, y1 = y + h + m; /* the frame's outer edge */
+    if (x0 < 0)
+        x0 = 0;
+    if (y0 < 0)
+        y0 = 0;
+    if (tw > 0 && x1 > tw)
+        x1 = tw;
+    if (th > 0 && y1 > th)
+        y1 = th;
+    int fw = x1 - x0, fh = y1 - y0;
+    if (fw <= 2 * (ring + 1) || fh <= 2 * (ring + 1))
+        return;
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     set_color(r, color_of(rd, RENDER_COLOR_FOCUS));
-    fill(r, x, y, w, ring);
-    fill(r, x, y + h - ring, w, ring);
-    fill(r, x, y + ring, ring, h - 2 * ring);
-    fill(r, x + w - ring, y + ring, ring, h - 2 * ring);
-    /* a paper line inside: the ring never merges with text under it */
+    fill(r, x0, y0, fw, ring);
+    fill(r, x0, y1 - ring, fw, ring);
+    fill(r, x0, y0 + ring, ring, fh - 2 * ring);
+    fill(r, x1 - ring, y0 + ring, ring, fh - 2 * ring);
+    /* a paper line inside: the ring never merges with text or a photo */
     set_color(r, color_of(rd, LAYOUT_COLOR_PAPER));
-    SDL_Rect inner = {x + ring, y + ring, w - 2 * ring, h - 2 * ring};
+    SDL_Rect inner = {x0 + ring, y0 + ring, fw - 2 * ring, fh - 2 * ring};
     SDL_RenderDrawRect(r, &inner);
 }
 

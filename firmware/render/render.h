@@ -66,9 +66,12 @@ void render_set_theme(struct render *rd, enum render_theme t);
 enum render_theme render_get_theme(const struct render *rd);
 
 /* The keypad focus ring around the box (x, y, w, h), drawn on the current
- * target over the page (never into a page texture): a 3 px frame inside the
- * box in the theme's focus colour, with a 1 px paper line inside it so it
- * stays visible over text and rules. */
+ * target over the page (never into a page texture): a 3 px frame in the
+ * theme's focus colour RENDER_FOCUS_MARGIN px outside the box, with a 1 px
+ * paper line between it and the box, so it never covers what the box holds
+ * (an index entry's text starts at its box's edge). Where the frame would
+ * leave the target (the bar at the screen's foot) it is moved inside. */
+#define RENDER_FOCUS_MARGIN 4
 void render_focus_ring(struct render *rd, int x, int y, int w, int h);
 
 /* Draws page at (dx, dy) on the current target, background included.

@@ -763,6 +763,7 @@ def differences_outside(a, b, box):
 
 
 THEMES = ("normal", "contrast", "contrast-dark")
+RING_MARGIN = 4  # RENDER_FOCUS_MARGIN
 FOCUS = {"normal": (0x1F, 0x5F, 0xAD), "contrast": (0x00, 0x40, 0xC0),
          "contrast-dark": (0x40, 0xC8, 0xFF)}
 PAPER = {"normal": (0xFB, 0xFA, 0xF6), "contrast": (0xFF, 0xFF, 0xFF),
@@ -841,14 +842,18 @@ def test_theme(kiosk, edition):
                 fail(f"{what}: {name} differs from {want}")
             continue
         got, ref = read_png(name), read_png(want)
-        box = (focus["x"], focus["y"], focus["w"], focus["h"])
+        # the ring lies RING_MARGIN px around the box, moved inside at the
+        # screen's edge (the bar at its foot)
+        x0, y0 = max(focus["x"] - RING_MARGIN, 0), max(focus["y"] - RING_MARGIN, 0)
+        x1 = min(focus["x"] + focus["w"] + RING_MARGIN, got[0])
+        y1 = min(focus["y"] + focus["h"] + RING_MARGIN, got[1])
+        box = (x0, y0, x1 - x0, y1 - y0)
         outside, inside = differences_outside(got, ref, box)
         if outside:
-            fail(f"{what}: {outside} pixels differ from {want} outside the focused box {box}")
-        if inside < 2 * (focus["w"] + focus["h"]):
-            fail(f"{what}: only {inside} pixels of a ring inside the focused box {box}")
-        corners = [pixel(got, box[0], box[1]), pixel(got, box[0] + box[2] - 1, box[1] + 1),
-                   pixel(got, box[0] + 1, box[1] + box[3] - 1)]
+            fail(f"{what}: {outside} pixels differ from {want} outside the ring's box {box}")
+        if inside < 2 * (box[2] + box[3]):
+            fail(f"{what}: only {inside} pixels of a ring inside the ring's box {box}")
+        corners = [pixel(got, x0, y0), pixel(got, x1 - 1, y0 + 1), pixel(got, x0 + 1, y1 - 1)]
         if any(c != FOCUS[t] for c in corners):
             fail(f"{what}: the ring's pixels are {corners}, not {t}'s focus colour {FOCUS[t]}")
         else:

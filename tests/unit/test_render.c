@@ -439,15 +439,28 @@ main(void)
                   render_theme_name(th), pl);
         CHECK_MSG((pr & 0xFF) > 150 && ((pr >> 16) & 0xFF) < 80, "theme %s: photo right %06x",
                   render_theme_name(th), pr);
-        /* the focus ring: over the page, in the focus colour, paper inside */
+        /* the focus ring: over the page, around the box (never over what
+         * it holds), in the focus colour, a paper line inside; clamped to
+         * the screen at its edge */
+        static uint32_t unringed[W * H];
+        memcpy(unringed, c.px, sizeof unringed);
         render_focus_ring(rd, 10, 10, 200, 50);
+        render_focus_ring(rd, 300, H - 40, 80, 40); /* a bar button at the foot */
         read_back(&c);
         uint32_t ring = rgb_of(th, RENDER_COLOR_FOCUS);
-        CHECK_INT(at(&c, 10, 10), ring);
-        CHECK_INT(at(&c, 12, 30), ring);
-        CHECK_INT(at(&c, 209, 59), ring);
-        CHECK_INT(at(&c, 100, 13), tp); /* the paper line inside */
-        CHECK_INT(at(&c, 9, 9), tp);    /* nothing outside the box */
+        const int fm = RENDER_FOCUS_MARGIN;
+        CHECK_INT(at(&c, 10 - fm, 10 - fm), ring);
+        CHECK_INT(at(&c, 10 - fm + 2, 30), ring);
+        CHECK_INT(at(&c, 210 + fm - 1, 60 + fm - 1), ring);
+        CHECK_INT(at(&c, 100, 10 - fm + 3), tp);         /* the paper line inside */
+        CHECK_INT(at(&c, 10 - fm - 1, 10 - fm - 1), tp); /* nothing outside */
+        int covered = 0;
+        for (int y = 10; y < 60; y++)
+            for (int x = 10; x < 210; x++)
+                covered += (c.px[y * W + x] & 0xFFFFFF) != (unringed[y * W + x] & 0xFFFFFF);
+        CHECK_INT(covered, 0);               /* the headline inside the box untouched */
+        CHECK_INT(at(&c, 340, H - 1), ring); /* moved inside at the foot */
+        CHECK_INT(at(&c, 300 - fm, H - 20), ring);
         render_stats(rd, &st);
         CHECK_INT(st.page_textures, 1); /* the ring is not a page: none added */
         if (check_failed != before) {
