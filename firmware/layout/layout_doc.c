@@ -1666,10 +1666,11 @@ cannot_fit(struct lctx *c, const struct para_style *st, uint8_t face, const char
  * thumbnail right of the headline. */
 enum entry_form { ENTRY_WIDE, ENTRY_COMPACT, ENTRY_TIGHT };
 
-/* One index entry: headline, deck snippet and thumbnail. */
+/* One index entry: headline, deck snippet and thumbnail; reserve px of the
+ * column are kept for what it is glued under (its section's label). */
 static void
 set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edition *ed, size_t ai,
-          enum entry_form form)
+          enum entry_form form, int reserve)
 {
     bool compact = form != ENTRY_WIDE;
     const struct edition_article *a = &ed->articles[ai];
@@ -1728,7 +1729,7 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
     bool mirror = props_of(c, ed, NULL).dir == LAYOUT_DIR_RTL;
     int text_x = mirror && thumb_w && !beside ? thumb_w + gap : 0;
     int pad = compact ? g->body_lh / 3 : g->body_lh / 2;
-    int budget = g->text_h - 2 * pad;
+    int budget = g->text_h - 2 * pad - reserve;
     struct flow_unit *u = flow_unit(c, f, -1);
     int32_t y = pad / 2;
     /* The headline is not cut short where it can be helped: at a large font
@@ -1950,9 +1951,14 @@ set_section(struct lctx *c, struct flow *f, const struct geom *g, const struct e
     u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
     u->link_count = 1;
     u->h = y + 4 + (compact ? g->body_lh / 6 : g->body_lh / 4);
+    /* the first entry leaves room for the label over it, so that the two
+     * fit a column together (large text on a small screen) */
+    int reserve = u->h;
     for (size_t i = 0; i < ed->article_count; i++)
-        if (same_section(ed->articles[i].section, name))
-            set_entry(c, f, g, ed, i, form);
+        if (same_section(ed->articles[i].section, name)) {
+            set_entry(c, f, g, ed, i, form, reserve);
+            reserve = 0;
+        }
 }
 
 /* How much of the last page's columns is used, in px summed over columns

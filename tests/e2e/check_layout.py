@@ -10,7 +10,8 @@ expectations taken from the Markdown source and never from a previous dump:
     its pages (front matter and Markdown syntax stripped, hyphenated line ends
     joined), the headline is the title and the deck the deck; the index
     entry's headline is the title too (or its first words with an ellipsis);
-    an article's headline is set whole on its first page;
+    an article's headline is set whole on its first page; an index section
+    label has an entry under it on its page;
   - every figure of the source appears once, with its caption and credit, and
     its caption lines are on the same page as the photo;
   - no box outside the page, no two boxes (lines, figures) overlapping, no
@@ -424,6 +425,11 @@ def main():
                 if k.get("action") == "open_article":
                     index_links.add(k.get("article"))
                     index_entries[k.get("article")] = (n, page, k)
+                if k.get("action") == "section" and not any(
+                        ln["role"] == "headline" and ln["y"] > k["y"]
+                        and k["x"] <= ln["x"] < k["x"] + k["w"] for ln in page["lines"]):
+                    fail(f"{where}: a section label at {k['x']},{k['y']} has no entry under it "
+                         f"on its page")
         elif page["kind"] == "article":
             by_article.setdefault(page["article"], []).append((n, page))
             caps = join_lines([ln for ln in page["lines"] if ln["role"] == "caption"])
