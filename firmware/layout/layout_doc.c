@@ -1666,6 +1666,15 @@ cannot_fit(struct lctx *c, const struct para_style *st, uint8_t face, const char
  * thumbnail right of the headline. */
 enum entry_form { ENTRY_WIDE, ENTRY_COMPACT, ENTRY_TIGHT };
 
+/* The index's unit of space around entries and labels: the body's line
+ * height, at most 1.5 times what it is at scale 1. */
+static int
+index_space(const struct geom *g)
+{
+    int most = (int)lround(g->base * 1.25 * 1.5);
+    return g->body_lh < most ? g->body_lh : most;
+}
+
 /* One index entry: headline, deck snippet and thumbnail; reserve px of the
  * column are kept for what it is glued under (its section's label). */
 static void
@@ -1728,7 +1737,10 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
      * the text (right of the snippet when beside it) */
     bool mirror = props_of(c, ed, NULL).dir == LAYOUT_DIR_RTL;
     int text_x = mirror && thumb_w && !beside ? thumb_w + gap : 0;
-    int pad = compact ? g->body_lh / 3 : g->body_lh / 2;
+    /* the space around an entry grows with the text up to 1.5 times its
+     * size at scale 1: past that it would take lines from the headline */
+    int pad_lh = index_space(g);
+    int pad = compact ? pad_lh / 3 : pad_lh / 2;
     int budget = g->text_h - 2 * pad - reserve;
     struct flow_unit *u = flow_unit(c, f, -1);
     int32_t y = pad / 2;
@@ -1936,13 +1948,18 @@ set_section(struct lctx *c, struct flow *f, const struct geom *g, const struct e
     if (!any)
         return;
     bool compact = form != ENTRY_WIDE;
-    struct para_style ls =
-        style(props, scaled(g->body_px, 0.85), g->col_w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
+    /* a label, not text to read: past 1.5 times its size at scale 1 it
+     * grows no more, leaving the column to the entries under it */
+    int lpx = scaled(g->body_px, 0.85);
+    if (lpx > scaled(g->base, 0.85 * 1.5))
+        lpx = scaled(g->base, 0.85 * 1.5);
+    struct para_style ls = style(props, lpx, g->col_w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
     ls.ragged = true;
     ls.max_lines = 1;
     struct flow_unit *u = flow_unit(c, f, -1);
     u->glue_next = true;
-    int32_t y = compact ? g->body_lh / 4 : g->body_lh / 3;
+    int space = index_space(g);
+    int32_t y = compact ? space / 4 : space / 3;
     set_text(c, f, &ls, LAYOUT_FACE_SANS_BOLD,
              upper(c, *name ? name : loc_text(g->loc, LAYOUT_TEXT_MORE)), true, &y);
     unit_rect(c, f, 0, y + 2, g->col_w, 2, LAYOUT_COLOR_ACCENT);
@@ -1950,7 +1967,7 @@ set_section(struct lctx *c, struct flow *f, const struct geom *g, const struct e
             -1, (int32_t)s);
     u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
     u->link_count = 1;
-    u->h = y + 4 + (compact ? g->body_lh / 6 : g->body_lh / 4);
+    u->h = y + 4 + (compact ? space / 6 : space / 4);
     /* the first entry leaves room for the label over it, so that the two
      * fit a column together (large text on a small screen) */
     int reserve = u->h;
