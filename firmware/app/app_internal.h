@@ -37,6 +37,7 @@ struct app_config {
     int margin;        /* margin (px); 0 = automatic */
     int base_px;       /* font_size (px); 0 = automatic */
     bool ragged;       /* ragged_right */
+    int theme;         /* --theme / theme: enum render_theme (normal, contrast, contrast-dark) */
 
     /* kiosk behaviour */
     int idle_timeout_s;     /* idle_timeout: back to the index, then attract loop; 0 = never */

@@ -8,6 +8,8 @@
 
 #include "app_internal.h"
 #include "arena.h"
+#include "layout.h"
+#include "render.h"
 
 #define CONFIG_MAX_LINE 4096
 
@@ -108,10 +110,18 @@ apply(struct app_config *c, const char *k, const char *v, struct err *e)
     } else if (strcmp(k, "font_scale") == 0) {
         char *end;
         double s = strtod(v, &end);
-        if (end == v || *end || !(s >= 0.75 && s <= 2.0))
-            return err_set(e, ERR_USAGE, "font_scale must be a number from 0.75 to 2.0, not '%s'",
-                           shown);
+        if (end == v || *end || !(s >= LAYOUT_FONT_SCALE_MIN && s <= LAYOUT_FONT_SCALE_MAX))
+            return err_set(e, ERR_USAGE, "font_scale must be a number from %.2g to %.2g, not '%s'",
+                           (double)LAYOUT_FONT_SCALE_MIN, (double)LAYOUT_FONT_SCALE_MAX, shown);
         c->font_scale = (float)s;
+    } else if (strcmp(k, "theme") == 0) {
+        enum render_theme t;
+        if (!render_theme_parse(v, &t))
+            return err_set(e, ERR_USAGE,
+                           "theme must be normal, contrast (black on white) or contrast-dark "
+                           "(white on black), not '%s'",
+                           shown);
+        c->theme = (int)t;
     } else if (strcmp(k, "margin") == 0) {
         if (!app_parse_int(v, 0, 400, &c->margin))
             return err_set(e, ERR_USAGE, "margin must be 0 (automatic) to 400 px, not '%s'", shown);
@@ -150,11 +160,12 @@ apply(struct app_config *c, const char *k, const char *v, struct err *e)
     } else {
         char name[96];
         err_escape(name, sizeof name, k, strlen(k));
-        return err_set(e, ERR_USAGE,
-                       "unknown key '%s' (known: size, rotate, fullscreen, font_scale, margin, "
-                       "font_size, ragged_right, idle_timeout, attract_interval, allow_quit, "
-                       "state_dir, inbox, inbox_settle, key, require_signature)",
-                       name);
+        return err_set(
+            e, ERR_USAGE,
+            "unknown key '%s' (known: size, rotate, fullscreen, font_scale, theme, margin, "
+            "font_size, ragged_right, idle_timeout, attract_interval, allow_quit, "
+            "state_dir, inbox, inbox_settle, key, require_signature)",
+            name);
     }
     return true;
 }

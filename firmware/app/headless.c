@@ -293,6 +293,7 @@ app_render_pages(const struct app_config *c)
         goto out;
     }
     render_set_root(rd, s.ed->root);
+    render_set_theme(rd, (enum render_theme)c->theme);
     if (!make_dirs(c->render_pages, &e)) {
         fprintf(stderr, "newskiosk: %s\n", e.msg);
         rc = e.code == ERR_USAGE ? 2 : 1;
@@ -459,6 +460,8 @@ action_name(uint8_t a)
         return "font_smaller";
     case LAYOUT_ACTION_FONT_LARGER:
         return "font_larger";
+    case LAYOUT_ACTION_THEME:
+        return "theme";
     }
     return "other";
 }

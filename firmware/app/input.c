@@ -64,6 +64,20 @@ app_input_key(SDL_Keycode k)
     case SDLK_F1:
     case SDLK_s:
         return UI_KEY_STATUS;
+    case SDLK_F2:
+    case SDLK_c:
+        return UI_KEY_THEME;
+    case SDLK_UP:
+        return UI_KEY_UP;
+    case SDLK_DOWN:
+        return UI_KEY_DOWN;
+    case SDLK_TAB:
+        return UI_KEY_TAB;
+    case SDLK_RETURN:
+    case SDLK_RETURN2:
+    case SDLK_KP_ENTER:
+    case SDLK_SELECT:
+        return UI_KEY_ENTER;
     default:
         return UI_KEY_NONE;
     }
@@ -182,6 +196,8 @@ app_input_translate(struct app_input *in, const SDL_Event *ev, uint64_t now_ms,
         enum ui_key k = app_input_key(ev->key.keysym.sym);
         if (k == UI_KEY_NONE)
             return false;
+        if (k == UI_KEY_TAB && (ev->key.keysym.mod & KMOD_SHIFT))
+            k = UI_KEY_BACKTAB;
         *out = (struct ui_input){.kind = UI_INPUT_KEY, .now_ms = now_ms, .key = k};
         return true;
     }

@@ -744,13 +744,20 @@ copy_page(struct kiosk *k, const struct layout_page *page, int dx)
 }
 
 static void
+set_theme_color(struct kiosk *k, unsigned slot)
+{
+    struct render_rgb c = render_theme_color(render_get_theme(k->rd), slot);
+    SDL_SetRenderDrawColor(k->ren, c.r, c.g, c.b, 0xff);
+}
+
+static void
 fill_bar(struct kiosk *k, int y, int h, float fraction)
 {
     int w = (int)((float)k->lw * (fraction < 0 ? 0 : fraction > 1 ? 1 : fraction));
     SDL_Rect back = {0, y, k->lw, h}, done = {0, y, w, h};
-    SDL_SetRenderDrawColor(k->ren, 0xd8, 0xd4, 0xcc, 0xff);
+    set_theme_color(k, RENDER_COLOR_TRACK);
     SDL_RenderFillRect(k->ren, &back);
-    SDL_SetRenderDrawColor(k->ren, 0x9c, 0x1c, 0x1c, 0xff);
+    set_theme_color(k, RENDER_COLOR_PROGRESS);
     SDL_RenderFillRect(k->ren, &done);
 }
 
@@ -761,6 +768,9 @@ draw(struct kiosk *k, const char *shot, struct err *e)
 {
     struct ui_state st;
     ui_get_state(k->ui, &st);
+    /* a new theme forgets the page textures: pages are drawn again in it,
+     * the view (the reader's place) unchanged */
+    render_set_theme(k->rd, (enum render_theme)st.theme);
     const struct layout_page *cur = NULL, *side = NULL;
     int side_dx = 0;
     bool message = st.view.screen == UI_SCREEN_SPLASH || st.view.screen == UI_SCREEN_NO_EDITION ||
@@ -785,7 +795,7 @@ draw(struct kiosk *k, const char *shot, struct err *e)
     }
     if (k->rotated)
         SDL_SetRenderTarget(k->ren, k->rotated);
-    SDL_SetRenderDrawColor(k->ren, 0xfb, 0xf9, 0xf4, 0xff);
+    set_theme_color(k, LAYOUT_COLOR_PAPER);
     SDL_RenderClear(k->ren);
     if (cur && message)
         render_page(k->rd, cur, 0, 0);
@@ -793,6 +803,9 @@ draw(struct kiosk *k, const char *shot, struct err *e)
         copy_page(k, cur, st.offset);
     if (side)
         copy_page(k, side, side_dx);
+    /* the keypad focus, over the cached page (never drawn into it) */
+    if (cur && !message && st.has_focus && st.offset == 0)
+        render_focus_ring(k->rd, st.focus.x, st.focus.y, st.focus.w, st.focus.h);
     if (st.view.screen == UI_SCREEN_SPLASH)
         fill_bar(k, k->lh * 3 / 4, PROGRESS_BAR_PX * 2, st.progress);
     else if (st.progress >= 0 && !message)
@@ -1014,8 +1027,9 @@ script_check(struct kiosk *k, struct err *e)
             char name[96];
             err_escape(name, sizeof name, c->text, strlen(c->text));
             return err_set(e, ERR_USAGE,
-                           "%s:%u: unknown key name '%s' (SDL key names: Right, Left, PageDown, "
-                           "PageUp, Space, Home, Escape, +, -, F1)",
+                           "%s:%u: unknown key name '%s' (SDL key names: Right, Left, Up, Down, "
+                           "PageDown, PageUp, Space, Home, Escape, Tab, Return, +, -, C, F1, "
+                           "F2)",
                            shown, c->line, name);
         }
         if (c->op == APP_SCRIPT_TAP && (c->x >= k->lw || c->y >= k->lh))
@@ -1284,7 +1298,10 @@ open_kiosk(struct kiosk *k, struct err *e)
         .idle_timeout_ms = (uint64_t)k->cfg->idle_timeout_s * 1000u,
         .attract_interval_ms = (uint64_t)k->cfg->attract_interval_s * 1000u,
         .allow_quit = k->cfg->allow_quit,
+        .theme = k->cfg->theme,
+        .theme_count = RENDER_THEME_COUNT,
     };
+    render_set_theme(k->rd, (enum render_theme)k->cfg->theme);
     struct ui_content content = {.ctx = k,
                                  .article_count = content_article_count,
                                  .index_pages = content_index,

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "app_internal.h"
+#include "layout.h"
+#include "render.h"
 
 static void
 usage(FILE *out)
@@ -26,7 +28,9 @@ usage(FILE *out)
         "  --rotate DEG           turn the page 0, 90, 180 or 270 degrees clockwise\n"
         "                         (a panel mounted sideways)\n"
         "  --fullscreen           fill the display\n"
-        "  --font-scale X         text size factor, 0.75 to 2.0\n"
+        "  --font-scale X         text size factor, 0.75 to 2.5\n"
+        "  --theme NAME           colours: normal, contrast (black on white) or\n"
+        "                         contrast-dark (white on black)\n"
         "  --allow-quit           let Escape on the index or closing the window quit\n"
         "  --render-pages DIR     write every page as DIR/NNNN.png and exit (headless)\n"
         "  --dump-layout FILE     write the typeset pages as JSON and exit (headless)\n"
@@ -35,7 +39,10 @@ usage(FILE *out)
         "  --latency-log FILE     write each input's time to the frame it changed (ms), for\n"
         "                         the benchmark\n"
         "Keys: arrows, Page Up/Down, Space turn pages; Home and Escape go to the index;\n"
-        "+ and - change the text size; F1 or s shows the operator status (also: hold a\n"
+        "+ and - change the text size; c or F2 switches the colour theme; Tab, Up and\n"
+        "Down move a focus ring over the bar's buttons and the index's entries, Left and\n"
+        "Right along the bar, Enter acts, Escape drops the focus;\n"
+        "F1 or s shows the operator status (also: hold a\n"
         "finger 2 s in the top-left corner). Signals: SIGUSR1 looks in the inboxes again;\n"
         "SIGTERM and SIGINT quit.\n"
         "  --version, --help\n");
@@ -55,6 +62,7 @@ app_main(int argc, char **argv)
         OPT_ROTATE,
         OPT_FULL,
         OPT_SCALE,
+        OPT_THEME,
         OPT_QUIT,
         OPT_RENDER,
         OPT_DUMP,
@@ -75,6 +83,7 @@ app_main(int argc, char **argv)
         {"rotate", required_argument, NULL, OPT_ROTATE},
         {"fullscreen", no_argument, NULL, OPT_FULL},
         {"font-scale", required_argument, NULL, OPT_SCALE},
+        {"theme", required_argument, NULL, OPT_THEME},
         {"allow-quit", no_argument, NULL, OPT_QUIT},
         {"render-pages", required_argument, NULL, OPT_RENDER},
         {"dump-layout", required_argument, NULL, OPT_DUMP},
@@ -157,11 +166,21 @@ app_main(int argc, char **argv)
         case OPT_SCALE: {
             char *end;
             double s = strtod(optarg, &end);
-            if (*end || !(s >= 0.75 && s <= 2.0)) {
-                fprintf(stderr, "newskiosk: --font-scale takes a number from 0.75 to 2.0\n");
+            if (*end || !(s >= LAYOUT_FONT_SCALE_MIN && s <= LAYOUT_FONT_SCALE_MAX)) {
+                fprintf(stderr, "newskiosk: --font-scale takes a number from %.2g to %.2g\n",
+                        (double)LAYOUT_FONT_SCALE_MIN, (double)LAYOUT_FONT_SCALE_MAX);
                 return 2;
             }
             c.font_scale = (float)s;
+            break;
+        }
+        case OPT_THEME: {
+            enum render_theme t;
+            if (!render_theme_parse(optarg, &t)) {
+                fprintf(stderr, "newskiosk: --theme takes normal, contrast or contrast-dark\n");
+                return 2;
+            }
+            c.theme = (int)t;
             break;
         }
         case OPT_QUIT:

@@ -140,6 +140,7 @@ enum layout_action {
     LAYOUT_ACTION_NEXT_STORY,
     LAYOUT_ACTION_FONT_SMALLER, /* A- */
     LAYOUT_ACTION_FONT_LARGER,  /* A+ */
+    LAYOUT_ACTION_THEME,        /* the colour theme: normal, high contrast, light on dark */
 };
 
 /* A tap target. On index pages: each article's entry and section labels; on
@@ -218,16 +219,21 @@ struct layout_locale {
     const char *date_short;  /* byline date: "{day} {month} {year}" */
 };
 
+/* The reader's text size range: A-/A+, pinch, font_scale and --font-scale. */
+#define LAYOUT_FONT_SCALE_MIN 0.75f
+#define LAYOUT_FONT_SCALE_MAX 2.5f
+
 struct layout_config {
     int width, height;       /* the screen in px, after rotation */
     int margin;              /* outer margin in px; 0 = from the screen size */
     int base_px;             /* body text size before scaling; 0 = from the screen size */
-    float font_scale;        /* accessibility scale, 1.0 = normal (0.75 .. 2.0) */
+    float font_scale;        /* accessibility scale, 1.0 = normal
+                              * (LAYOUT_FONT_SCALE_MIN .. LAYOUT_FONT_SCALE_MAX) */
     bool ragged;             /* ragged-right instead of justified */
     bool hyphenate;          /* use hyphenation patterns when they avoid a loose line */
     int columns;             /* 0 = automatic (two when both measures are readable), 1, 2 */
     bool nav_bar;            /* article pages end with the reader's navigation bar
-                              * (previous story / contents / next story, A-/A+) */
+                              * (previous story / contents / next story, theme, A-/A+) */
     const char *publication; /* for page headers; NULL uses the edition's title */
     const struct layout_locale *locale; /* the chrome's language; NULL = built-in English */
 };

@@ -769,25 +769,39 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     int a, d, lh;
     lctx_font_metrics(c, bold, &a, &d, &lh);
     int ty = top + (g->bar_h - lh) / 2;
-    const char *const long_labels[] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS),
-                                       loc_text(loc, LAYOUT_TEXT_CONTENTS),
-                                       loc_text(loc, LAYOUT_TEXT_NEXT), "A\xE2\x80\x93", "A+"};
-    const char *const short_labels[] = {
-        loc_text(loc, LAYOUT_TEXT_PREVIOUS_SHORT), loc_text(loc, LAYOUT_TEXT_CONTENTS_SHORT),
-        loc_text(loc, LAYOUT_TEXT_NEXT_SHORT), "A\xE2\x80\x93", "A+"};
-    static const enum layout_action acts[] = {LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,
-                                              LAYOUT_ACTION_NEXT_STORY, LAYOUT_ACTION_FONT_SMALLER,
-                                              LAYOUT_ACTION_FONT_LARGER};
-    bool enabled[] = {ch->article > 0, true,
-                      ch->article >= 0 && (size_t)ch->article + 1 < ch->article_count,
-                      ch->scale > 0.76f, ch->scale < 1.99f};
+    /* left group: previous, contents, next; right group: the theme, A-, A+
+     * (mirrored below for a right-to-left page). A later button (read
+     * aloud) joins the right group: one more entry in these tables. */
+    enum { BAR_BUTTONS = 6, BAR_LEFT = 3 };
+    static const char theme_label[] = "\xE2\x97\x90"; /* U+25D0, a half-dark circle */
+    const char *const long_labels[BAR_BUTTONS] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS),
+                                                  loc_text(loc, LAYOUT_TEXT_CONTENTS),
+                                                  loc_text(loc, LAYOUT_TEXT_NEXT),
+                                                  theme_label,
+                                                  "A\xE2\x80\x93",
+                                                  "A+"};
+    const char *const short_labels[BAR_BUTTONS] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS_SHORT),
+                                                   loc_text(loc, LAYOUT_TEXT_CONTENTS_SHORT),
+                                                   loc_text(loc, LAYOUT_TEXT_NEXT_SHORT),
+                                                   theme_label,
+                                                   "A\xE2\x80\x93",
+                                                   "A+"};
+    static const enum layout_action acts[BAR_BUTTONS] = {
+        LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,     LAYOUT_ACTION_NEXT_STORY,
+        LAYOUT_ACTION_THEME,      LAYOUT_ACTION_FONT_SMALLER, LAYOUT_ACTION_FONT_LARGER};
+    bool enabled[BAR_BUTTONS] = {ch->article > 0,
+                                 true,
+                                 ch->article >= 0 && (size_t)ch->article + 1 < ch->article_count,
+                                 true,
+                                 ch->scale > LAYOUT_FONT_SCALE_MIN + 0.01f,
+                                 ch->scale < LAYOUT_FONT_SCALE_MAX - 0.01f};
     int pad = px / 2 + 4, minw = 44;
     const char *const *labels = long_labels;
-    int w[5], bw[5], total = 0, pw = 0;
+    int w[BAR_BUTTONS], bw[BAR_BUTTONS], total = 0, pw = 0;
     const char *ptext = page_text;
     for (int attempt = 0; attempt < 3; attempt++) {
         total = 0;
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < BAR_BUTTONS; k++) {
             w[k] = lctx_measure(c, bold, &props, labels[k], strlen(labels[k]));
             bw[k] = w[k] + 2 * pad < minw ? minw : w[k] + 2 * pad;
             total += bw[k];
@@ -800,14 +814,12 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
         else
             ptext = page_short;
     }
-    /* left group: previous, contents, next; right group: A-, A+ (mirrored
-     * below for a right-to-left page) */
     size_t first_line = p->lines.count, first_run = p->runs.count, first_link = p->links.count;
     int x = g->text_x - pad;
     if (x < 0)
         x = 0;
     int left_end = 0;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < BAR_LEFT; k++) {
         pb_link(c, p, x, top, bw[k], g->bar_h, acts[k], enabled[k]);
         /* set in the bar's direction, not the language's: the arrows then
          * point the way the buttons lie (an English "Next >" on the left of
@@ -822,9 +834,10 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     int xr = g->text_x + g->text_w + pad;
     if (xr > g->W)
         xr = g->W;
-    xr -= bw[3] + bw[4];
+    for (int k = BAR_LEFT; k < BAR_BUTTONS; k++)
+        xr -= bw[k];
     int right_start = xr;
-    for (int k = 3; k < 5; k++) {
+    for (int k = BAR_LEFT; k < BAR_BUTTONS; k++) {
         pb_link(c, p, xr, top, bw[k], g->bar_h, acts[k], enabled[k]);
         chrome_text(c, p, xr, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
                     enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1, "en",
@@ -867,6 +880,31 @@ page_missing(const struct layout *L, const struct layout_page *pg)
             n += (uint32_t)L->m.missing(L->m.ctx, r->font, &r->props, r->text, r->len);
     }
     return n;
+}
+
+/* The index has no bar: its theme button sits at the end of the footer
+ * (the right, or the left for right-to-left chrome), from under the footer
+ * rule to the foot of the screen, at least 44 px wide. */
+static void
+add_theme_button(struct lctx *c, struct pb *p, const struct geom *g, struct layout_font hf,
+                 uint8_t cdir)
+{
+    static const char label[] = "\xE2\x97\x90"; /* U+25D0, as in the bar */
+    struct layout_font bold = {LAYOUT_FACE_SANS_BOLD, hf.px};
+    struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
+    int pad = hf.px / 2 + 4;
+    int w = lctx_measure(c, bold, &props, label, sizeof label - 1) + 2 * pad;
+    if (w < 44)
+        w = 44;
+    int y = g->footer_y - 2, h = g->H - y;
+    int x = cdir == LAYOUT_DIR_RTL ? g->text_x - pad : g->text_x + g->text_w + pad - w;
+    if (x + w > g->W)
+        x = g->W - w;
+    if (x < 0)
+        x = 0;
+    pb_link(c, p, x, y, w, h, LAYOUT_ACTION_THEME, true);
+    chrome_text(c, p, x, g->footer_y, w, bold, LAYOUT_ROLE_OTHER, LAYOUT_COLOR_TEXT, label, 1, "en",
+                LAYOUT_DIR_LTR);
 }
 
 /* Copies the assembled pages into out with header, footer and bar. */
@@ -924,6 +962,8 @@ finish_pages(struct lctx *c, struct vec *pages, const struct geom *g, const stru
             pb_rect(c, &fin, g->text_x, g->footer_y - 3, g->text_w, 1, LAYOUT_COLOR_RULE);
             chrome_text(c, &fin, g->text_x, g->footer_y, g->text_w, hf, LAYOUT_ROLE_FOOTER,
                         LAYOUT_COLOR_MUTED, pt, 1, lang, cdir);
+            if (kind == LAYOUT_PAGE_INDEX)
+                add_theme_button(c, &fin, g, hf, cdir);
         }
         struct layout_page *pg = &arr[out->count + i];
         memset(pg, 0, sizeof *pg);
@@ -1069,6 +1109,8 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
     struct layout_run_props props = props_of(c, ed, a);
     int y = 0, total = 0;
     int body = g->body_px;
+    size_t head_last = 0; /* 1 + the headline's last unit */
+    int head_px = 0;      /* the headline's size */
     if (a->section && *a->section) {
         struct para_style st =
             style(props, scaled(body, 0.75), w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
@@ -1076,12 +1118,18 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
         st.leading = line_height(c, LAYOUT_FACE_SANS_BOLD, st.px) + body / 4;
         total += set_glued(c, f, &st, LAYOUT_FACE_SANS_BOLD, upper(c, a->section), 0);
     }
-    /* the headline, one size smaller while it fills over a third of the page */
-    static const double steps[HEAD_STEPS] = {2.0, 1.6, 1.3, 1.1};
+    /* the headline, one size smaller while it fills over a third of the page;
+     * past the last of the HEAD_STEPS, down to the body's size and just
+     * under while it is taller than the page (a long headline at a large
+     * font scale on a small screen), so that it is never cut between pages */
+    static const double steps[HEAD_STEPS + 6] = {2.0, 1.6, 1.3, 1.1, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5};
+    int floor_px = scaled(g->base, 1.1); /* the smallest headline at scale 1 */
     for (size_t s = first_step; s < sizeof steps / sizeof steps[0]; s++) {
         size_t nu = f->units.count, nl = f->lines.count, nr = f->runs.count;
-        struct para_style st =
-            style(props, scaled(body, steps[s]), w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+        int px = scaled(body, steps[s]);
+        bool last = s + 1 == sizeof steps / sizeof steps[0] ||
+                    (s + 1 >= HEAD_STEPS && scaled(body, steps[s + 1]) < floor_px);
+        struct para_style st = style(props, px, w, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
         st.ragged = true;
         st.hyphenate = false; /* headlines are not hyphenated (see DISPLAY_HYPHEN_WORDS) */
         st.leading = (int)lround(st.px * 1.15);
@@ -1089,13 +1137,19 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
         size_t lines =
             set_text(c, f, &st, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", false, &y);
         y = (int32_t)lines * st.leading;
-        if (y * 3 <= g->text_h || s + 1 == sizeof steps / sizeof steps[0]) {
+        /* the space under it shrinks to keep it whole in a column */
+        int after = body / 2;
+        if (s + 1 >= HEAD_STEPS && total + y + after > g->text_h)
+            after = g->text_h - total - y > 0 ? g->text_h - total - y : 0;
+        if (y * 3 <= g->text_h || (s + 1 >= HEAD_STEPS && total + y <= g->text_h) || last) {
             /* one unit a line, kept together unless taller than a column */
             for (size_t k = nu; k < f->units.count; k++)
                 VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
             if (f->units.count > nu)
-                VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->h += body / 2;
-            total += y + body / 2;
+                VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->h += after;
+            total += y + after;
+            head_last = f->units.count;
+            head_px = px;
             break;
         }
         f->units.count = nu;
@@ -1103,8 +1157,11 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
         f->runs.count = nr;
     }
     if (a->deck && *a->deck) {
-        struct para_style st =
-            style(props, scaled(body, 1.1), w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
+        /* never larger than a headline stepped down under it */
+        int dpx = scaled(body, 1.1);
+        if (head_px && head_px < dpx)
+            dpx = head_px;
+        struct para_style st = style(props, dpx, w, LAYOUT_ROLE_DECK, LAYOUT_COLOR_TEXT);
         st.ragged = true;
         st.hyphenate = false;
         total += set_glued(c, f, &st, LAYOUT_FACE_SERIF_ITALIC, a->deck, body / 3);
@@ -1144,6 +1201,11 @@ set_head(struct lctx *c, struct flow *f, const struct geom *g, const struct edit
     struct flow_unit *u = flow_unit(c, f, -1);
     int gap = g->body_lh / 2;
     u->h = 2 * gap + 1;
+    /* a head taller than the column (large text on a small screen) may break
+     * after the headline or between the lines under it, never inside it */
+    if (head_last && total + u->h > g->text_h)
+        for (size_t k = head_last - 1; k + 1 < f->units.count; k++)
+            VEC_AT(&f->units, struct flow_unit, k)->glue_next = false;
     u->glue_next = false;
     unit_rect(c, f, 0, gap, w, 1, LAYOUT_COLOR_RULE);
     total += u->h;
@@ -1168,33 +1230,55 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
         ih = limit;
         iw = (int)lround(ih * fw / fh);
     }
-    /* caption and credit first, to know what room the photo has */
+    /* caption and credit first, to know what room the photo has; at a
+     * large font scale on a small screen they step down until they fit
+     * under a quarter-height photo, never below their size at scale 1 */
+    static const double cap_steps[] = {0.8, 0.7, 0.6, 0.5, 0.4, 0.32};
     struct flow tmp;
-    flow_init(&tmp);
-    flow_unit(c, &tmp, block); /* one unit holding every caption line */
     int32_t ty = 0;
-    struct para_style cs =
-        style(props, scaled(body, 0.8), w, LAYOUT_ROLE_CAPTION, LAYOUT_COLOR_TEXT);
-    cs.ragged = true;
-    cs.hyphenate = hyphenate && word_count(fig->caption) > DISPLAY_HYPHEN_WORDS;
-    cs.block = block;
-    /* the caption starts where the text does, the credit ends opposite */
-    bool rtl = props.dir == LAYOUT_DIR_RTL;
-    cs.align_right = rtl;
-    if (fig->caption && *fig->caption)
-        set_text(c, &tmp, &cs, LAYOUT_FACE_SANS, fig->caption, true, &ty);
-    struct para_style rs =
-        style(props, scaled(body, 0.7), w, LAYOUT_ROLE_CREDIT, LAYOUT_COLOR_MUTED);
-    rs.ragged = true;
-    rs.align_right = !rtl;
-    rs.align_left = rtl;
-    rs.block = block;
-    if (fig->credit && *fig->credit)
-        set_text(c, &tmp, &rs, LAYOUT_FACE_SANS, fig->credit, true, &ty);
+    bool squeezed = false; /* even the smallest caption leaves no quarter-height photo */
+    int cap_floor = scaled(g->base, 0.8), credit_floor = scaled(g->base, 0.7);
+    if (cap_floor > scaled(body, 0.8))
+        cap_floor = scaled(body, 0.8); /* a scale under 1: the sizes as they were */
+    if (credit_floor > scaled(body, 0.7))
+        credit_floor = scaled(body, 0.7);
+    for (size_t step = 0;; step++) {
+        flow_init(&tmp);
+        flow_unit(c, &tmp, block); /* one unit holding every caption line */
+        ty = 0;
+        int cpx = scaled(body, cap_steps[step]), rpx = scaled(body, cap_steps[step] * 7 / 8);
+        bool last = step + 1 == sizeof cap_steps / sizeof cap_steps[0] || cpx <= cap_floor;
+        if (cpx < cap_floor)
+            cpx = cap_floor;
+        if (rpx < credit_floor)
+            rpx = credit_floor;
+        struct para_style cs = style(props, cpx, w, LAYOUT_ROLE_CAPTION, LAYOUT_COLOR_TEXT);
+        cs.ragged = true;
+        cs.hyphenate = hyphenate && word_count(fig->caption) > DISPLAY_HYPHEN_WORDS;
+        cs.block = block;
+        /* the caption starts where the text does, the credit ends opposite */
+        bool rtl = props.dir == LAYOUT_DIR_RTL;
+        cs.align_right = rtl;
+        if (fig->caption && *fig->caption)
+            set_text(c, &tmp, &cs, LAYOUT_FACE_SANS, fig->caption, true, &ty);
+        struct para_style rs = style(props, rpx, w, LAYOUT_ROLE_CREDIT, LAYOUT_COLOR_MUTED);
+        rs.ragged = true;
+        rs.align_right = !rtl;
+        rs.align_left = rtl;
+        rs.block = block;
+        if (fig->credit && *fig->credit)
+            set_text(c, &tmp, &rs, LAYOUT_FACE_SANS, fig->credit, true, &ty);
+        bool fits = pad_top + max_h / 4 + gap + ty + pad_bottom <= max_h;
+        if (last || c->oom || fits) {
+            squeezed = !fits;
+            break;
+        }
+        flow_free(&tmp);
+    }
     int cap_h = ty;
     int room = max_h - pad_top - pad_bottom - gap - cap_h;
     if (ih > room) {
-        int min_ih = max_h / 4;
+        int min_ih = squeezed ? max_h / 8 : max_h / 4; /* the caption before the photo */
         ih = room > min_ih ? room : min_ih;
         iw = (int)lround(ih * fw / fh);
         if (iw > w) {
@@ -1293,16 +1377,37 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
         case EDITION_BLOCK_SUBHEAD: {
             if (prev != PREV_NONE)
                 flow_space(c, f, (lh * 3) / 4, false);
-            int px = scaled(body, b->level >= 3 ? 0.95 : 1.1);
-            struct para_style st =
-                style(props, px, g->col_w, LAYOUT_ROLE_SUBHEAD, LAYOUT_COLOR_TEXT);
-            st.ragged = true;
-            st.block = (int32_t)bi;
             for (size_t k = 0; k < spans.count; k++)
                 VEC_AT(&spans, struct para_span, k)->face = LAYOUT_FACE_SANS_BOLD;
-            /* one unit a line, all kept with the text that follows */
-            size_t first = f->units.count;
-            para_set(c, f, &st, spans.data, spans.count, false, &y);
+            /* one unit a line, all kept with the text that follows; at a
+             * large font scale on a small screen it steps down while it and
+             * the next paragraph's first two lines are taller than the
+             * column (they could not be kept together: an orphan), never
+             * under its size at scale 1 */
+            static const double sub_steps[] = {1.0, 0.85, 0.75, 0.65, 0.58, 0.5};
+            double k0 = b->level >= 3 ? 0.95 : 1.1;
+            int floor_px = scaled(g->base, k0);
+            size_t first = f->units.count, nl = f->lines.count, nr = f->runs.count;
+            for (size_t step = 0;; step++) {
+                int px = scaled(body, k0 * sub_steps[step]);
+                bool last = step + 1 == sizeof sub_steps / sizeof sub_steps[0] || px <= floor_px;
+                if (step > 0 && px < floor_px)
+                    px = floor_px;
+                struct para_style st =
+                    style(props, px, g->col_w, LAYOUT_ROLE_SUBHEAD, LAYOUT_COLOR_TEXT);
+                st.ragged = true;
+                st.block = (int32_t)bi;
+                y = 0;
+                para_set(c, f, &st, spans.data, spans.count, false, &y);
+                int h = 0;
+                for (size_t k = first; k < f->units.count; k++)
+                    h += VEC_AT(&f->units, struct flow_unit, k)->h;
+                if (last || c->oom || h + lh / 4 + 2 * lh <= g->text_h)
+                    break;
+                f->units.count = first;
+                f->lines.count = nl;
+                f->runs.count = nr;
+            }
             for (size_t k = first; k < f->units.count; k++)
                 VEC_AT(&f->units, struct flow_unit, k)->glue_next = true;
             if (f->units.count > first)
@@ -1561,10 +1666,20 @@ cannot_fit(struct lctx *c, const struct para_style *st, uint8_t face, const char
  * thumbnail right of the headline. */
 enum entry_form { ENTRY_WIDE, ENTRY_COMPACT, ENTRY_TIGHT };
 
-/* One index entry: headline, deck snippet and thumbnail. */
+/* The index's unit of space around entries and labels: the body's line
+ * height, at most 1.5 times what it is at scale 1. */
+static int
+index_space(const struct geom *g)
+{
+    int most = (int)lround(g->base * 1.25 * 1.5);
+    return g->body_lh < most ? g->body_lh : most;
+}
+
+/* One index entry: headline, deck snippet and thumbnail; reserve px of the
+ * column are kept for what it is glued under (its section's label). */
 static void
 set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edition *ed, size_t ai,
-          enum entry_form form)
+          enum entry_form form, int reserve)
 {
     bool compact = form != ENTRY_WIDE;
     const struct edition_article *a = &ed->articles[ai];
@@ -1622,28 +1737,91 @@ set_entry(struct lctx *c, struct flow *f, const struct geom *g, const struct edi
      * the text (right of the snippet when beside it) */
     bool mirror = props_of(c, ed, NULL).dir == LAYOUT_DIR_RTL;
     int text_x = mirror && thumb_w && !beside ? thumb_w + gap : 0;
-    int pad = compact ? g->body_lh / 3 : g->body_lh / 2;
-    int budget = g->text_h - 2 * pad;
+    /* the space around an entry grows with the text up to 1.5 times its
+     * size at scale 1: past that it would take lines from the headline */
+    int pad_lh = index_space(g);
+    int pad = compact ? pad_lh / 3 : pad_lh / 2;
+    int budget = g->text_h - 2 * pad - reserve;
     struct flow_unit *u = flow_unit(c, f, -1);
     int32_t y = pad / 2;
-    struct para_style hs = style(props, hpx, tw, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
-    hs.ragged = true;
-    hs.x = text_x;
-    hs.leading = compact ? hlh : 0;
-    /* compact: the whole headline, leaving room for the snippet's row */
-    hs.max_lines =
-        compact ? (budget - pad - snippet_lines * dlh - dlh / 8 - 2) / hlh : budget * 2 / 3 / hlh;
-    if (hs.max_lines > 4 && !compact)
-        hs.max_lines = 4;
-    if (hs.max_lines < 1)
-        hs.max_lines = 1;
-    set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, a->title ? a->title : "", true, &y);
+    /* The headline is not cut short where it can be helped: at a large font
+     * scale on a small screen, where its lines do not fit with the snippet,
+     * it steps down (never under its size at scale 1), and failing that the
+     * snippet gives way to it. At scale 1 and under, as it always was. */
+    static const double hsteps[] = {1.0, 0.85, 0.72, 0.6, 0.5};
+    const char *title = a->title ? a->title : "";
+    int hfloor = scaled(g->base, 1.0);
+    if (hfloor > hpx)
+        hfloor = hpx;
+    bool no_deck = false;
+    for (size_t step = 0;; step++) {
+        int px = scaled(body, hsteps[step]);
+        bool last = step + 1 == sizeof hsteps / sizeof hsteps[0] || px <= hfloor;
+        if (px < hfloor)
+            px = hfloor;
+        hlh = compact ? (int)lround(px * 1.15) : line_height(c, LAYOUT_FACE_SERIF_BOLD, px);
+        struct para_style hs = style(props, px, tw, LAYOUT_ROLE_HEADLINE, LAYOUT_COLOR_TEXT);
+        hs.ragged = true;
+        hs.x = text_x;
+        hs.leading = compact ? hlh : 0;
+        /* compact: the whole headline, leaving room for the snippet's row */
+        int allowed = compact ? (budget - pad - snippet_lines * dlh - dlh / 8 - 2) / hlh
+                              : budget * 2 / 3 / hlh;
+        if (allowed > 4 && !compact)
+            allowed = 4;
+        if (allowed < 1)
+            allowed = 1;
+        int alone = (budget - pad) / hlh; /* the headline's lines with no snippet */
+        if (alone < allowed)
+            alone = allowed;
+        hs.max_lines = allowed;
+        if (step == 0 && last) {
+            set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, title, true, &y);
+            break;
+        }
+        struct flow_unit *cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+        struct flow_unit saved = *cu;
+        size_t nl = f->lines.count, nr = f->runs.count;
+        int32_t y0 = y;
+        hs.max_lines = alone + 1; /* one more than may show: tells a cut */
+        int n = (int)set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, title, true, &y);
+        if (n <= allowed)
+            break;
+        if (n <= alone) {
+            no_deck = true;
+            break;
+        }
+        cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+        *cu = saved;
+        f->lines.count = nl;
+        f->runs.count = nr;
+        y = y0;
+        if (last) {
+            /* too long even so (a 26-word title at 2.5 on 480x272): its
+             * first words with an ellipsis, as many as fit; the article's
+             * own page sets it whole */
+            no_deck = true;
+            for (int words = (int)word_count(title) - 1; words >= 1 && !c->oom; words--) {
+                hs.max_lines = words == 1 ? alone : alone + 1;
+                n = (int)set_text(c, f, &hs, LAYOUT_FACE_SERIF_BOLD, first_words(c, title, words),
+                                  true, &y);
+                if (n <= alone)
+                    break;
+                cu = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
+                *cu = saved;
+                f->lines.count = nl;
+                f->runs.count = nr;
+                y = y0;
+            }
+            break;
+        }
+    }
     int thumb_y = pad / 2;
     if (beside) {
         y += dlh / 8;
         thumb_y = y + 2;
     }
-    if (a->deck && *a->deck) {
+    if (a->deck && *a->deck && !no_deck) {
         int dx = beside && thumb_w ? thumb_w + gap : 0;
         /* tight: under a thumbnail the headline is taller than, the whole width */
         int dw = form == ENTRY_TIGHT && y >= thumb_y + thumb_h ? w : tw - dx;
@@ -1770,13 +1948,18 @@ set_section(struct lctx *c, struct flow *f, const struct geom *g, const struct e
     if (!any)
         return;
     bool compact = form != ENTRY_WIDE;
-    struct para_style ls =
-        style(props, scaled(g->body_px, 0.85), g->col_w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
+    /* a label, not text to read: past 1.5 times its size at scale 1 it
+     * grows no more, leaving the column to the entries under it */
+    int lpx = scaled(g->body_px, 0.85);
+    if (lpx > scaled(g->base, 0.85 * 1.5))
+        lpx = scaled(g->base, 0.85 * 1.5);
+    struct para_style ls = style(props, lpx, g->col_w, LAYOUT_ROLE_SECTION, LAYOUT_COLOR_ACCENT);
     ls.ragged = true;
     ls.max_lines = 1;
     struct flow_unit *u = flow_unit(c, f, -1);
     u->glue_next = true;
-    int32_t y = compact ? g->body_lh / 4 : g->body_lh / 3;
+    int space = index_space(g);
+    int32_t y = compact ? space / 4 : space / 3;
     set_text(c, f, &ls, LAYOUT_FACE_SANS_BOLD,
              upper(c, *name ? name : loc_text(g->loc, LAYOUT_TEXT_MORE)), true, &y);
     unit_rect(c, f, 0, y + 2, g->col_w, 2, LAYOUT_COLOR_ACCENT);
@@ -1784,10 +1967,15 @@ set_section(struct lctx *c, struct flow *f, const struct geom *g, const struct e
             -1, (int32_t)s);
     u = VEC_AT(&f->units, struct flow_unit, f->units.count - 1);
     u->link_count = 1;
-    u->h = y + 4 + (compact ? g->body_lh / 6 : g->body_lh / 4);
+    u->h = y + 4 + (compact ? space / 6 : space / 4);
+    /* the first entry leaves room for the label over it, so that the two
+     * fit a column together (large text on a small screen) */
+    int reserve = u->h;
     for (size_t i = 0; i < ed->article_count; i++)
-        if (same_section(ed->articles[i].section, name))
-            set_entry(c, f, g, ed, i, form);
+        if (same_section(ed->articles[i].section, name)) {
+            set_entry(c, f, g, ed, i, form, reserve);
+            reserve = 0;
+        }
 }
 
 /* How much of the last page's columns is used, in px summed over columns

@@ -2,6 +2,7 @@
  * size into a bounded LRU of textures) and text runs (SDL2_ttf, blended). */
 #include "render.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,23 +35,127 @@ struct render {
     size_t image_bytes;
     struct render_page_tex pages[RENDER_PAGE_TEXTURES];
     uint64_t clock;
+    enum render_theme theme;
 };
 
-static const SDL_Color render_colors[LAYOUT_COLOR_COUNT] = {
-    [LAYOUT_COLOR_TEXT] = {0x1A, 0x1A, 0x1A, 0xFF},
-    [LAYOUT_COLOR_MUTED] = {0x6B, 0x6B, 0x6B, 0xFF},
-    [LAYOUT_COLOR_ACCENT] = {0x9E, 0x1B, 0x22, 0xFF}, /* deep newspaper red */
-    [LAYOUT_COLOR_RULE] = {0xCC, 0xCC, 0xCC, 0xFF},
-    [LAYOUT_COLOR_PAPER] = {0xFB, 0xFA, 0xF6, 0xFF},
+/* The palettes, one a theme. Every pair drawn (text on paper, paper on the
+ * accent badge, rules and the focus ring on paper) has its contrast ratio
+ * checked by test_render: text at least 4.5:1 in normal, 7:1 in the
+ * contrast themes. */
+static const struct render_rgb render_palettes[RENDER_THEME_COUNT][RENDER_COLOR_SLOTS] =
+    {
+        [RENDER_THEME_NORMAL] =
+            {
+                [LAYOUT_COLOR_TEXT] = {0x1A, 0x1A, 0x1A},
+                [LAYOUT_COLOR_MUTED] = {0x6B, 0x6B, 0x6B},
+                [LAYOUT_COLOR_ACCENT] = {0x9E, 0x1B, 0x22}, /* deep newspaper red */
+                [LAYOUT_COLOR_RULE] = {0xCC, 0xCC, 0xCC},
+                [LAYOUT_COLOR_PAPER] = {0xFB, 0xFA, 0xF6},
+                [RENDER_COLOR_FOCUS] = {0x1F, 0x5F, 0xAD}, /* blue: apart from the red accent */
+                [RENDER_COLOR_PROGRESS] = {0x9C, 0x1C, 0x1C},
+                [RENDER_COLOR_TRACK] = {0xD8, 0xD4, 0xCC},
+            },
+        [RENDER_THEME_CONTRAST] =
+            {
+                [LAYOUT_COLOR_TEXT] = {0x00, 0x00, 0x00},
+                [LAYOUT_COLOR_MUTED] = {0x40, 0x40, 0x40},
+                [LAYOUT_COLOR_ACCENT] = {0x8B, 0x00, 0x00},
+                [LAYOUT_COLOR_RULE] = {0x76, 0x76, 0x76},
+                [LAYOUT_COLOR_PAPER] = {0xFF, 0xFF, 0xFF},
+                [RENDER_COLOR_FOCUS] = {0x00, 0x40, 0xC0},
+                [RENDER_COLOR_PROGRESS] = {0x00, 0x00, 0x00},
+                [RENDER_COLOR_TRACK] = {0xB0, 0xB0, 0xB0},
+            },
+        [RENDER_THEME_CONTRAST_DARK] =
+            {
+                [LAYOUT_COLOR_TEXT] = {0xFF, 0xFF, 0xFF},
+                [LAYOUT_COLOR_MUTED] = {0xD0, 0xD0, 0xD0},
+                [LAYOUT_COLOR_ACCENT] = {0xFF, 0xD8, 0x4D}, /* amber */
+                [LAYOUT_COLOR_RULE] = {0x9A, 0x9A, 0x9A},
+                [LAYOUT_COLOR_PAPER] = {0x00, 0x00, 0x00},
+                [RENDER_COLOR_FOCUS] = {0x40, 0xC8, 0xFF}, /* cyan: apart from the amber accent */
+                [RENDER_COLOR_PROGRESS] = {0xFF, 0xD8, 0x4D},
+                [RENDER_COLOR_TRACK] = {0x50, 0x50, 0x50},
+            },
+};
+static const char *const render_theme_names[RENDER_THEME_COUNT] = {
+    [RENDER_THEME_NORMAL] = "normal",
+    [RENDER_THEME_CONTRAST] = "contrast",
+    [RENDER_THEME_CONTRAST_DARK] = "contrast-dark",
 };
 /* The photo placeholder: a neutral box with a darker mountain-and-sun glyph. */
 static const SDL_Color render_placeholder_bg = {0xDD, 0xDB, 0xD5, 0xFF};
 static const SDL_Color render_placeholder_fg = {0xA8, 0xA5, 0x9E, 0xFF};
 
-static SDL_Color
-color_of(uint8_t c)
+const char *
+render_theme_name(enum render_theme t)
 {
-    return c < LAYOUT_COLOR_COUNT ? render_colors[c] : render_colors[LAYOUT_COLOR_TEXT];
+    return (unsigned)t < RENDER_THEME_COUNT ? render_theme_names[t] : NULL;
+}
+
+bool
+render_theme_parse(const char *name, enum render_theme *out)
+{
+    for (unsigned t = 0; t < RENDER_THEME_COUNT; t++)
+        if (name && strcmp(name, render_theme_names[t]) == 0) {
+            *out = (enum render_theme)t;
+            return true;
+        }
+    return false;
+}
+
+struct render_rgb
+render_theme_color(enum render_theme t, unsigned slot)
+{
+    if ((unsigned)t >= RENDER_THEME_COUNT)
+        t = RENDER_THEME_NORMAL;
+    if (slot >= RENDER_COLOR_SLOTS)
+        slot = LAYOUT_COLOR_TEXT;
+    return render_palettes[t][slot];
+}
+
+/* WCAG 2.x relative luminance of an sRGB colour, 0 .. 1. */
+static double
+relative_luminance(struct render_rgb c)
+{
+    const uint8_t ch[3] = {c.r, c.g, c.b};
+    static const double weight[3] = {0.2126, 0.7152, 0.0722};
+    double l = 0;
+    for (int i = 0; i < 3; i++) {
+        double v = ch[i] / 255.0;
+        v = v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+        l += weight[i] * v;
+    }
+    return l;
+}
+
+double
+render_contrast_ratio(struct render_rgb a, struct render_rgb b)
+{
+    double la = relative_luminance(a), lb = relative_luminance(b);
+    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+static SDL_Color
+color_of(const struct render *rd, unsigned slot)
+{
+    struct render_rgb c = render_theme_color(rd->theme, slot);
+    return (SDL_Color){c.r, c.g, c.b, 0xFF};
+}
+
+void
+render_set_theme(struct render *rd, enum render_theme t)
+{
+    if ((unsigned)t >= RENDER_THEME_COUNT || t == rd->theme)
+        return;
+    rd->theme = t;
+    render_forget_pages(rd);
+}
+
+enum render_theme
+render_get_theme(const struct render *rd)
+{
+    return rd->theme;
 }
 
 static void
@@ -384,7 +489,7 @@ draw_run(struct render *rd, const struct layout_run *run, int x, int y)
     if (run->len == 0 || !run->text)
         return;
     bool rtl = run->props.dir == LAYOUT_DIR_RTL;
-    SDL_Color color = color_of(run->color);
+    SDL_Color color = color_of(rd, run->color);
     struct text_piece small[RENDER_RUN_PIECES];
     size_t n =
         text_itemize(rd->t, run->font, &run->props, run->text, run->len, small, RENDER_RUN_PIECES);
@@ -447,12 +552,12 @@ render_page(struct render *rd, const struct layout_page *page, int dx, int dy)
     int tw = 0, th = 0;
     target_size(r, &tw, &th);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
-    set_color(r, render_colors[LAYOUT_COLOR_PAPER]);
+    set_color(r, color_of(rd, LAYOUT_COLOR_PAPER));
     fill(r, dx, dy, tw, th);
 
     for (size_t i = 0; i < page->rect_count; i++) {
         const struct layout_rect *rc = &page->rects[i];
-        set_color(r, color_of(rc->color));
+        set_color(r, color_of(rd, rc->color));
         fill(r, dx + rc->x, dy + rc->y, rc->w, rc->h);
     }
     for (size_t i = 0; i < page->figure_count; i++) {
@@ -475,6 +580,37 @@ render_page(struct render *rd, const struct layout_page *page, int dx, int dy)
         const struct layout_run *run = &page->runs[i];
         draw_run(rd, run, dx + run->x, dy + run->y);
     }
+}
+
+void
+render_focus_ring(struct render *rd, int x, int y, int w, int h)
+{
+    const int ring = 3, m = RENDER_FOCUS_MARGIN;
+    SDL_Renderer *r = rd->r;
+    int tw = 0, th = 0;
+    target_size(r, &tw, &th);
+    int x0 = x - m, y0 = y - m, x1 = x + w + m, y1 = y + h + m; /* the frame's outer edge */
+    if (x0 < 0)
+        x0 = 0;
+    if (y0 < 0)
+        y0 = 0;
+    if (tw > 0 && x1 > tw)
+        x1 = tw;
+    if (th > 0 && y1 > th)
+        y1 = th;
+    int fw = x1 - x0, fh = y1 - y0;
+    if (fw <= 2 * (ring + 1) || fh <= 2 * (ring + 1))
+        return;
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    set_color(r, color_of(rd, RENDER_COLOR_FOCUS));
+    fill(r, x0, y0, fw, ring);
+    fill(r, x0, y1 - ring, fw, ring);
+    fill(r, x0, y0 + ring, ring, fh - 2 * ring);
+    fill(r, x1 - ring, y0 + ring, ring, fh - 2 * ring);
+    /* a paper line inside: the ring never merges with text or a photo */
+    set_color(r, color_of(rd, LAYOUT_COLOR_PAPER));
+    SDL_Rect inner = {x0 + ring, y0 + ring, fw - 2 * ring, fh - 2 * ring};
+    SDL_RenderDrawRect(r, &inner);
 }
 
 SDL_Texture *

@@ -16,6 +16,41 @@
 
 struct render;
 
+/* Colour themes. Layout names colours (enum layout_color); a theme maps
+ * each to RGB. Photos keep their colours in every theme.
+ * - normal: near-black on warm off-white, the newspaper look;
+ * - contrast: black on white, every text colour at least 7:1 (WCAG AAA);
+ * - contrast-dark: white on black (light on dark), also 7:1 and over.
+ * The config file's `theme` key and --theme take these names. */
+enum render_theme {
+    RENDER_THEME_NORMAL,
+    RENDER_THEME_CONTRAST,
+    RENDER_THEME_CONTRAST_DARK,
+    RENDER_THEME_COUNT
+};
+/* "normal", "contrast", "contrast-dark"; NULL for a value out of range. */
+const char *render_theme_name(enum render_theme t);
+/* The theme called name; false (out untouched) for an unknown name. */
+bool render_theme_parse(const char *name, enum render_theme *out);
+
+/* Colours the renderer and the app draw beyond layout's: slots after the
+ * layout_color ones, in the same palettes. */
+enum render_color {
+    RENDER_COLOR_FOCUS = LAYOUT_COLOR_COUNT, /* the keypad focus ring */
+    RENDER_COLOR_PROGRESS,                   /* install progress: done */
+    RENDER_COLOR_TRACK,                      /* install progress: to do */
+    RENDER_COLOR_SLOTS
+};
+struct render_rgb {
+    uint8_t r, g, b;
+};
+/* The RGB of slot (an enum layout_color or enum render_color) in theme t;
+ * an out-of-range slot gives the theme's text colour. */
+struct render_rgb render_theme_color(enum render_theme t, unsigned slot);
+/* The WCAG 2.x contrast ratio of two colours, 1.0 .. 21.0: (L1 + 0.05) /
+ * (L2 + 0.05) of their relative luminances, the lighter over the darker. */
+double render_contrast_ratio(struct render_rgb a, struct render_rgb b);
+
 /* r and t stay owned by the caller and must outlive the render. */
 struct render *render_create(SDL_Renderer *r, struct text *t, struct err *e);
 void render_destroy(struct render *rd); /* NULL is fine */
@@ -23,6 +58,21 @@ void render_destroy(struct render *rd); /* NULL is fine */
 /* The folder photos are read from (an unpacked edition); NULL for none.
  * Flushes the caches. The string is copied. */
 void render_set_root(struct render *rd, const char *root);
+
+/* The theme pages are drawn in (RENDER_THEME_NORMAL at first). A change
+ * forgets the page textures, so the pages are drawn again in it; the
+ * decoded photos are kept. */
+void render_set_theme(struct render *rd, enum render_theme t);
+enum render_theme render_get_theme(const struct render *rd);
+
+/* The keypad focus ring around the box (x, y, w, h), drawn on the current
+ * target over the page (never into a page texture): a 3 px frame in the
+ * theme's focus colour RENDER_FOCUS_MARGIN px outside the box, with a 1 px
+ * paper line between it and the box, so it never covers what the box holds
+ * (an index entry's text starts at its box's edge). Where the frame would
+ * leave the target (the bar at the screen's foot) it is moved inside. */
+#define RENDER_FOCUS_MARGIN 4
+void render_focus_ring(struct render *rd, int x, int y, int w, int h);
 
 /* Draws page at (dx, dy) on the current target, background included.
  * A photo that fails to decode is drawn as a neutral placeholder. */

@@ -4,7 +4,7 @@
 #include <assert.h>
 #include <stdlib.h>
 
-static const float font_steps[] = {0.75f, 0.85f, 1.0f, 1.15f, 1.3f, 1.5f, 1.75f, 2.0f};
+static const float font_steps[] = {0.75f, 0.85f, 1.0f, 1.15f, 1.3f, 1.5f, 1.75f, 2.0f, 2.25f, 2.5f};
 #define FONT_STEP_COUNT (sizeof font_steps / sizeof font_steps[0])
 
 struct ui {
@@ -14,6 +14,8 @@ struct ui {
     struct ui_view back; /* where the status screen returns to */
     float font_scale;
     float progress;
+    int theme;
+    int focus; /* index into the shown page's links; -1: no focus */
     bool has_edition;
     bool dirty, quit;
 
@@ -193,6 +195,7 @@ static void
 go(struct ui *ui, struct ui_view v)
 {
     ui->view = v;
+    ui->focus = -1;
     ui->offset = 0;
     ui->anim = false;
     ui->dirty = true;
@@ -301,6 +304,118 @@ jump_to_section(struct ui *ui, int32_t section)
 }
 
 static bool
+next_theme(struct ui *ui)
+{
+    if (ui->cfg.theme_count < 2)
+        return false;
+    ui->theme = (ui->theme + 1) % ui->cfg.theme_count;
+    ui->dirty = true;
+    return true;
+}
+
+/* The page shown, when it has links (index or article); NULL otherwise. */
+static const struct layout_page *
+shown_page(const struct ui *ui)
+{
+    if (ui->view.screen != UI_SCREEN_INDEX && ui->view.screen != UI_SCREEN_ARTICLE)
+        return NULL;
+    const struct layout_pages *p = pages_of(ui, &ui->view);
+    return p && ui->view.page < p->count ? &p->pages[ui->view.page] : NULL;
+}
+
+/* The focused link, or NULL. */
+static const struct layout_link *
+focused(const struct ui *ui)
+{
+    const struct layout_page *pg = ui->focus >= 0 ? shown_page(ui) : NULL;
+    return pg && (size_t)ui->focus < pg->link_count ? &pg->links[ui->focus] : NULL;
+}
+
+/* A bar button: anything but an index entry or section label. */
+static bool
+in_bar(const struct layout_link *l)
+{
+    return l->action != LAYOUT_ACTION_OPEN_ARTICLE && l->action != LAYOUT_ACTION_SECTION;
+}
+
+/* Moves the focus to the next (dir +1) or previous (-1) enabled link in
+ * layout's order, wrapping around; from no focus, the first or the last. */
+static bool
+focus_step(struct ui *ui, int dir)
+{
+    const struct layout_page *pg = shown_page(ui);
+    if (!pg || pg->link_count == 0)
+        return false;
+    int n = (int)pg->link_count;
+    int at = focused(ui) ? ui->focus : (dir > 0 ? -1 : n);
+    for (int k = 1; k <= n; k++) {
+        int i = ((at + dir * k) % n + n) % n;
+        if (pg->links[i].enabled) {
+            if (i == ui->focus)
+                return false;
+            ui->focus = i;
+            ui->dirty = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether another enabled bar button shares the focused one's row (the
+ * reader's bar; the index's lone theme button has none). */
+static bool
+bar_row(const struct ui *ui, const struct layout_link *f)
+{
+    const struct layout_page *pg = shown_page(ui);
+    for (size_t i = 0; pg && i < pg->link_count; i++) {
+        const struct layout_link *l = &pg->links[i];
+        if (l != f && l->enabled && in_bar(l) && l->y == f->y)
+            return true;
+    }
+    return false;
+}
+
+/* Moves a bar focus to the nearest enabled bar button on its left (dx < 0)
+ * or right (dx > 0) on the screen; false at the end of the bar. */
+static bool
+focus_along_bar(struct ui *ui, int dx)
+{
+    const struct layout_page *pg = shown_page(ui);
+    const struct layout_link *f = focused(ui);
+    if (!pg || !f)
+        return false;
+    int best = -1, best_d = 0;
+    for (size_t i = 0; i < pg->link_count; i++) {
+        const struct layout_link *l = &pg->links[i];
+        if ((int)i == ui->focus || !l->enabled || !in_bar(l) || l->y != f->y)
+            continue;
+        int d = (l->x - f->x) * (dx < 0 ? -1 : 1);
+        if (d > 0 && (best < 0 || d < best_d)) {
+            best = (int)i;
+            best_d = d;
+        }
+    }
+    if (best < 0)
+        return false;
+    ui->focus = best;
+    ui->dirty = true;
+    return true;
+}
+
+/* After the page was laid out again (the font size): the focus back on the
+ * link of this action, so Enter on A+ can be pressed again. */
+static void
+refocus(struct ui *ui, uint8_t action)
+{
+    const struct layout_page *pg = shown_page(ui);
+    for (size_t i = 0; pg && i < pg->link_count; i++)
+        if (pg->links[i].action == action) {
+            ui->focus = (int)i;
+            return;
+        }
+}
+
+static bool
 act(struct ui *ui, const struct layout_link *l)
 {
     switch ((enum layout_action)l->action) {
@@ -318,8 +433,28 @@ act(struct ui *ui, const struct layout_link *l)
         return change_font(ui, -1);
     case LAYOUT_ACTION_FONT_LARGER:
         return change_font(ui, +1);
+    case LAYOUT_ACTION_THEME:
+        return next_theme(ui);
     }
     return false;
+}
+
+/* Enter: the focused link acts as a tap on it; the size and theme buttons
+ * keep the focus. */
+static bool
+activate(struct ui *ui)
+{
+    const struct layout_link *f = focused(ui);
+    if (!f || !f->enabled)
+        return false;
+    struct layout_link l = *f; /* act may lay the pages out again */
+    int keep = ui->focus;
+    bool changed = act(ui, &l);
+    if (l.action == LAYOUT_ACTION_THEME)
+        ui->focus = keep;
+    else if (l.action == LAYOUT_ACTION_FONT_SMALLER || l.action == LAYOUT_ACTION_FONT_LARGER)
+        refocus(ui, l.action);
+    return changed;
 }
 
 static bool
@@ -354,11 +489,26 @@ key(struct ui *ui, enum ui_key k)
 {
     enum ui_screen s = ui->view.screen;
     int right = view_rtl(ui, &ui->view) ? -1 : +1; /* the Right key's turn */
+    const struct layout_link *f = focused(ui);
     switch (k) {
     case UI_KEY_RIGHT:
+        if (f && in_bar(f) && bar_row(ui, f))
+            return focus_along_bar(ui, +1);
         return turn(ui, right);
     case UI_KEY_LEFT:
+        if (f && in_bar(f) && bar_row(ui, f))
+            return focus_along_bar(ui, -1);
         return turn(ui, -right);
+    case UI_KEY_DOWN:
+    case UI_KEY_TAB:
+        return focus_step(ui, +1);
+    case UI_KEY_UP:
+    case UI_KEY_BACKTAB:
+        return focus_step(ui, -1);
+    case UI_KEY_ENTER:
+        return activate(ui);
+    case UI_KEY_THEME:
+        return next_theme(ui);
     case UI_KEY_PAGEDOWN:
     case UI_KEY_SPACE:
         return turn(ui, +1);
@@ -383,6 +533,11 @@ key(struct ui *ui, enum ui_key k)
         }
         if (s == UI_SCREEN_INDEX && ui->view.page != 0) {
             go(ui, index_view(0));
+            return true;
+        }
+        if (ui->focus >= 0) {
+            ui->focus = -1;
+            ui->dirty = true;
             return true;
         }
         return false;
@@ -442,7 +597,11 @@ press(struct ui *ui, const struct ui_input *in)
         ui->swallow = true;
         return true;
     }
-    bool changed = ui->anim;
+    bool changed = ui->anim || ui->focus >= 0;
+    if (ui->focus >= 0) {
+        ui->focus = -1; /* a touch: the keypad's ring goes */
+        ui->dirty = true;
+    }
     finish_anim(ui);
     ui->down = true;
     ui->swallow = false;
@@ -675,7 +834,13 @@ ui_get_state(const struct ui *ui, struct ui_state *out)
                              .font_scale = ui->font_scale,
                              .progress = ui->progress,
                              .quit = ui->quit,
+                             .theme = ui->theme,
                              .rtl = view_rtl(ui, &ui->view)};
+    const struct layout_link *f = focused(ui);
+    if (f) {
+        out->has_focus = true;
+        out->focus = *f;
+    }
     out->has_next = neighbour(ui, &ui->view, +1, &out->next);
     out->has_prev = neighbour(ui, &ui->view, -1, &out->prev);
 }
@@ -725,6 +890,8 @@ ui_create(const struct ui_config *cfg, const struct ui_content *content, uint64_
     ui->content = *content;
     ui->font_scale = cfg->font_scale > 0 ? cfg->font_scale : 1.0f;
     ui->progress = -1;
+    ui->focus = -1;
+    ui->theme = cfg->theme > 0 && cfg->theme < cfg->theme_count ? cfg->theme : 0;
     ui->last_input_ms = now_ms;
     ui->view = empty_view(ui);
     ui->dirty = true;

@@ -21,8 +21,24 @@
  * - Past an article's last page: the next article's first page. Before an
  *   article's first page: the index page that lists the article (where the
  *   reader came from); the previous story is the nav bar's job.
- * - Font scale steps ui_font_scale_step (0.75 .. 2.0); the reader stays on the
+ * - Font scale steps ui_font_scale_step (0.75 .. 2.5); the reader stays on the
  *   page that holds the block it was showing (layout_page_for_block).
+ * - Colour theme: the bar's theme button or the theme key (c / F2) moves to
+ *   the next of cfg.theme_count themes (normal, contrast, contrast-dark in
+ *   the app) and back to the first; the view is unchanged (ui_state.theme).
+ * - Keypad focus, for kiosks with keys instead of a touchscreen: Tab or Down
+ *   moves a focus to the next enabled link of the page shown (the bar's
+ *   buttons, the index's entries and section labels, in layout's order),
+ *   Shift+Tab or Up to the previous one (both wrap around); Enter acts on the
+ *   focused link as a tap would. While a bar button (any link but an entry
+ *   or a section label, with other buttons in its row) has the focus, Left
+ *   and Right move it along the bar (by position on the screen, so a
+ *   mirrored bar moves the way it is drawn); otherwise (the index's lone
+ *   theme button too) they turn pages as before. Escape goes back as before (and
+ *   drops the focus); where it has nowhere to go it only drops the focus. A
+ *   new page, a touch or the idle timeout drop it too; the font size and
+ *   theme buttons keep it on themselves. The app draws the ring
+ *   (ui_state.focus) over the page, never into the cached page.
  * - Operator status: hold a finger UI_LONG_PRESS_MS in the top-left corner
  *   (UI_CORNER_PX square), or the status key (F1 / 's').
  * - Kiosk idle: after idle_timeout_ms without input the reader (or status)
@@ -73,6 +89,12 @@ enum ui_key {
     UI_KEY_PLUS,
     UI_KEY_MINUS,
     UI_KEY_STATUS,
+    UI_KEY_THEME,   /* the next colour theme */
+    UI_KEY_UP,      /* focus: the previous link */
+    UI_KEY_DOWN,    /* focus: the next link */
+    UI_KEY_TAB,     /* focus: the next link */
+    UI_KEY_BACKTAB, /* Shift+Tab: the previous link */
+    UI_KEY_ENTER,   /* acts on the focused link */
 };
 
 enum ui_input_kind {
@@ -120,6 +142,11 @@ struct ui_state {
     float font_scale; /* the scale pages must be laid out at */
     float progress;   /* an install in progress: 0..1; < 0 when none */
     bool quit;        /* the user asked to quit and it is allowed */
+    int theme;        /* the colour theme, 0 .. cfg.theme_count - 1 */
+    /* The keypad focus: a copy of the focused link of the page shown (its
+     * box is where the ring goes); has_focus false when none. */
+    bool has_focus;
+    struct layout_link focus;
 };
 
 /* Pages come from the app through this seam. Returned pointers are owned by
@@ -138,15 +165,17 @@ struct ui_content {
 
 struct ui_config {
     int width, height;            /* the logical screen in px */
-    float font_scale;             /* starting scale, 0.75 .. 2.0 */
+    float font_scale;             /* starting scale, 0.75 .. 2.5 */
+    int theme;                    /* starting colour theme, 0 .. theme_count - 1 */
+    int theme_count;              /* themes the theme button cycles through; < 2: none */
     uint64_t idle_timeout_ms;     /* 0 = never go idle */
     uint64_t attract_interval_ms; /* per story in the attract loop; 0 = no attract loop */
     bool allow_quit;
 };
 
 /* The next font scale from scale in direction dir (+1 larger, -1 smaller)
- * along the steps 0.75, 0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0; scale itself
- * at either end. */
+ * along the steps 0.75, 0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.25, 2.5;
+ * scale itself at either end. */
 float ui_font_scale_step(float scale, int dir);
 
 /* The content seam is copied; the provider must outlive the ui. Starts on

@@ -8,7 +8,10 @@ expectations taken from the Markdown source and never from a previous dump:
   - every article has pages 1..of, and the index links to every article;
   - every word of every article body appears exactly once and in order across
     its pages (front matter and Markdown syntax stripped, hyphenated line ends
-    joined), the headline is the title and the deck the deck;
+    joined), the headline is the title and the deck the deck; the index
+    entry's headline is the title too (or its first words with an ellipsis);
+    an article's headline is set whole on its first page; an index section
+    label has an entry under it on its page;
   - every figure of the source appears once, with its caption and credit, and
     its caption lines are on the same page as the photo;
   - no box outside the page, no two boxes (lines, figures) overlapping, no
@@ -325,7 +328,8 @@ def check_typesetting(p, got, W, src_words, paras, src_figs):
 
     # widows and orphans: a paragraph cut between columns keeps two lines on
     # each side, unless a column holds nothing but it (a column too short
-    # for two lines, or a paragraph longer than a column)
+    # for two lines, or a paragraph longer than a column; for a widow, with
+    # the heading kept with it)
     for pi, its in lines_of.items():
         pieces = []
         for it in its:
@@ -341,7 +345,11 @@ def check_typesetting(p, got, W, src_words, paras, src_figs):
             fail(f"{p}: orphan: the first line of the paragraph {text!r} ends column "
                  f"{pieces[0][0][1] + 1} of page {pieces[0][0][0]} alone")
         if pieces[-1][1] == 1:
-            before = col_items[pieces[-2][0]]
+            # the heading kept with the paragraph counts as the paragraph's:
+            # a heading and a paragraph of three lines taller than a column
+            # (the largest text on the smallest screen) cannot break 2+2
+            before = [b for b in col_items[pieces[-2][0]]
+                      if not (b["kind"] == "line" and b["line"]["role"] == "subhead")]
             if any(para_of.get(id(b.get("line"))) != pi for b in before):
                 last = its[-1]
                 fail(f"{p}: widow: the last line {last['line']['text'][:40]!r} of the "
@@ -405,6 +413,7 @@ def main():
 
     by_article = {}
     index_links = set()
+    index_entries = {}
     index_pages = 0
     for n, page in enumerate(pages, 1):
         where = f"page {n} ({page['kind']}" + (f" {page['article']}" if "article" in page else "") \
@@ -415,6 +424,12 @@ def main():
             for k in page.get("links", []):
                 if k.get("action") == "open_article":
                     index_links.add(k.get("article"))
+                    index_entries[k.get("article")] = (n, page, k)
+                if k.get("action") == "section" and not any(
+                        ln["role"] == "headline" and ln["y"] > k["y"]
+                        and k["x"] <= ln["x"] < k["x"] + k["w"] for ln in page["lines"]):
+                    fail(f"{where}: a section label at {k['x']},{k['y']} has no entry under it "
+                         f"on its page")
         elif page["kind"] == "article":
             by_article.setdefault(page["article"], []).append((n, page))
             caps = join_lines([ln for ln in page["lines"] if ln["role"] == "caption"])
@@ -455,6 +470,21 @@ def main():
         head = set_words([ln for ln in lines if ln["role"] == "headline"], want_head)
         if "title" in meta and head != want_head:
             fail(f"{p}: headline {' '.join(head)!r} is not the title {meta['title']!r}")
+        cut = sorted({pg["number"] for _, pg in got
+                      if any(ln["role"] == "headline" for ln in pg["lines"])} - {1})
+        if cut:
+            fail(f"{p}: the headline runs on to page(s) {cut}: a headline is never cut "
+                 f"between pages")
+        if "title" in meta and p in index_entries:
+            # the index entry's headline: the whole title, inside its entry
+            n, page, k = index_entries[p]
+            inside = [ln for ln in page["lines"] if ln["role"] == "headline"
+                      and k["x"] <= ln["x"] and ln["x"] + ln["w"] <= k["x"] + k["w"]
+                      and k["y"] <= ln["y"] and ln["y"] + ln["h"] <= k["y"] + k["h"]]
+            entry = set_words(inside, want_head)
+            if entry != want_head and not clipped_with_ellipsis(entry, want_head):
+                fail(f"{p}: its index entry on page {n} reads {' '.join(entry)!r}, not the "
+                     f"title {meta['title']!r}")
         want_deck = inline_text(meta.get("deck", "")).split()
         deck = set_words([ln for ln in lines if ln["role"] == "deck"], want_deck)
         if want_deck and deck != want_deck and not clipped_with_ellipsis(deck, want_deck):

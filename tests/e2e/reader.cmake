@@ -26,6 +26,7 @@ if(SYSTEMD_FOUND)
   nk_reader_test(notify 60 notify ${NK_RUN_NEWSKIOSK} ${NK_READER_SAMPLE})
 endif()
 nk_reader_test(font 300 font ${NK_RUN_NEWSKIOSK} ${NK_READER_SAMPLE})
+nk_reader_test(theme 300 theme ${NK_RUN_NEWSKIOSK} ${NK_READER_SAMPLE})
 nk_reader_test(errors 120 errors ${NK_RUN_NEWSKIOSK} ${NK_READER_SAMPLE})
 # 5 s idle on the index must cost under 0.05 CPU s (the target is 0.1 s a minute).
 nk_reader_test(idle_dummy 60 idle ${NK_RUN_NEWSKIOSK} ${NK_READER_SAMPLE} 5 0.05)

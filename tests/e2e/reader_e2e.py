@@ -10,6 +10,7 @@
     reader_e2e.py notify NEWSKIOSK EDITION
     reader_e2e.py font   NEWSKIOSK EDITION
     reader_e2e.py weston NEWSKIOSK EDITION SEAT_MODULE
+    reader_e2e.py theme  NEWSKIOSK EDITION
 
 walk: a scripted reader, headless (SDL dummy driver), opens every article
 from the index by tapping its entry, pages to its end with keys, swipes and
@@ -45,6 +46,18 @@ font: on a later page of the longest article, A+ (the nav bar) and then the
 '-' key re-paginate: each screenshot equals a page of that article rendered
 by --render-pages at --font-scale 1.15 and 1.0, and the reader stays inside
 the article past its first page (it keeps the paragraph, not page 1).
+
+theme: the colour themes and the keypad (issue 13). --render-pages draws
+the edition in normal, contrast and contrast-dark (whose pages differ from
+normal's and are dark); a script then switches the theme with the 'c' key,
+the bar's theme button and F2: each screenshot is byte-identical to the
+--render-pages page of the page shown in the theme it switched to (the
+reader's place kept). Keypad: Tab puts a focus ring on the bar's Contents
+button (previous is greyed on the first story), Right moves it to the theme
+button, Return switches the theme: each screenshot equals the rendered page
+outside the focused button's box, and inside it the ring's outer pixels are
+the theme's focus colour; Escape goes back to the index, with no ring, and
+the index's own theme button (in its footer) switches again.
 
 notify: under a fake systemd notify socket with WatchdogSec=0.4 s, the
 kiosk sends READY=1 after its first frame and WATCHDOG=1 every ~0.2 s.
@@ -458,15 +471,20 @@ def test_errors(kiosk, edition):
     if p.returncode != 0 or SANITIZER.search(p.stderr):
         fail(f"SDL_RENDER_DRIVER=nonesuch: exit {p.returncode}: {p.stderr.strip()[:300]}")
     # --latency-log: a line per input that changed the screen (the sample's
-    # index has 3 pages: 2 of the 4 Right keys turn one), none for the rest;
+    # index has 3 pages, 4 once the edition has expired and shows its badge:
+    # so many of the 6 Right keys less one turn a page), none for the rest;
     # a log that cannot be written is named, exit 1.
+    dump = os.path.join(tmp, "index.json")
+    run([kiosk, "--bundle", edition, "--dump-layout", dump], env=env)
+    with open(dump, encoding="utf-8") as f:
+        index_pages = sum(1 for pg in json.load(f)["pages"] if pg["kind"] == "index")
     script = os.path.join(tmp, "turns.events")
-    write(script, "key Right\n" * 4 + "quit\n")
+    write(script, "key Right\n" * 6 + "quit\n")
     log = os.path.join(tmp, "latency.txt")
     p = subprocess.run([kiosk, "--bundle", edition, "--events", script, "--latency-log", log],
                        capture_output=True, text=True, timeout=120, env=env)
     lines = open(log).read().splitlines() if os.path.exists(log) else []
-    if p.returncode != 0 or len(lines) != 2 or \
+    if p.returncode != 0 or not 2 <= index_pages <= 6 or len(lines) != index_pages - 1 or \
             not all(re.fullmatch(r"key Right \d+\.\d{3}", line) for line in lines):
         fail(f"latency log: exit {p.returncode}, lines {lines!r}: {p.stderr.strip()[:300]}")
     p = subprocess.run([kiosk, "--bundle", edition, "--exit-after-first-frame",
@@ -687,6 +705,168 @@ def test_font(kiosk, edition):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def read_png(path):
+    """(width, height, rows of RGB bytes) of an 8-bit RGB or RGBA PNG."""
+    import struct
+    import zlib
+    with open(path, "rb") as f:
+        data = f.read()
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+            if depth != 8 or ctype not in (2, 6):
+                sys.exit(f"FAIL: {path}: PNG colour type {ctype} depth {depth} not read here")
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
+    for y in range(h):
+        ft, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if ft == 1:
+                line[i] = (line[i] + a) & 255
+            elif ft == 2:
+                line[i] = (line[i] + b) & 255
+            elif ft == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif ft == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        prev = line
+        rows.append(bytes(line) if bpp == 3 else bytes(
+            v for k in range(w) for v in line[k * 4:k * 4 + 3]))
+    return w, h, rows
+
+
+def pixel(png, x, y):
+    return tuple(png[2][y][x * 3:x * 3 + 3])
+
+
+def differences_outside(a, b, box):
+    """Pixels that differ between two decoded PNGs outside box (x, y, w, h),
+    and the number inside it."""
+    bx, by, bw, bh = box
+    outside = inside = 0
+    for y in range(a[1]):
+        ra, rb = a[2][y], b[2][y]
+        if ra == rb:
+            continue
+        for x in range(a[0]):
+            if ra[x * 3:x * 3 + 3] != rb[x * 3:x * 3 + 3]:
+                if bx <= x < bx + bw and by <= y < by + bh:
+                    inside += 1
+                else:
+                    outside += 1
+    return outside, inside
+
+
+THEMES = ("normal", "contrast", "contrast-dark")
+RING_MARGIN = 4  # RENDER_FOCUS_MARGIN
+FOCUS = {"normal": (0x1F, 0x5F, 0xAD), "contrast": (0x00, 0x40, 0xC0),
+         "contrast-dark": (0x40, 0xC8, 0xFF)}
+PAPER = {"normal": (0xFB, 0xFA, 0xF6), "contrast": (0xFF, 0xFF, 0xFF),
+         "contrast-dark": (0, 0, 0)}
+
+
+def test_theme(kiosk, edition):
+    tmp = tempfile.mkdtemp(prefix="nk-theme-")
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    pngs = {}
+    dump = os.path.join(tmp, "layout.json")
+    for t in THEMES:
+        pngs[t] = os.path.join(tmp, t)
+        run([kiosk, "--bundle", edition, "--theme", t, "--render-pages", pngs[t]]
+            + (["--dump-layout", dump] if t == "normal" else []), env=env)
+    with open(dump, encoding="utf-8") as f:
+        pages = json.load(f)["pages"]
+    w = Walk(pages, tmp, pngs["normal"])
+
+    def page_png(t, i):
+        return os.path.join(pngs[t], f"{i + 1:04d}.png")
+
+    art = w.articles[0]
+    if len(art) < 2:
+        sys.exit("FAIL: the first article has one page")
+    page = art[1]
+    # the renders: every theme's page differs from normal's, on its own paper
+    for t in THEMES:
+        for i in (w.index[0], page):
+            png = read_png(page_png(t, i))
+            if pixel(png, 0, 0) != PAPER[t]:
+                fail(f"--render-pages --theme {t}: page {i + 1}'s corner is {pixel(png, 0, 0)}, "
+                     f"not the paper {PAPER[t]}")
+            if t != "normal" and filecmp.cmp(page_png(t, i), page_png("normal", i), shallow=False):
+                fail(f"--render-pages --theme {t}: page {i + 1} is the normal theme's")
+    shots = []  # (screenshot, expected theme, page, focus link or None, what)
+
+    def shot(t, i, what, focus=None):
+        name = os.path.join(tmp, f"shot{len(shots):02d}.png")
+        w.cmd(f"screenshot {name}")
+        shots.append((name, t, i, focus, what))
+
+    shot("normal", w.index[0], "the index at start")
+    w.cmd("key c")
+    shot("contrast", w.index[0], "the index after key c")
+    ip, link = w.index_page_of(0)
+    for _ in range(w.index.index(ip)):
+        w.cmd("key PageDown")
+    w.cmd("tap %d %d" % center(link))
+    w.cmd("key PageDown")
+    shot("contrast", page, "article 1 page 2, still in contrast")
+    w.cmd("tap %d %d" % center(w.nav(page, "theme")))
+    shot("contrast-dark", page, "after the bar's theme button: same page, contrast-dark")
+    w.cmd("key F2")
+    shot("normal", page, "after F2: back to normal, same page")
+    w.cmd("key Tab")
+    shot("normal", page, "Tab: the focus on Contents", w.nav(page, "contents"))
+    w.cmd("key Right")
+    w.cmd("key Right")
+    shot("normal", page, "Right, Right: the focus on the theme button", w.nav(page, "theme"))
+    w.cmd("key Return")
+    shot("contrast", page, "Return on the theme button: contrast, the focus kept",
+         w.nav(page, "theme"))
+    w.cmd("key Escape")
+    shot("contrast", ip, "Escape: the index page of the article, no ring")
+    w.cmd("tap %d %d" % center(w.nav(ip, "theme")))
+    shot("contrast-dark", ip, "the index's theme button: contrast-dark")
+    w.cmd("quit")
+    script = os.path.join(tmp, "theme.events")
+    write(script, "\n".join(w.lines) + "\n")
+    run([kiosk, "--bundle", edition, "--events", script], env=env)
+    for name, t, i, focus, what in shots:
+        want = page_png(t, i)
+        if focus is None:
+            if not filecmp.cmp(name, want, shallow=False):
+                fail(f"{what}: {name} differs from {want}")
+            continue
+        got, ref = read_png(name), read_png(want)
+        # the ring lies RING_MARGIN px around the box, moved inside at the
+        # screen's edge (the bar at its foot)
+        x0, y0 = max(focus["x"] - RING_MARGIN, 0), max(focus["y"] - RING_MARGIN, 0)
+        x1 = min(focus["x"] + focus["w"] + RING_MARGIN, got[0])
+        y1 = min(focus["y"] + focus["h"] + RING_MARGIN, got[1])
+        box = (x0, y0, x1 - x0, y1 - y0)
+        outside, inside = differences_outside(got, ref, box)
+        if outside:
+            fail(f"{what}: {outside} pixels differ from {want} outside the ring's box {box}")
+        if inside < 2 * (box[2] + box[3]):
+            fail(f"{what}: only {inside} pixels of a ring inside the ring's box {box}")
+        corners = [pixel(got, x0, y0), pixel(got, x1 - 1, y0 + 1), pixel(got, x0 + 1, y1 - 1)]
+        if any(c != FOCUS[t] for c in corners):
+            fail(f"{what}: the ring's pixels are {corners}, not {t}'s focus colour {FOCUS[t]}")
+        else:
+            print(f"{what}: ring {FOCUS[t]} around {box}, {inside} pixels changed, none outside")
+    if not failures:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 class Weston:
     """A headless weston on its own socket and XDG_RUNTIME_DIR; exits 77 if it cannot start."""
 
@@ -823,6 +1003,8 @@ def main():
         test_errors(kiosk, edition)
     elif mode == "font":
         test_font(kiosk, edition)
+    elif mode == "theme":
+        test_theme(kiosk, edition)
     elif mode == "notify":
         test_notify(kiosk, edition)
     elif mode == "rotate":

@@ -35,13 +35,15 @@ test_good(void)
     CHECK_STR(c.state_dir, APP_DEFAULT_STATE_DIR);
     CHECK(!c.allow_quit);
     CHECK_INT(c.idle_timeout_s, 120);
+    CHECK_INT(c.theme, 0); /* normal */
 
     const char *path = write_conf("good.conf", "# a kiosk in the library\n"
                                                "\n"
                                                "size = 1024x600\n"
                                                "rotate=90\n"
                                                "  fullscreen = yes  \n"
-                                               "font_scale = 1.25\n"
+                                               "font_scale = 2.5\n"
+                                               "theme = contrast-dark\n"
                                                "margin = 24\n"
                                                "font_size = 20\n"
                                                "ragged_right = true\n"
@@ -61,7 +63,8 @@ test_good(void)
     CHECK_INT(c.height, 600);
     CHECK_INT(c.rotate, 90);
     CHECK(c.fullscreen);
-    CHECK(c.font_scale == 1.25f);
+    CHECK(c.font_scale == 2.5f);
+    CHECK_INT(c.theme, 2); /* RENDER_THEME_CONTRAST_DARK */
     CHECK_INT(c.margin, 24);
     CHECK_INT(c.base_px, 20);
     CHECK(c.ragged);
@@ -111,8 +114,12 @@ test_bad(void)
         {"rotate = -90\n", ":1: rotate must be 0, 90, 180 or 270"},
         {"fullscreen = maybe\n", ":1: fullscreen must be yes or no, not 'maybe'"},
         {"allow_quit =\n", ":1: allow_quit must be yes or no, not ''"},
-        {"font_scale = 3\n", ":1: font_scale must be a number from 0.75 to 2.0, not '3'"},
+        {"font_scale = 3\n", ":1: font_scale must be a number from 0.75 to 2.5, not '3'"},
         {"font_scale = 1.2x\n", ":1: font_scale must be a number"},
+        {"font_scale = 2.6\n", ":1: font_scale must be a number from 0.75 to 2.5, not '2.6'"},
+        {"theme = dark\n", ":1: theme must be normal, contrast (black on white) or contrast-dark "
+                           "(white on black), not 'dark'"},
+        {"theme =\n", ":1: theme must be normal, contrast"},
         {"margin = -4\n", ":1: margin must be 0 (automatic) to 400 px"},
         {"font_size = 4\n", ":1: font_size must be 0 (automatic) or 8 to 96 px"},
         {"idle_timeout = 10m\n", ":1: idle_timeout must be seconds"},

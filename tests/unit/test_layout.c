@@ -887,7 +887,7 @@ test_words_in_order_and_numbers(void)
             CHECK_MSG(footer, "%dx%d page %zu: no footer \"%s\"", sizes[s][0], sizes[s][1], i + 1,
                       want);
             CHECK(header);
-            CHECK_INT(nav, 5);
+            CHECK_INT(nav, 6); /* previous, contents, next, theme, A-, A+ */
         }
         layout_pages_fini(&p);
     }
@@ -1085,6 +1085,30 @@ test_index(void)
                 }
             }
         CHECK_INT(labels_ok, 4);
+        /* one theme button a page, at the footer's right end, a touch
+         * target clear of every entry and label */
+        for (size_t i = 0; i < p.count; i++) {
+            const struct layout_page *pg = &p.pages[i];
+            int themes = 0;
+            for (size_t k = 0; k < pg->link_count; k++) {
+                const struct layout_link *t = &pg->links[k];
+                if (t->action != LAYOUT_ACTION_THEME)
+                    continue;
+                themes++;
+                CHECK_MSG(t->enabled && t->w >= 44 && t->h >= 24 && t->x + t->w <= sizes[s][0] &&
+                              t->y + t->h == sizes[s][1] && t->x + t->w > sizes[s][0] * 3 / 4,
+                          "%dx%d page %zu: theme button %d,%d %dx%d", sizes[s][0], sizes[s][1],
+                          i + 1, t->x, t->y, t->w, t->h);
+                for (size_t j = 0; j < pg->link_count; j++) {
+                    const struct layout_link *o = &pg->links[j];
+                    if (j != k)
+                        CHECK_MSG(o->y + o->h <= t->y || o->x + o->w <= t->x || t->x + t->w <= o->x,
+                                  "%dx%d page %zu: link %zu overlaps the theme button", sizes[s][0],
+                                  sizes[s][1], i + 1, j);
+                }
+            }
+            CHECK_INT(themes, 1);
+        }
         static const char *const want_order[] = {"TOWN", "SEA", "WEATHER", "MORE"};
         size_t seen = 0;
         for (size_t i = 0; i < p.count; i++)
@@ -1490,7 +1514,8 @@ test_pages_outlive_edition(void)
 }
 
 /* The navigation bar: previous greyed on the first story, next on the last;
- * A-/A+ greyed at the ends of the scale. */
+ * A-/A+ greyed at the ends of the scale (0.75 and 2.5); the theme button
+ * always there and enabled, in the right-hand group with A-/A+. */
 static void
 test_nav_bar(void)
 {
@@ -1506,14 +1531,15 @@ test_nav_bar(void)
     } cases[] = {
         {0, 1.0f, false, true, true, true},
         {1, 0.75f, true, true, false, true},
-        {2, 2.0f, true, false, true, false},
+        {2, 2.0f, true, false, true, true},
+        {2, 2.5f, true, false, true, false},
     };
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         struct layout_pages p;
         if (!set_article(L, &d, cases[k].article, 800, 480, cases[k].scale, true, &p))
             continue;
         for (size_t i = 0; i < p.count; i++) {
-            int found = 0;
+            int found = 0, theme_x = -1, smaller_x = -1, contents_x = -1;
             for (size_t j = 0; j < p.pages[i].link_count; j++) {
                 const struct layout_link *lk = &p.pages[i].links[j];
                 bool want = true;
@@ -1530,15 +1556,26 @@ test_nav_bar(void)
                 case LAYOUT_ACTION_FONT_LARGER:
                     want = cases[k].larger;
                     break;
+                case LAYOUT_ACTION_THEME:
+                    theme_x = lk->x;
+                    break;
+                case LAYOUT_ACTION_CONTENTS:
+                    contents_x = lk->x;
+                    break;
                 default:
                     break;
                 }
+                if (lk->action == LAYOUT_ACTION_FONT_SMALLER)
+                    smaller_x = lk->x;
                 CHECK_MSG(lk->enabled == want, "article %zu action %d enabled %d", cases[k].article,
                           lk->action, lk->enabled);
                 CHECK(lk->y + lk->h == 480 && lk->h >= 40);
                 found++;
             }
-            CHECK_INT(found, 5);
+            CHECK_INT(found, 6);
+            CHECK_MSG(theme_x > contents_x && theme_x < smaller_x,
+                      "theme button at x %d: contents at %d, A- at %d", theme_x, contents_x,
+                      smaller_x);
         }
         layout_pages_fini(&p);
     }

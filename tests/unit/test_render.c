@@ -2,7 +2,9 @@
  * surface, checked pixel by pixel: paper where nothing is drawn, dark text
  * inside run boxes, the rule's colour, the photo, the placeholder for a
  * missing or corrupt photo; page textures equal direct drawing; PNG output
- * reads back equal. A failing case writes <case>_err.png. */
+ * reads back equal; the themes' contrast ratios (WCAG 2.x) for every colour
+ * pair drawn, a page in each theme (photos keep their colours), the focus
+ * ring. A failing case writes <case>_err.png. */
 #include <SDL_image.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,9 +83,100 @@ write_bytes(const char *path, const char *bytes, size_t n)
 
 static const struct layout_run_props en = {.script = 0, .dir = LAYOUT_DIR_LTR, .lang = "en"};
 
+/* Every foreground the renderer and the app draw, over every background it
+ * is drawn on: layout's text colours on paper (body and headlines, bylines,
+ * credits, header, footer and greyed bar buttons, section labels), paper on
+ * the accent (the index's out-of-date badge), hairlines and the accent's
+ * rules on paper, the focus ring on paper (it is drawn over the page, inside
+ * a link's box, with a paper line inside it), the install progress bar. */
+enum pair_kind { PAIR_BODY, PAIR_TEXT, PAIR_GRAPHIC, PAIR_DECOR };
+static const struct {
+    unsigned fg, bg;
+    enum pair_kind kind;
+    const char *what;
+} pairs[] = {
+    {LAYOUT_COLOR_TEXT, LAYOUT_COLOR_PAPER, PAIR_BODY, "text/paper (body, headlines, bar)"},
+    {LAYOUT_COLOR_MUTED, LAYOUT_COLOR_PAPER, PAIR_TEXT, "muted/paper (byline, footer, greyed)"},
+    {LAYOUT_COLOR_ACCENT, LAYOUT_COLOR_PAPER, PAIR_TEXT, "accent/paper (section labels)"},
+    {LAYOUT_COLOR_PAPER, LAYOUT_COLOR_ACCENT, PAIR_TEXT, "paper/accent (out-of-date badge)"},
+    {RENDER_COLOR_FOCUS, LAYOUT_COLOR_PAPER, PAIR_GRAPHIC, "focus ring/paper"},
+    {RENDER_COLOR_PROGRESS, RENDER_COLOR_TRACK, PAIR_GRAPHIC, "progress/track"},
+    {LAYOUT_COLOR_ACCENT, LAYOUT_COLOR_PAPER, PAIR_GRAPHIC, "accent rules/paper"},
+    {LAYOUT_COLOR_RULE, LAYOUT_COLOR_PAPER, PAIR_DECOR, "hairline rule/paper"},
+};
+
+/* The WCAG formula against known figures, then every pair of every theme:
+ * text at least 4.5:1 everywhere, 7:1 (AAA) in the contrast themes; the
+ * focus ring and the progress bar at least 3:1 (non-text contrast); in the
+ * contrast themes the hairlines too. The figures are printed. */
+static void
+test_contrast(void)
+{
+    struct render_rgb black = {0, 0, 0}, white = {255, 255, 255}, grey = {0x76, 0x76, 0x76};
+    CHECK(render_contrast_ratio(black, white) > 20.99 &&
+          render_contrast_ratio(black, white) < 21.01);
+    CHECK(render_contrast_ratio(white, black) > 20.99); /* either order */
+    CHECK(render_contrast_ratio(grey, grey) > 0.999 && render_contrast_ratio(grey, grey) < 1.001);
+    /* #767676 on white is the well-known 4.54:1, the lightest AA grey */
+    double g = render_contrast_ratio(grey, white);
+    CHECK_MSG(g > 4.53 && g < 4.55, "#767676 on white: %.3f", g);
+    struct render_rgb red = {255, 0, 0};
+    double rw = render_contrast_ratio(red, white);
+    CHECK_MSG(rw > 3.99 && rw < 4.00, "red on white: %.3f", rw); /* 3.998 */
+
+    for (unsigned t = 0; t < RENDER_THEME_COUNT; t++) {
+        bool high = t != RENDER_THEME_NORMAL;
+        printf("theme %s:\n", render_theme_name((enum render_theme)t));
+        for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+            struct render_rgb fg = render_theme_color((enum render_theme)t, pairs[i].fg);
+            struct render_rgb bg = render_theme_color((enum render_theme)t, pairs[i].bg);
+            double ratio = render_contrast_ratio(fg, bg);
+            double need = 0;
+            switch (pairs[i].kind) {
+            case PAIR_BODY:
+                need = high ? 7.0 : 4.5;
+                break;
+            case PAIR_TEXT:
+                need = high ? 7.0 : 4.5;
+                break;
+            case PAIR_GRAPHIC:
+                need = 3.0;
+                break;
+            case PAIR_DECOR:
+                need = high ? 3.0 : 0; /* a newspaper's hairline may be faint */
+                break;
+            }
+            char needs[40] = "decorative: not checked";
+            if (need > 0)
+                snprintf(needs, sizeof needs, "needs %.1f", need);
+            printf("  %-40s #%02X%02X%02X on #%02X%02X%02X %6.2f:1 (%s)\n", pairs[i].what, fg.r,
+                   fg.g, fg.b, bg.r, bg.g, bg.b, ratio, needs);
+            CHECK_MSG(ratio >= need, "theme %s: %s is %.2f:1, under %.1f:1",
+                      render_theme_name((enum render_theme)t), pairs[i].what, ratio, need);
+        }
+    }
+    /* names round-trip; unknown ones are refused */
+    for (unsigned t = 0; t < RENDER_THEME_COUNT; t++) {
+        enum render_theme back = RENDER_THEME_COUNT;
+        CHECK(render_theme_parse(render_theme_name((enum render_theme)t), &back));
+        CHECK_INT(back, t);
+    }
+    enum render_theme none = RENDER_THEME_NORMAL;
+    CHECK(!render_theme_parse("dark", &none) && !render_theme_parse(NULL, &none));
+    CHECK(render_theme_name(RENDER_THEME_COUNT) == NULL);
+}
+
+static uint32_t
+rgb_of(enum render_theme t, unsigned slot)
+{
+    struct render_rgb c = render_theme_color(t, slot);
+    return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+}
+
 int
 main(void)
 {
+    test_contrast();
     char root[] = "/tmp/nk-test-render-XXXXXX";
     CHECK(mkdtemp(root) != NULL);
     char images[300], good[320], bad[320], large[320];
@@ -314,6 +407,69 @@ main(void)
     render_page(rd, &page, 0, 0);
     read_back(&c);
     CHECK_INT(at(&c, figs[0].x + 2, figs[0].y + 2), 0xDDDBD5);
+    figs[0].image = "images/good.png";
+
+    /* The page in each theme: the theme's paper and rule, text in the
+     * theme's text colour (light on the dark theme), the photo in its own
+     * colours; a theme change forgets the page textures (drawn again). */
+    for (unsigned ti = 0; ti < RENDER_THEME_COUNT; ti++) {
+        enum render_theme th = (enum render_theme)ti;
+        CHECK(render_page_texture(rd, &page, W, H, &e) != NULL);
+        render_set_theme(rd, th);
+        CHECK_INT(render_get_theme(rd), th);
+        struct render_stats st;
+        render_stats(rd, &st);
+        CHECK_INT(st.page_textures, ti == RENDER_THEME_NORMAL ? 1 : 0);
+        SDL_Texture *pt = render_page_texture(rd, &page, W, H, &e);
+        CHECK(pt != NULL);
+        SDL_RenderCopy(c.r, pt, NULL, NULL);
+        read_back(&c);
+        int before = check_failed;
+        uint32_t tp = rgb_of(th, LAYOUT_COLOR_PAPER), ttext = rgb_of(th, LAYOUT_COLOR_TEXT);
+        CHECK_INT(at(&c, 0, 0), tp);
+        CHECK_INT(at(&c, 200, 90), rgb_of(th, LAYOUT_COLOR_RULE));
+        int exact = 0;
+        for (int y = runs[0].y; y < runs[0].y + runs[0].h; y++)
+            for (int x = runs[0].x; x < runs[0].x + runs[0].w; x++)
+                exact += at(&c, x, y) == ttext;
+        CHECK_MSG(exact > 100, "theme %s: %d headline pixels in #%06X", render_theme_name(th),
+                  exact, ttext);
+        uint32_t pl = at(&c, 30, 140), pr = at(&c, 90, 140);
+        CHECK_MSG(((pl >> 16) & 0xFF) > 150 && (pl & 0xFF) < 80, "theme %s: photo left %06x",
+                  render_theme_name(th), pl);
+        CHECK_MSG((pr & 0xFF) > 150 && ((pr >> 16) & 0xFF) < 80, "theme %s: photo right %06x",
+                  render_theme_name(th), pr);
+        /* the focus ring: over the page, around the box (never over what
+         * it holds), in the focus colour, a paper line inside; clamped to
+         * the screen at its edge */
+        static uint32_t unringed[W * H];
+        memcpy(unringed, c.px, sizeof unringed);
+        render_focus_ring(rd, 10, 10, 200, 50);
+        render_focus_ring(rd, 300, H - 40, 80, 40); /* a bar button at the foot */
+        read_back(&c);
+        uint32_t ring = rgb_of(th, RENDER_COLOR_FOCUS);
+        const int fm = RENDER_FOCUS_MARGIN;
+        CHECK_INT(at(&c, 10 - fm, 10 - fm), ring);
+        CHECK_INT(at(&c, 10 - fm + 2, 30), ring);
+        CHECK_INT(at(&c, 210 + fm - 1, 60 + fm - 1), ring);
+        CHECK_INT(at(&c, 100, 10 - fm + 3), tp);         /* the paper line inside */
+        CHECK_INT(at(&c, 10 - fm - 1, 10 - fm - 1), tp); /* nothing outside */
+        int covered = 0;
+        for (int y = 10; y < 60; y++)
+            for (int x = 10; x < 210; x++)
+                covered += (c.px[y * W + x] & 0xFFFFFF) != (unringed[y * W + x] & 0xFFFFFF);
+        CHECK_INT(covered, 0);               /* the headline inside the box untouched */
+        CHECK_INT(at(&c, 340, H - 1), ring); /* moved inside at the foot */
+        CHECK_INT(at(&c, 300 - fm, H - 20), ring);
+        render_stats(rd, &st);
+        CHECK_INT(st.page_textures, 1); /* the ring is not a page: none added */
+        if (check_failed != before) {
+            char name[64];
+            snprintf(name, sizeof name, "render_theme_%s", render_theme_name(th));
+            save_err(&c, name);
+        }
+    }
+    render_set_theme(rd, RENDER_THEME_NORMAL);
 
     /* The photo cache stays within its budget: a 1600x1200 photo at ten
      * sizes (30-410 KB of texture each, 1.9 MB in all against the 1 MB

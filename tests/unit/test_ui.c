@@ -1,7 +1,8 @@
 /* Unit tests for ui: the reader's state machine driven with a fake clock and
  * hand-made pages (no SDL, no fonts): taps on links, page turns, swipes that
  * follow and settle or snap back, news navigation, font scale keeping the
- * paragraph, idle -> index -> attract, the status gesture, keys and quitting. */
+ * paragraph (up to 2.5), idle -> index -> attract, the status gesture, keys
+ * and quitting, the colour theme, keypad focus. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -15,11 +16,11 @@
  * paragraph to another page number. */
 struct fake {
     struct layout_page index[2];
-    struct layout_link index0_links[3], index1_links[2];
+    struct layout_link index0_links[3], index1_links[3];
     struct layout_pages index_pages;
-    struct layout_page a0_small[3], a0_large[5], a1[2], a2[1];
-    struct layout_pages a0_small_pages, a0_large_pages, a1_pages, a2_pages;
-    struct layout_link nav[3][5]; /* per article: prev, contents, next, A-, A+ */
+    struct layout_page a0_small[3], a0_large[5], a0_huge[9], a1[2], a2[1];
+    struct layout_pages a0_small_pages, a0_large_pages, a0_huge_pages, a1_pages, a2_pages;
+    struct layout_link nav[3][6]; /* per article: prev, contents, next, A-, A+, theme */
     int calls;
 };
 
@@ -47,7 +48,7 @@ fill_article(struct fake *f, struct layout_page *pages, size_t n, int32_t articl
                                         .of = (uint32_t)n,
                                         .first_block = first_blocks[i],
                                         .links = f->nav[article],
-                                        .link_count = 5};
+                                        .link_count = 6};
     }
 }
 
@@ -60,6 +61,7 @@ fake_init(struct fake *f)
     f->index0_links[2] = link_at(100, 300, 200, 30, LAYOUT_ACTION_SECTION, -1, 1);
     f->index1_links[0] = link_at(100, 50, 200, 30, LAYOUT_ACTION_SECTION, -1, 1);
     f->index1_links[1] = link_at(100, 100, 500, 40, LAYOUT_ACTION_OPEN_ARTICLE, 2, -1);
+    f->index1_links[2] = link_at(740, 450, 44, 30, LAYOUT_ACTION_THEME, -1, -1); /* footer */
     for (int i = 0; i < 2; i++)
         f->index[i] = (struct layout_page){.kind = LAYOUT_PAGE_INDEX,
                                            .article = -1,
@@ -69,7 +71,7 @@ fake_init(struct fake *f)
     f->index[0].links = f->index0_links;
     f->index[0].link_count = 3;
     f->index[1].links = f->index1_links;
-    f->index[1].link_count = 2;
+    f->index[1].link_count = 3;
     f->index_pages = (struct layout_pages){.pages = f->index, .count = 2};
 
     for (int a = 0; a < 3; a++) {
@@ -80,10 +82,14 @@ fake_init(struct fake *f)
         f->nav[a][2].enabled = a < 2;
         f->nav[a][3] = link_at(490, 440, 70, 40, LAYOUT_ACTION_FONT_SMALLER, -1, -1);
         f->nav[a][4] = link_at(580, 440, 70, 40, LAYOUT_ACTION_FONT_LARGER, -1, -1);
+        f->nav[a][5] = link_at(680, 440, 70, 40, LAYOUT_ACTION_THEME, -1, -1);
     }
     static const int32_t small[] = {0, 4, 8}, large[] = {0, 2, 4, 6, 8}, a1[] = {0, 3}, a2[] = {0};
+    static const int32_t huge[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
     fill_article(f, f->a0_small, 3, 0, small);
     fill_article(f, f->a0_large, 5, 0, large);
+    fill_article(f, f->a0_huge, 9, 0, huge);
+    f->a0_huge_pages = (struct layout_pages){.pages = f->a0_huge, .count = 9};
     fill_article(f, f->a1, 2, 1, a1);
     fill_article(f, f->a2, 1, 2, a2);
     f->a0_small_pages = (struct layout_pages){.pages = f->a0_small, .count = 3};
@@ -123,7 +129,9 @@ fake_article_pages(void *ctx, size_t article, float scale)
     f->calls++;
     switch (article) {
     case 0:
-        return scale < 1.05f ? &f->a0_small_pages : &f->a0_large_pages;
+        return scale < 1.05f  ? &f->a0_small_pages
+               : scale < 2.2f ? &f->a0_large_pages
+                              : &f->a0_huge_pages;
     case 1:
         return &f->a1_pages;
     case 2:
@@ -136,13 +144,15 @@ static struct fake fake;
 static uint64_t now;
 
 static struct ui *
-make(uint64_t idle_ms, uint64_t attract_ms, bool allow_quit)
+make_themed(uint64_t idle_ms, uint64_t attract_ms, bool allow_quit, int theme, int theme_count)
 {
     fake_init(&fake);
     now = 1000;
     struct ui_config cfg = {.width = W,
                             .height = H,
                             .font_scale = 1.0f,
+                            .theme = theme,
+                            .theme_count = theme_count,
                             .idle_timeout_ms = idle_ms,
                             .attract_interval_ms = attract_ms,
                             .allow_quit = allow_quit};
@@ -155,6 +165,12 @@ make(uint64_t idle_ms, uint64_t attract_ms, bool allow_quit)
     CHECK(ui != NULL);
     ui_set_edition(ui, true, true, now);
     return ui;
+}
+
+static struct ui *
+make(uint64_t idle_ms, uint64_t attract_ms, bool allow_quit)
+{
+    return make_themed(idle_ms, attract_ms, allow_quit, 0, 3);
 }
 
 static void
@@ -432,7 +448,10 @@ test_font_scale(void)
 {
     CHECK(ui_font_scale_step(1.0f, +1) > 1.14f && ui_font_scale_step(1.0f, +1) < 1.16f);
     CHECK(ui_font_scale_step(1.0f, -1) > 0.84f && ui_font_scale_step(1.0f, -1) < 0.86f);
-    CHECK(ui_font_scale_step(2.0f, +1) == 2.0f);
+    CHECK(ui_font_scale_step(2.0f, +1) > 2.24f && ui_font_scale_step(2.0f, +1) < 2.26f);
+    CHECK(ui_font_scale_step(2.25f, +1) == 2.5f);
+    CHECK(ui_font_scale_step(2.5f, +1) == 2.5f);
+    CHECK(ui_font_scale_step(2.5f, -1) > 2.24f && ui_font_scale_step(2.5f, -1) < 2.26f);
     CHECK(ui_font_scale_step(0.75f, -1) == 0.75f);
     CHECK(ui_font_scale_step(1.2f, +1) > 1.29f && ui_font_scale_step(1.2f, +1) < 1.31f);
     CHECK(ui_font_scale_step(1.2f, -1) > 1.14f && ui_font_scale_step(1.2f, -1) < 1.16f);
@@ -470,6 +489,198 @@ test_font_scale(void)
     CHECK(state(ui).font_scale > 0.84f && state(ui).font_scale < 0.86f);
     ui_handle(ui, &(struct ui_input){.kind = UI_INPUT_PINCH, .now_ms = now, .scale = 1.02f});
     CHECK(state(ui).font_scale > 0.84f && state(ui).font_scale < 0.86f);
+
+    /* up to 2.5 and back: the reader stays with its block at every step */
+    press_key(ui, UI_KEY_PLUS); /* 1.0: three pages, block 8 on page 3 */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    press_key(ui, UI_KEY_PLUS); /* 1.15: five pages, block 8 on page 5 */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 4);
+    press_key(ui, UI_KEY_PAGEUP);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 3); /* block 6 */
+    for (int i = 0; i < 4; i++)
+        press_key(ui, UI_KEY_PLUS); /* 1.3, 1.5, 1.75, 2.0: still five pages */
+    CHECK(state(ui).font_scale > 1.99f && state(ui).font_scale < 2.01f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 3);
+    press_key(ui, UI_KEY_PLUS); /* 2.25: nine pages, one block each */
+    CHECK(state(ui).font_scale > 2.24f && state(ui).font_scale < 2.26f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 6);
+    tap(ui, 610, 460); /* A+: 2.5 */
+    CHECK(state(ui).font_scale == 2.5f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 6);
+    press_key(ui, UI_KEY_PLUS); /* the top: nothing changes */
+    CHECK(state(ui).font_scale == 2.5f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 6);
+    press_key(ui, UI_KEY_PAGEDOWN); /* block 7: on page 4 of five at 2.0 */
+    press_key(ui, UI_KEY_MINUS);
+    press_key(ui, UI_KEY_MINUS);
+    CHECK(state(ui).font_scale > 1.99f && state(ui).font_scale < 2.01f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 3);
+    ui_destroy(ui);
+}
+
+/* The colour theme: the key and the bar's button move through the themes and
+ * back to the first, the view stays; no themes, no change. */
+static void
+test_theme(void)
+{
+    struct ui *ui = make(0, 0, false);
+    CHECK_INT(state(ui).theme, 0);
+    press_key(ui, UI_KEY_THEME);
+    CHECK_INT(state(ui).theme, 1);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    tap(ui, 150, 120);
+    press_key(ui, UI_KEY_PAGEDOWN);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    ui_clear_dirty(ui);
+    tap(ui, 700, 460); /* the bar's theme button */
+    struct ui_state s = state(ui);
+    CHECK_INT(s.theme, 2);
+    CHECK(s.dirty);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1); /* the reader's place kept */
+    tap(ui, 700, 460);
+    CHECK_INT(state(ui).theme, 0);
+    /* the index's footer button */
+    press_key(ui, UI_KEY_ESCAPE);
+    press_key(ui, UI_KEY_RIGHT);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    tap(ui, 760, 465);
+    CHECK_INT(state(ui).theme, 1);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    tap(ui, 760, 465);
+    tap(ui, 760, 465);
+    CHECK_INT(state(ui).theme, 0);
+    /* focused by the keypad, the lone button lets Left turn the page */
+    press_key(ui, UI_KEY_UP);
+    CHECK(state(ui).has_focus && state(ui).focus.action == LAYOUT_ACTION_THEME);
+    press_key(ui, UI_KEY_ENTER);
+    CHECK_INT(state(ui).theme, 1);
+    press_key(ui, UI_KEY_LEFT);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    press_key(ui, UI_KEY_THEME);
+    press_key(ui, UI_KEY_THEME);
+    CHECK_INT(state(ui).theme, 0);
+    press_key(ui, UI_KEY_STATUS);
+    press_key(ui, UI_KEY_THEME); /* on the status screen too */
+    CHECK_INT(state(ui).theme, 1);
+    CHECK(state(ui).view.screen == UI_SCREEN_STATUS);
+    ui_destroy(ui);
+
+    ui = make_themed(0, 0, false, 2, 3); /* the config file's theme */
+    CHECK_INT(state(ui).theme, 2);
+    press_key(ui, UI_KEY_THEME);
+    CHECK_INT(state(ui).theme, 0);
+    ui_destroy(ui);
+
+    ui = make_themed(0, 0, false, 0, 0);
+    ui_clear_dirty(ui);
+    press_key(ui, UI_KEY_THEME);
+    CHECK_INT(state(ui).theme, 0);
+    CHECK(!state(ui).dirty);
+    ui_destroy(ui);
+}
+
+/* Whether the focus is on the link of this action (and article/section). */
+static bool
+focus_on(struct ui *ui, enum layout_action a, int32_t article, int32_t section)
+{
+    struct ui_state s = state(ui);
+    return s.has_focus && s.focus.action == a && s.focus.article == article &&
+           s.focus.section == section;
+}
+
+/* Keypad navigation: Tab/Down/Up move a focus over the links in order
+ * (skipping disabled ones, wrapping), Enter acts, Left/Right move along the
+ * bar when a bar button has the focus and turn pages otherwise, Escape goes
+ * back or drops the focus, a touch drops it; the size and theme buttons keep
+ * it. */
+static void
+test_keypad(void)
+{
+    struct ui *ui = make(0, 0, false);
+    CHECK(!state(ui).has_focus);
+    press_key(ui, UI_KEY_ENTER); /* no focus: nothing */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    press_key(ui, UI_KEY_DOWN);
+    CHECK(focus_on(ui, LAYOUT_ACTION_OPEN_ARTICLE, 0, -1));
+    struct ui_state s = state(ui);
+    CHECK(s.focus.x == 100 && s.focus.y == 100 && s.focus.w == 500 && s.focus.h == 40);
+    press_key(ui, UI_KEY_TAB);
+    CHECK(focus_on(ui, LAYOUT_ACTION_OPEN_ARTICLE, 1, -1));
+    press_key(ui, UI_KEY_DOWN);
+    CHECK(focus_on(ui, LAYOUT_ACTION_SECTION, -1, 1));
+    press_key(ui, UI_KEY_DOWN); /* wraps */
+    CHECK(focus_on(ui, LAYOUT_ACTION_OPEN_ARTICLE, 0, -1));
+    press_key(ui, UI_KEY_UP);
+    CHECK(focus_on(ui, LAYOUT_ACTION_SECTION, -1, 1));
+    press_key(ui, UI_KEY_BACKTAB);
+    CHECK(focus_on(ui, LAYOUT_ACTION_OPEN_ARTICLE, 1, -1));
+    /* an entry has the focus: Right still turns the page, and the focus goes */
+    press_key(ui, UI_KEY_RIGHT);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    CHECK(!state(ui).has_focus);
+    press_key(ui, UI_KEY_LEFT);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* the section label: Enter jumps like a tap */
+    press_key(ui, UI_KEY_UP);
+    CHECK(focus_on(ui, LAYOUT_ACTION_SECTION, -1, 1));
+    press_key(ui, UI_KEY_ENTER);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 1);
+    press_key(ui, UI_KEY_LEFT);
+    press_key(ui, UI_KEY_DOWN);
+    press_key(ui, UI_KEY_ENTER); /* article 0's entry */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    CHECK(!state(ui).has_focus);
+    press_key(ui, UI_KEY_RIGHT); /* nothing focused: a page turn */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    /* into the bar: previous is disabled on the first story, so contents */
+    press_key(ui, UI_KEY_TAB);
+    CHECK(focus_on(ui, LAYOUT_ACTION_CONTENTS, -1, -1));
+    press_key(ui, UI_KEY_LEFT); /* previous is greyed: the focus stays */
+    CHECK(focus_on(ui, LAYOUT_ACTION_CONTENTS, -1, -1));
+    press_key(ui, UI_KEY_RIGHT);
+    CHECK(focus_on(ui, LAYOUT_ACTION_NEXT_STORY, -1, -1));
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1); /* Right moved the focus, turned nothing */
+    press_key(ui, UI_KEY_RIGHT);
+    press_key(ui, UI_KEY_RIGHT);
+    CHECK(focus_on(ui, LAYOUT_ACTION_FONT_LARGER, -1, -1));
+    press_key(ui, UI_KEY_ENTER); /* A+: re-paginated, the place and the focus kept */
+    CHECK(state(ui).font_scale > 1.14f && state(ui).font_scale < 1.16f);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    CHECK(focus_on(ui, LAYOUT_ACTION_FONT_LARGER, -1, -1));
+    press_key(ui, UI_KEY_RIGHT);
+    CHECK(focus_on(ui, LAYOUT_ACTION_THEME, -1, -1));
+    press_key(ui, UI_KEY_ENTER);
+    CHECK_INT(state(ui).theme, 1);
+    CHECK(focus_on(ui, LAYOUT_ACTION_THEME, -1, -1));
+    press_key(ui, UI_KEY_RIGHT); /* the end of the bar */
+    CHECK(focus_on(ui, LAYOUT_ACTION_THEME, -1, -1));
+    press_key(ui, UI_KEY_UP); /* in layout order: A+ before the theme */
+    CHECK(focus_on(ui, LAYOUT_ACTION_FONT_LARGER, -1, -1));
+    /* a touch drops the focus */
+    tap(ui, 400, 240);
+    CHECK(!state(ui).has_focus);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    /* Escape goes up (and the focus with the page) */
+    press_key(ui, UI_KEY_DOWN);
+    press_key(ui, UI_KEY_ESCAPE);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    CHECK(!state(ui).has_focus);
+    /* where Escape has nowhere to go, it drops the focus */
+    press_key(ui, UI_KEY_DOWN);
+    CHECK(state(ui).has_focus);
+    press_key(ui, UI_KEY_ESCAPE);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    CHECK(!state(ui).has_focus);
+    /* Contents through the bar by keys alone */
+    press_key(ui, UI_KEY_DOWN);
+    press_key(ui, UI_KEY_DOWN);
+    press_key(ui, UI_KEY_ENTER);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 1, 0);
+    press_key(ui, UI_KEY_TAB);
+    CHECK(focus_on(ui, LAYOUT_ACTION_PREV_STORY, -1, -1)); /* enabled on article 1 */
+    press_key(ui, UI_KEY_RIGHT);
+    press_key(ui, UI_KEY_ENTER);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
     ui_destroy(ui);
 }
 
@@ -675,6 +886,8 @@ main(void)
     test_swipes();
     test_nav_bar();
     test_font_scale();
+    test_theme();
+    test_keypad();
     test_idle_and_attract();
     test_status();
     test_keys_and_quit();
