@@ -64,6 +64,9 @@ app_input_key(SDL_Keycode k)
     case SDLK_F1:
     case SDLK_s:
         return UI_KEY_STATUS;
+    case SDLK_r: /* read aloud */
+    case SDLK_AUDIOPLAY:
+        return UI_KEY_SPEAK;
     default:
         return UI_KEY_NONE;
     }

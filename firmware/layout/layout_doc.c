@@ -353,7 +353,7 @@ place_unit(struct lctx *c, struct pb *p, const struct flow *f, const struct flow
         VEC_ADD(c, &p->lines, struct layout_line, .x = X + fl->x, .y = Y + fl->y, .w = fl->w,
                 .h = fl->h, .role = fl->role, .dir = fl->dir, .hyphenated = fl->hyphenated,
                 .text = fl->text, .first_run = (uint32_t)p->runs.count, .run_count = fl->run_count,
-                .block = fl->block);
+                .block = fl->block, .start = fl->start, .end = fl->end);
         copy_shifted(c, &p->runs, &f->runs, fl->first_run, fl->run_count, X, Y);
         if (p->first_block < 0 && fl->block >= 0)
             p->first_block = fl->block;
@@ -748,7 +748,8 @@ struct chrome {
     int32_t article; /* for the bar: previous/next enabled */
     size_t article_count;
     float scale;
-    uint8_t dir; /* enum layout_dir the pages read in: RTL mirrors the bar */
+    uint8_t dir;  /* enum layout_dir the pages read in: RTL mirrors the bar */
+    bool speaker; /* a read-aloud button before A- */
 };
 
 static void
@@ -769,25 +770,39 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     int a, d, lh;
     lctx_font_metrics(c, bold, &a, &d, &lh);
     int ty = top + (g->bar_h - lh) / 2;
+    /* the speaker is U+1F50A SPEAKER WITH THREE SOUND WAVES (Noto Sans
+     * Symbols2 in the fallback chain), a word in no language, like A- and A+ */
     const char *const long_labels[] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS),
                                        loc_text(loc, LAYOUT_TEXT_CONTENTS),
-                                       loc_text(loc, LAYOUT_TEXT_NEXT), "A\xE2\x80\x93", "A+"};
-    const char *const short_labels[] = {
-        loc_text(loc, LAYOUT_TEXT_PREVIOUS_SHORT), loc_text(loc, LAYOUT_TEXT_CONTENTS_SHORT),
-        loc_text(loc, LAYOUT_TEXT_NEXT_SHORT), "A\xE2\x80\x93", "A+"};
-    static const enum layout_action acts[] = {LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,
-                                              LAYOUT_ACTION_NEXT_STORY, LAYOUT_ACTION_FONT_SMALLER,
-                                              LAYOUT_ACTION_FONT_LARGER};
-    bool enabled[] = {ch->article > 0, true,
+                                       loc_text(loc, LAYOUT_TEXT_NEXT),
+                                       "\xF0\x9F\x94\x8A",
+                                       "A\xE2\x80\x93",
+                                       "A+"};
+    const char *const short_labels[] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS_SHORT),
+                                        loc_text(loc, LAYOUT_TEXT_CONTENTS_SHORT),
+                                        loc_text(loc, LAYOUT_TEXT_NEXT_SHORT),
+                                        "\xF0\x9F\x94\x8A",
+                                        "A\xE2\x80\x93",
+                                        "A+"};
+    static const enum layout_action acts[] = {
+        LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,     LAYOUT_ACTION_NEXT_STORY,
+        LAYOUT_ACTION_SPEAK,      LAYOUT_ACTION_FONT_SMALLER, LAYOUT_ACTION_FONT_LARGER};
+    bool enabled[] = {ch->article > 0,
+                      true,
                       ch->article >= 0 && (size_t)ch->article + 1 < ch->article_count,
-                      ch->scale > 0.76f, ch->scale < 1.99f};
+                      true,
+                      ch->scale > 0.76f,
+                      ch->scale < 1.99f};
+    bool shown[] = {true, true, true, ch->speaker, true, true};
     int pad = px / 2 + 4, minw = 44;
     const char *const *labels = long_labels;
-    int w[5], bw[5], total = 0, pw = 0;
+    int w[6] = {0}, bw[6] = {0}, total = 0, pw = 0;
     const char *ptext = page_text;
     for (int attempt = 0; attempt < 3; attempt++) {
         total = 0;
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < 6; k++) {
+            if (!shown[k])
+                continue;
             w[k] = lctx_measure(c, bold, &props, labels[k], strlen(labels[k]));
             bw[k] = w[k] + 2 * pad < minw ? minw : w[k] + 2 * pad;
             total += bw[k];
@@ -800,8 +815,8 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
         else
             ptext = page_short;
     }
-    /* left group: previous, contents, next; right group: A-, A+ (mirrored
-     * below for a right-to-left page) */
+    /* left group: previous, contents, next; right group: the speaker, A-, A+
+     * (mirrored below for a right-to-left page) */
     size_t first_line = p->lines.count, first_run = p->runs.count, first_link = p->links.count;
     int x = g->text_x - pad;
     if (x < 0)
@@ -822,9 +837,11 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     int xr = g->text_x + g->text_w + pad;
     if (xr > g->W)
         xr = g->W;
-    xr -= bw[3] + bw[4];
+    xr -= bw[3] + bw[4] + bw[5];
     int right_start = xr;
-    for (int k = 3; k < 5; k++) {
+    for (int k = 3; k < 6; k++) {
+        if (!shown[k])
+            continue;
         pb_link(c, p, xr, top, bw[k], g->bar_h, acts[k], enabled[k]);
         chrome_text(c, p, xr, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
                     enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1, "en",
@@ -1444,6 +1461,7 @@ layout_article(struct layout *L, const struct layout_config *cfg, const struct e
     if (!ch.header)
         c.oom = true;
     ch.nav = cfg->nav_bar;
+    ch.speaker = cfg->speaker;
     ch.article = (int32_t)index;
     ch.article_count = ed->article_count;
     ch.scale = g.scale;
@@ -1895,6 +1913,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         fl->dir = bprops.dir;
         fl->text = badge;
         fl->block = -1;
+        fl->start = fl->end = 0;
         fl->first_run = (uint32_t)f.runs.count;
         fl->run_count = 1;
         struct layout_run *r = vec_push(&c, &f.runs);

@@ -384,6 +384,14 @@ speech_get_status(struct speech *s, struct speech_status *out)
     pthread_mutex_unlock(&s->mu);
 }
 
+void
+speech_clear_message(struct speech *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->message[0] = '\0';
+    pthread_mutex_unlock(&s->mu);
+}
+
 size_t
 speech_buffered(struct speech *s)
 {

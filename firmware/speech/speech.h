@@ -130,6 +130,8 @@ void speech_pause(struct speech *s, bool paused);
 /* Stops reading at once and drops what was synthesised; state IDLE. */
 void speech_stop(struct speech *s);
 void speech_get_status(struct speech *s, struct speech_status *out);
+/* Empties speech_status.message once it has been shown. */
+void speech_clear_message(struct speech *s);
 
 /* The audio side: fills out with n samples of what is being read, silence
  * where there is nothing (paused, not yet synthesised, idle). Never blocks on

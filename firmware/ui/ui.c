@@ -40,6 +40,9 @@ struct ui {
     uint64_t anim_t0;
     uint64_t frame_ms; /* when the last animation frame was computed */
     int anim_dir;      /* the turn to commit at the end: +1 next, -1 prev, 0 none */
+
+    enum ui_speech speech;
+    uint32_t speech_starts;
 };
 
 const char *
@@ -192,6 +195,10 @@ neighbour(const struct ui *ui, const struct ui_view *v, int dir, struct ui_view 
 static void
 go(struct ui *ui, struct ui_view v)
 {
+    /* reading aloud belongs to one article on the reader's screen */
+    if (ui->speech != UI_SPEECH_OFF &&
+        (v.screen != UI_SCREEN_ARTICLE || v.article != ui->view.article))
+        ui->speech = UI_SPEECH_OFF;
     ui->view = v;
     ui->offset = 0;
     ui->anim = false;
@@ -300,6 +307,22 @@ jump_to_section(struct ui *ui, int32_t section)
     return false;
 }
 
+/* The speaker: start, pause, resume. */
+static bool
+speak(struct ui *ui)
+{
+    if (!ui->cfg.speech || ui->view.screen != UI_SCREEN_ARTICLE)
+        return false;
+    if (ui->speech == UI_SPEECH_OFF) {
+        ui->speech = UI_SPEECH_PLAYING;
+        ui->speech_starts++;
+    } else {
+        ui->speech = ui->speech == UI_SPEECH_PLAYING ? UI_SPEECH_PAUSED : UI_SPEECH_PLAYING;
+    }
+    ui->dirty = true;
+    return true;
+}
+
 static bool
 act(struct ui *ui, const struct layout_link *l)
 {
@@ -318,6 +341,8 @@ act(struct ui *ui, const struct layout_link *l)
         return change_font(ui, -1);
     case LAYOUT_ACTION_FONT_LARGER:
         return change_font(ui, +1);
+    case LAYOUT_ACTION_SPEAK:
+        return speak(ui);
     }
     return false;
 }
@@ -339,6 +364,12 @@ tap(struct ui *ui, int x, int y)
             if (l->enabled && x >= l->x && x < l->x + l->w && y >= l->y && y < l->y + l->h)
                 return act(ui, l);
         }
+    }
+    if (ui->speech == UI_SPEECH_PLAYING) {
+        /* a tap while reading pauses it; the speaker resumes */
+        ui->speech = UI_SPEECH_PAUSED;
+        ui->dirty = true;
+        return true;
     }
     int edge = ui->cfg.width * UI_EDGE_PERCENT / 100;
     int back = view_rtl(ui, &ui->view) ? +1 : -1; /* the left edge's turn */
@@ -370,6 +401,11 @@ key(struct ui *ui, enum ui_key k)
         go(ui, index_view(0));
         return true;
     case UI_KEY_ESCAPE:
+        if (ui->speech != UI_SPEECH_OFF) {
+            ui->speech = UI_SPEECH_OFF;
+            ui->dirty = true;
+            return true;
+        }
         if (s == UI_SCREEN_STATUS) {
             leave_status(ui);
             return true;
@@ -396,6 +432,8 @@ key(struct ui *ui, enum ui_key k)
         else
             show_status(ui);
         return true;
+    case UI_KEY_SPEAK:
+        return speak(ui);
     case UI_KEY_NONE:
         break;
     }
@@ -675,6 +713,8 @@ ui_get_state(const struct ui *ui, struct ui_state *out)
                              .font_scale = ui->font_scale,
                              .progress = ui->progress,
                              .quit = ui->quit,
+                             .speech = ui->speech,
+                             .speech_starts = ui->speech_starts,
                              .rtl = view_rtl(ui, &ui->view)};
     out->has_next = neighbour(ui, &ui->view, +1, &out->next);
     out->has_prev = neighbour(ui, &ui->view, -1, &out->prev);
@@ -735,4 +775,26 @@ void
 ui_destroy(struct ui *ui)
 {
     free(ui);
+}
+
+void
+ui_speech_follow(struct ui *ui, size_t page, uint64_t now_ms)
+{
+    if (ui->speech == UI_SPEECH_OFF || ui->view.screen != UI_SCREEN_ARTICLE)
+        return;
+    ui->last_input_ms = now_ms;
+    if (page == ui->view.page || page >= page_count(ui, &ui->view) || ui->down)
+        return;
+    struct ui_view v = ui->view;
+    v.page = page;
+    go(ui, v);
+}
+
+void
+ui_speech_done(struct ui *ui)
+{
+    if (ui->speech != UI_SPEECH_OFF) {
+        ui->speech = UI_SPEECH_OFF;
+        ui->dirty = true;
+    }
 }
