@@ -984,6 +984,35 @@ first_item_on(const struct layout_pages *p, size_t page, const struct speech_pla
     return shown == plan->count ? 0 : shown;
 }
 
+/* Puts the plan in the order the pages show it: by the first page holding
+ * each item, block order within a page. A figure that the typesetter floated
+ * past the text after it is then read on its own page, after the paragraph it
+ * follows there, and reading never turns back. */
+static void
+order_by_page(const struct layout_pages *p, struct speech_plan *plan)
+{
+    size_t *page = malloc((plan->count ? plan->count : 1) * sizeof *page);
+    if (!page)
+        return; /* block order, then */
+    for (size_t i = 0; i < plan->count; i++) {
+        page[i] = p->count;
+        for (size_t j = 0; j < p->count && page[i] == p->count; j++)
+            if (page_shows(&p->pages[j], &plan->items[i]))
+                page[i] = j;
+    }
+    for (size_t i = 1; i < plan->count; i++) { /* stable: insertion */
+        struct speech_item it = plan->items[i];
+        size_t pg = page[i], j = i;
+        for (; j > 0 && page[j - 1] > pg; j--) {
+            plan->items[j] = plan->items[j - 1];
+            page[j] = page[j - 1];
+        }
+        plan->items[j] = it;
+        page[j] = pg;
+    }
+    free(page);
+}
+
 static void
 stop_reading(struct kiosk *k)
 {
@@ -1008,6 +1037,7 @@ start_reading(struct kiosk *k, const struct ui_view *v, float scale)
         return;
     }
     k->plan_article = v->article;
+    order_by_page(p, &k->plan);
     size_t first = first_item_on(p, v->page, &k->plan);
     stop_reading(k);
     if (!speech_start(k->speech, &k->plan, first, &e)) {
