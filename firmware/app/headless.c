@@ -44,6 +44,9 @@ app_layout_config(const struct app_config *c, struct layout_config *out)
         out->base_px = c->base_px;
     out->ragged = c->ragged;
     out->nav_bar = true;
+    /* the speaker as a kiosk with audio shows it; the kiosk drops it when no
+     * audio device or voice can be opened (loop.c) */
+    out->speaker = c->audio;
 }
 
 #ifndef NK_LOCALE_DIR

@@ -1602,7 +1602,7 @@ open_kiosk(struct kiosk *k, struct err *e)
     app_layout_config(&lcfg, &k->lc);
     k->scale = k->lc.font_scale;
     open_speech(k);
-    k->lc.speaker = k->speech != NULL;
+    k->lc.speaker = k->speech != NULL; /* audio = on but no device or voice: none */
 
     struct ui_config ucfg = {
         .width = k->lw,
