@@ -89,8 +89,8 @@ bool app_parse_int(const char *s, long lo, long hi, int *out);
 struct layout_config;
 /* The typesetting settings for c's screen (rotated 90/270: width and height
  * swap), font scale, margin, size, ragged right, with the reader's navigation
- * bar (its speaker when audio = on): one builder for the reader and the headless modes, so a rendered page
- * is exactly what the screen shows (headless.c). */
+ * bar (its speaker when audio = on): one builder for the reader and the headless modes, so a
+ * rendered page is exactly what the screen shows (headless.c). */
 void app_layout_config(const struct app_config *c, struct layout_config *out);
 
 struct l10n;
