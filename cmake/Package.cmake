@@ -60,14 +60,15 @@ if(NK_DEB_ARCH)
 endif()
 # Runtime libraries of the Debian 12 -dev packages the firmware links (not
 # SDL2_image: only the tests read PNGs with it), plus the fonts, hyphenation
-# patterns and tools the units and the kiosk need.
+# patterns and tools the units and the kiosk need; libespeak-ng1 and its voices
+# (espeak-ng-data, found by the library at its built-in path) for read-aloud.
 string(JOIN ", " CPACK_DEBIAN_PACKAGE_DEPENDS
        "libc6 (>= 2.36)" "libsdl2-2.0-0 (>= 2.26)" "libsdl2-ttf-2.0-0 (>= 2.20)"
        "libarchive13 (>= 3.6)" libyaml-0-2 libmd4c0 libunibreak1
        libhyphen0 hyphen-en-us hyphen-ru libfribidi0 libharfbuzz0b libsodium23 libnettle8
        libunistring2 libjpeg62-turbo libpng16-16 libwebp7 libsystemd0 libwayland-client0
        libgumbo1 libxml2 libjansson4 fonts-noto-core fonts-noto-cjk
-       fonts-dejavu-core adduser systemd udev)
+       fonts-dejavu-core adduser systemd udev "libespeak-ng1 (>= 1.51)" espeak-ng-data)
 configure_file(${NK_BOARD_DIR}/debian/conffiles ${CMAKE_BINARY_DIR}/debian/conffiles COPYONLY)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_BINARY_DIR}/debian/conffiles ${NK_BOARD_DIR}/debian/postinst ${NK_BOARD_DIR}/debian/prerm

@@ -45,6 +45,13 @@ struct app_config {
     bool
         allow_quit; /* --allow-quit / allow_quit: Escape on the index or closing the window quits */
 
+    /* read-aloud (espeak-ng through SDL audio) */
+    bool audio;        /* audio = on|off: off (or no audio device) hides the speaker */
+    int speech_rate;   /* speech_rate: words a minute, 80..450; 175 */
+    int speech_volume; /* speech_volume: 0..200; 100 */
+    const char
+        *speech_data; /* speech_data: the folder holding espeak-ng-data; NULL: the system's */
+
     /* modes */
     const char
         *config_path; /* --config FILE; default APP_DEFAULT_CONFIG (missing default is fine) */
@@ -83,8 +90,8 @@ bool app_parse_int(const char *s, long lo, long hi, int *out);
 struct layout_config;
 /* The typesetting settings for c's screen (rotated 90/270: width and height
  * swap), font scale, margin, size, ragged right, with the reader's navigation
- * bar: one builder for the reader and the headless modes, so a rendered page
- * is exactly what the screen shows (headless.c). */
+ * bar (its speaker when audio = on): one builder for the reader and the headless modes, so a
+ * rendered page is exactly what the screen shows (headless.c). */
 void app_layout_config(const struct app_config *c, struct layout_config *out);
 
 struct l10n;
@@ -101,6 +108,21 @@ struct l10n *app_l10n_open(void);
 int app_render_pages(const struct app_config *c);
 /* Headless: the typeset pages as JSON to FILE (headless.c). */
 int app_dump_layout(const struct app_config *c);
+struct layout_line;
+struct layout_page;
+struct speech_item;
+struct edition;
+/* Whether line l sets (part of) the read-aloud item it (NULL: none): a line
+ * of its block whose bytes overlap the sentence's, or a figure's caption and
+ * credit lines. (headless.c) */
+bool app_line_speaking(const struct layout_line *l, const struct speech_item *it);
+/* One page in the --dump-layout JSON shape (a "pages" array of one; none
+ * when page is NULL) to path, the lines of speaking marked "speaking": true.
+ * (headless.c, for the events script's `dump`) */
+bool app_dump_page(const char *path, int width, int height, const struct edition *ed,
+                   const struct layout_page *page, const struct speech_item *speaking,
+                   struct err *e);
+
 /* The interactive kiosk: window (or dummy driver), loader, event loop,
  * scripted events (loop.c). */
 int app_run(const struct app_config *c);

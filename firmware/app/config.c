@@ -27,6 +27,9 @@ app_config_defaults(struct app_config *c)
                              .height = 480,
                              .font_scale = 1.0f,
                              .idle_timeout_s = 120,
+                             .audio = true,
+                             .speech_rate = 175,
+                             .speech_volume = 100,
                              .attract_interval_s = 6,
                              .inbox_settle_ms = APP_DEFAULT_INBOX_SETTLE_MS};
 }
@@ -141,6 +144,27 @@ apply(struct app_config *c, const char *k, const char *v, struct err *e)
         if (!app_parse_int(v, 0, 600000, &c->inbox_settle_ms))
             return err_set(e, ERR_USAGE,
                            "inbox_settle must be milliseconds from 0 to 600000, not '%s'", shown);
+    } else if (strcmp(k, "audio") == 0) {
+        if (!parse_bool(v, &c->audio))
+            return err_set(e, ERR_USAGE, "audio must be on or off, not '%s'", shown);
+    } else if (strcmp(k, "speech_rate") == 0) {
+        if (!app_parse_int(v, 80, 450, &c->speech_rate))
+            return err_set(e, ERR_USAGE,
+                           "speech_rate must be words a minute from 80 to 450 (175 is espeak-ng's "
+                           "normal), not '%s'",
+                           shown);
+    } else if (strcmp(k, "speech_volume") == 0) {
+        if (!app_parse_int(v, 0, 200, &c->speech_volume))
+            return err_set(e, ERR_USAGE,
+                           "speech_volume must be from 0 (silent) to 200 (100 is normal), not '%s'",
+                           shown);
+    } else if (strcmp(k, "speech_data") == 0) {
+        if (v[0] != '/')
+            return err_set(e, ERR_USAGE,
+                           "speech_data must be the absolute path of the folder holding "
+                           "espeak-ng-data, not '%s'",
+                           shown);
+        c->speech_data = keep(v);
     } else if (strcmp(k, "state_dir") == 0) {
         if (v[0] != '/')
             return err_set(e, ERR_USAGE, "state_dir must be an absolute path, not '%s'", shown);
@@ -164,7 +188,8 @@ apply(struct app_config *c, const char *k, const char *v, struct err *e)
             e, ERR_USAGE,
             "unknown key '%s' (known: size, rotate, fullscreen, font_scale, theme, margin, "
             "font_size, ragged_right, idle_timeout, attract_interval, allow_quit, "
-            "state_dir, inbox, inbox_settle, key, require_signature)",
+            "state_dir, inbox, inbox_settle, key, require_signature, audio, "
+            "speech_rate, speech_volume, speech_data)",
             name);
     }
     return true;

@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "layout.h"
 #include "render.h"
+#include "speech.h"
 #include "text.h"
 
 #ifndef NK_HYPHEN_DIR
@@ -43,6 +44,9 @@ app_layout_config(const struct app_config *c, struct layout_config *out)
         out->base_px = c->base_px;
     out->ragged = c->ragged;
     out->nav_bar = true;
+    /* the speaker as a kiosk with audio shows it; the kiosk drops it when no
+     * audio device or voice can be opened (loop.c) */
+    out->speaker = c->audio;
 }
 
 #ifndef NK_LOCALE_DIR
@@ -462,6 +466,8 @@ action_name(uint8_t a)
         return "font_larger";
     case LAYOUT_ACTION_THEME:
         return "theme";
+    case LAYOUT_ACTION_SPEAK:
+        return "speak";
     }
     return "other";
 }
@@ -485,8 +491,22 @@ json_box(struct json_out *o, int32_t x, int32_t y, int32_t w, int32_t h)
     json_int(o, h);
 }
 
+bool
+app_line_speaking(const struct layout_line *l, const struct speech_item *it)
+{
+    if (!it || l->block < 0 || l->block != it->block)
+        return false;
+    if (it->figure)
+        return l->role == LAYOUT_ROLE_CAPTION || l->role == LAYOUT_ROLE_CREDIT;
+    return l->role != LAYOUT_ROLE_CAPTION && l->role != LAYOUT_ROLE_CREDIT && l->start < it->end &&
+           l->end > it->start;
+}
+
+/* One page; with speaking, the lines of the sentence being read carry
+ * "speaking": true (an addition: every other key is as before). */
 static void
-json_page(struct json_out *o, const struct edition *ed, const struct layout_page *p)
+json_page(struct json_out *o, const struct edition *ed, const struct layout_page *p,
+          const struct speech_item *speaking)
 {
     json_puts(o, "  {\"kind\": \"");
     json_puts(o, kind_name(p->kind));
@@ -512,7 +532,8 @@ json_page(struct json_out *o, const struct edition *ed, const struct layout_page
         json_string(o, l->text);
         json_puts(o, l->dir == LAYOUT_DIR_RTL ? ", \"dir\": \"rtl\", \"hyphenated\": "
                                               : ", \"dir\": \"ltr\", \"hyphenated\": ");
-        json_puts(o, l->hyphenated ? "true}" : "false}");
+        json_puts(o, l->hyphenated ? "true" : "false");
+        json_puts(o, app_line_speaking(l, speaking) ? ", \"speaking\": true}" : "}");
     }
     json_puts(o, "],\n   \"figures\": [");
     for (size_t i = 0; i < p->figure_count; i++) {
@@ -580,7 +601,7 @@ app_dump_layout(const struct app_config *c)
             if (!first)
                 json_puts(o, ",\n");
             first = false;
-            json_page(o, s.ed, &s.sets[k].pages[i]);
+            json_page(o, s.ed, &s.sets[k].pages[i], NULL);
         }
     }
     json_puts(o, "\n ]}\n");
@@ -595,4 +616,38 @@ app_dump_layout(const struct app_config *c)
                 strerror(err));
     session_fini(&s);
     return ok ? 0 : 1;
+}
+
+bool
+app_dump_page(const char *path, int width, int height, const struct edition *ed,
+              const struct layout_page *page, const struct speech_item *speaking, struct err *e)
+{
+    char shown[256];
+    err_escape(shown, sizeof shown, path, strlen(path));
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    struct json_out *o = fd >= 0 ? malloc(sizeof *o) : NULL;
+    if (!o) {
+        int why = fd < 0 ? errno : ENOMEM;
+        if (fd >= 0)
+            close(fd);
+        return err_set(e, ERR_IO, "%s: cannot write the page's layout: %s", shown, strerror(why));
+    }
+    o->fd = fd;
+    o->err = 0;
+    o->len = 0;
+    char head[96];
+    snprintf(head, sizeof head, "{\"screen\": {\"width\": %d, \"height\": %d},\n \"pages\": [\n",
+             width, height);
+    json_puts(o, head);
+    if (page)
+        json_page(o, ed, page, speaking);
+    json_puts(o, "\n ]}\n");
+    json_flush(o);
+    int err = o->err;
+    free(o);
+    if (close(fd) != 0 && !err)
+        err = errno;
+    if (err)
+        return err_set(e, ERR_IO, "%s: cannot write the page's layout: %s", shown, strerror(err));
+    return true;
 }

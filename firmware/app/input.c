@@ -78,6 +78,9 @@ app_input_key(SDL_Keycode k)
     case SDLK_KP_ENTER:
     case SDLK_SELECT:
         return UI_KEY_ENTER;
+    case SDLK_r: /* read aloud */
+    case SDLK_AUDIOPLAY:
+        return UI_KEY_SPEAK;
     default:
         return UI_KEY_NONE;
     }

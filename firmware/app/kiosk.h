@@ -54,6 +54,8 @@ enum app_script_op {
     APP_SCRIPT_WAIT,
     APP_SCRIPT_SCREENSHOT,
     APP_SCRIPT_QUIT,
+    APP_SCRIPT_DUMP,          /* the page shown as --dump-layout JSON, the sentence read marked */
+    APP_SCRIPT_WAIT_SENTENCE, /* until read-aloud has begun its ms-th sentence (real time) */
 };
 
 enum app_swipe { APP_SWIPE_LEFT, APP_SWIPE_RIGHT, APP_SWIPE_UP, APP_SWIPE_DOWN };
@@ -63,8 +65,8 @@ struct app_script_cmd {
     unsigned line;    /* 1-based, for messages */
     int x, y;         /* tap */
     int swipe;        /* enum app_swipe */
-    uint32_t ms;      /* wait */
-    const char *text; /* key: SDL key name; screenshot: path */
+    uint32_t ms;      /* wait; wait-sentence: the count */
+    const char *text; /* key: SDL key name; screenshot, dump: path */
 };
 
 /* A parsed --events file; everything in arena. Initialise by loading. */
@@ -75,9 +77,9 @@ struct app_script {
 };
 
 /* Reads `tap X Y`, `swipe left|right|up|down`, `key NAME`, `wait MS`,
- * `screenshot PATH`, `quit` lines (`#` comments, blank lines). Fails with
- * "FILE:LINE: ..." on an unknown command or a bad argument; s is then empty
- * but must still be finished. */
+ * `screenshot PATH`, `dump PATH`, `wait-sentence N`, `quit` lines (`#` comments, blank lines).
+ * Fails with "FILE:LINE: ..." on an unknown command or a bad argument; s is then empty but must
+ * still be finished. */
 bool app_script_load(struct app_script *s, const char *path, struct err *e);
 void app_script_fini(struct app_script *s);
 

@@ -49,6 +49,7 @@
 #include "l10n.h"
 #include "layout.h"
 #include "render.h"
+#include "speech.h"
 #include "text.h"
 #include "ui.h"
 
@@ -64,6 +65,9 @@
 #define TRIM_AFTER_MS 250  /* a sleep at least this long returns free heap pages */
 #define SCRIPT_CLOCK0 1000 /* the virtual clock's start */
 #define PROGRESS_BAR_PX 6
+#define AUDIO_SAMPLES 512        /* a callback's worth: 23 ms at 22050 Hz */
+#define WAIT_SENTENCE_MS 30000   /* a script's wait-sentence gives up after this */
+#define WAIT_SENTENCE_POLL_MS 10 /* and looks this often */
 
 enum wake_code { WAKE_WORKER = 1, WAKE_SIGNAL = 2, WAKE_INBOX = 3 };
 
@@ -160,6 +164,21 @@ struct kiosk {
     FILE *latency;
     uint64_t input_ns;
     char input_kind[40]; /* "key Right", "pointer" */
+
+    /* read-aloud: the engine, the audio device that drains it, and what is
+     * being read (the plan of one article, the item heard) */
+    struct speech *speech; /* NULL: no read-aloud (audio = off, no device, no voices) */
+    SDL_AudioDeviceID audio;
+    bool audio_running;
+    struct speech_plan plan;
+    int32_t plan_article;   /* the article plan reads, -1 for none */
+    uint32_t speech_starts; /* the ui's count of starts last acted on */
+    enum ui_speech speech_ui;
+    int32_t speech_item;          /* the item being heard (highlighted), -1 for none */
+    uint32_t speech_heard;        /* sentences begun since the last start */
+    uint32_t speech_gen;          /* the engine's generation of our last start */
+    uint32_t wait_sentence;       /* a script's wait-sentence N, 0: none */
+    uint64_t wait_sentence_until; /* real ms */
 
     bool first_frame;
     bool cache_pending; /* the installed edition shown has no index cache yet */
@@ -743,6 +762,35 @@ copy_page(struct kiosk *k, const struct layout_page *page, int dx)
     }
 }
 
+/* The read-aloud item being heard, when it belongs to the page's article. */
+static const struct speech_item *
+speaking_item(const struct kiosk *k, const struct ui_view *v)
+{
+    if (!k->speech || k->speech_item < 0 || (size_t)k->speech_item >= k->plan.count ||
+        v->screen != UI_SCREEN_ARTICLE || v->article != k->plan_article)
+        return NULL;
+    return &k->plan.items[k->speech_item];
+}
+
+/* Marks the lines of the sentence being read over the page's texture (the
+ * cached page is not drawn again): a translucent band under each line. */
+static void
+draw_speaking(struct kiosk *k, const struct layout_page *page, const struct speech_item *it, int dx)
+{
+    if (!page || !it)
+        return;
+    SDL_SetRenderDrawBlendMode(k->ren, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(k->ren, 0xf2, 0xc0, 0x2a, 0x60);
+    for (size_t i = 0; i < page->line_count; i++) {
+        const struct layout_line *l = &page->lines[i];
+        if (!app_line_speaking(l, it))
+            continue;
+        SDL_Rect r = {l->x + dx - 3, l->y, l->w + 6, l->h};
+        SDL_RenderFillRect(k->ren, &r);
+    }
+    SDL_SetRenderDrawBlendMode(k->ren, SDL_BLENDMODE_NONE);
+}
+
 static void
 set_theme_color(struct kiosk *k, unsigned slot)
 {
@@ -801,6 +849,8 @@ draw(struct kiosk *k, const char *shot, struct err *e)
         render_page(k->rd, cur, 0, 0);
     else if (cur)
         copy_page(k, cur, st.offset);
+    if (cur && !message)
+        draw_speaking(k, cur, speaking_item(k, &st.view), st.offset);
     if (side)
         copy_page(k, side, side_dx);
     /* the keypad focus, over the cached page (never drawn into it) */
@@ -840,6 +890,240 @@ draw(struct kiosk *k, const char *shot, struct err *e)
             render_page_texture(k->rd, side, k->lw, k->lh, NULL);
     }
     return ok;
+}
+
+/* ---- read-aloud ---- */
+
+static void
+audio_cb(void *user, Uint8 *stream, int len)
+{
+    speech_read(user, (int16_t *)(void *)stream, (size_t)len / sizeof(int16_t));
+}
+
+/* From the speech worker or the audio thread: something to look at. */
+static void
+speech_notify(void *user)
+{
+    wake(user);
+}
+
+/* The audio device runs only while reading, so an idle kiosk stays asleep. */
+static void
+audio_run(struct kiosk *k, bool on)
+{
+    if (k->audio && on != k->audio_running) {
+        SDL_PauseAudioDevice(k->audio, on ? 0 : 1);
+        k->audio_running = on;
+    }
+}
+
+/* Opens the audio device and espeak-ng; without either the speaker is not
+ * shown and the kiosk runs on, with one line saying why. */
+static void
+open_speech(struct kiosk *k)
+{
+    k->plan_article = -1;
+    k->speech_item = -1;
+    speech_plan_init(&k->plan);
+    if (!k->cfg->audio)
+        return;
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        fprintf(stderr, "newskiosk: read-aloud off: no audio (SDL audio driver %s): %s\n",
+                getenv("SDL_AUDIODRIVER") ? getenv("SDL_AUDIODRIVER") : "auto", SDL_GetError());
+        return;
+    }
+    struct err e = {0};
+    struct speech_config sc = {.data_dir = k->cfg->speech_data,
+                               .rate = k->cfg->speech_rate,
+                               .volume = k->cfg->speech_volume};
+    k->speech = speech_create(&sc, speech_notify, k, &e);
+    if (!k->speech) {
+        fprintf(stderr, "newskiosk: read-aloud off: %s\n", e.msg);
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+        return;
+    }
+    SDL_AudioSpec want = {.freq = speech_sample_rate(k->speech),
+                          .format = AUDIO_S16SYS,
+                          .channels = 1,
+                          .samples = AUDIO_SAMPLES,
+                          .callback = audio_cb,
+                          .userdata = k->speech},
+                  have;
+    k->audio = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
+    if (!k->audio) {
+        fprintf(stderr, "newskiosk: read-aloud off: cannot open an audio device (%s): %s\n",
+                SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "none", SDL_GetError());
+        speech_destroy(k->speech);
+        k->speech = NULL;
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    }
+}
+
+static void
+close_speech(struct kiosk *k)
+{
+    if (k->audio)
+        SDL_CloseAudioDevice(k->audio); /* waits for the callback: speech outlives it */
+    k->audio = 0;
+    speech_destroy(k->speech);
+    k->speech = NULL;
+    speech_plan_fini(&k->plan);
+}
+
+/* Whether page pg shows some line of item it. */
+static bool
+page_shows(const struct layout_page *pg, const struct speech_item *it)
+{
+    for (size_t i = 0; i < pg->line_count; i++)
+        if (app_line_speaking(&pg->lines[i], it))
+            return true;
+    return false;
+}
+
+/* The item to start from on page `page`: the first sentence that begins
+ * there (shown on it and not on the page before), else the first shown. */
+static size_t
+first_item_on(const struct layout_pages *p, size_t page, const struct speech_plan *plan)
+{
+    size_t shown = plan->count;
+    for (size_t i = 0; i < plan->count; i++) {
+        if (!page_shows(&p->pages[page], &plan->items[i]))
+            continue;
+        if (shown == plan->count)
+            shown = i;
+        if (page == 0 || !page_shows(&p->pages[page - 1], &plan->items[i]))
+            return i;
+    }
+    return shown == plan->count ? 0 : shown;
+}
+
+/* Puts the plan in the order the pages show it: by the first page holding
+ * each item, block order within a page. A figure that the typesetter floated
+ * past the text after it is then read on its own page, after the paragraph it
+ * follows there, and reading never turns back. */
+static void
+order_by_page(const struct layout_pages *p, struct speech_plan *plan)
+{
+    size_t *page = malloc((plan->count ? plan->count : 1) * sizeof *page);
+    if (!page)
+        return; /* block order, then */
+    for (size_t i = 0; i < plan->count; i++) {
+        page[i] = p->count;
+        for (size_t j = 0; j < p->count && page[i] == p->count; j++)
+            if (page_shows(&p->pages[j], &plan->items[i]))
+                page[i] = j;
+    }
+    for (size_t i = 1; i < plan->count; i++) { /* stable: insertion */
+        struct speech_item it = plan->items[i];
+        size_t pg = page[i], j = i;
+        for (; j > 0 && page[j - 1] > pg; j--) {
+            plan->items[j] = plan->items[j - 1];
+            page[j] = page[j - 1];
+        }
+        plan->items[j] = it;
+        page[j] = pg;
+    }
+    free(page);
+}
+
+static void
+stop_reading(struct kiosk *k)
+{
+    speech_stop(k->speech);
+    audio_run(k, false);
+    if (k->speech_item >= 0)
+        k->redraw = true;
+    k->speech_item = -1;
+}
+
+static void
+start_reading(struct kiosk *k, const struct ui_view *v, float scale)
+{
+    struct err e = {0};
+    const struct layout_pages *p = content_article(k, (size_t)v->article, scale);
+    bool ok = p && v->page < p->count &&
+              speech_plan_article(&k->plan, &k->ed->articles[v->article], NULL, &e);
+    if (!ok || k->plan.count == 0) {
+        if (!ok && e.msg[0])
+            fprintf(stderr, "newskiosk: read-aloud: %s\n", e.msg);
+        ui_speech_done(k->ui);
+        return;
+    }
+    k->plan_article = v->article;
+    order_by_page(p, &k->plan);
+    size_t first = first_item_on(p, v->page, &k->plan);
+    stop_reading(k);
+    if (!speech_start(k->speech, &k->plan, first, &e)) {
+        fprintf(stderr, "newskiosk: read-aloud: %s\n", e.msg);
+        ui_speech_done(k->ui);
+        return;
+    }
+    struct speech_status ss;
+    speech_get_status(k->speech, &ss);
+    k->speech_gen = ss.generation;
+    k->speech_heard = 0;
+    audio_run(k, true);
+}
+
+/* Brings the engine in line with what the reader asked for, and the screen
+ * in line with what is being heard: the sentence marked, its page shown. */
+static void
+speech_sync(struct kiosk *k)
+{
+    if (!k->speech)
+        return;
+    struct ui_state st;
+    ui_get_state(k->ui, &st);
+    if (st.speech == UI_SPEECH_PLAYING && st.speech_starts != k->speech_starts) {
+        k->speech_starts = st.speech_starts;
+        start_reading(k, &st.view, st.font_scale);
+        ui_get_state(k->ui, &st);
+    } else if (st.speech != k->speech_ui) {
+        if (st.speech == UI_SPEECH_OFF) {
+            stop_reading(k);
+        } else {
+            speech_pause(k->speech, st.speech == UI_SPEECH_PAUSED);
+            audio_run(k, st.speech == UI_SPEECH_PLAYING);
+        }
+    }
+    k->speech_starts = st.speech_starts;
+    k->speech_ui = st.speech;
+    if (st.speech == UI_SPEECH_OFF)
+        return;
+    struct speech_status ss;
+    speech_get_status(k->speech, &ss);
+    if (ss.generation != k->speech_gen)
+        return;
+    if (ss.message[0]) {
+        fprintf(stderr, "newskiosk: %s\n", ss.message);
+        speech_clear_message(k->speech);
+    }
+    if (ss.item >= 0 && ss.item != k->speech_item) {
+        k->speech_item = ss.item;
+        k->speech_heard++;
+        k->redraw = true;
+        /* the page holding the sentence: from the one shown on, then from
+         * the start (a reader may have turned back) */
+        const struct layout_pages *p = content_article(k, (size_t)st.view.article, st.font_scale);
+        const struct speech_item *it = &k->plan.items[ss.item];
+        if (p && st.view.page < p->count && !page_shows(&p->pages[st.view.page], it)) {
+            size_t n = p->count;
+            for (size_t j = 0; j < n; j++) {
+                size_t pg = (st.view.page + j) % n;
+                if (page_shows(&p->pages[pg], it)) {
+                    ui_speech_follow(k->ui, pg, now_ms(k));
+                    break;
+                }
+            }
+        } else {
+            ui_speech_follow(k->ui, st.view.page, now_ms(k)); /* still in use */
+        }
+    }
+    if (ss.state == SPEECH_DONE) {
+        ui_speech_done(k->ui);
+        k->speech_ui = UI_SPEECH_OFF;
+        stop_reading(k);
+    }
 }
 
 /* ---- events ---- */
@@ -1067,6 +1351,27 @@ script_step(struct kiosk *k)
             return;
         k->script_wait_until = 0;
     }
+    if (k->wait_sentence) {
+        const struct app_script_cmd *c = &k->script.cmds[k->script_next - 1];
+        const char *why = NULL;
+        if (k->speech_heard >= k->wait_sentence)
+            k->wait_sentence = 0;
+        else if (!k->speech)
+            why = "read-aloud is off (audio = off, no audio device or no voices)";
+        else if (k->speech_ui == UI_SPEECH_OFF)
+            why = "read-aloud stopped";
+        else if (real_ms() >= k->wait_sentence_until)
+            why = "time ran out (30 s)";
+        if (why) {
+            fprintf(stderr,
+                    "newskiosk: %s:%u: wait-sentence %u: %s after %u sentence(s) were heard\n",
+                    k->cfg->events, c->line, k->wait_sentence, why, k->speech_heard);
+            k->exit_code = 1;
+            k->quit = true;
+        }
+        if (k->wait_sentence)
+            return;
+    }
     while (k->script_next < k->script.count && !k->quit) {
         const struct app_script_cmd *c = &k->script.cmds[k->script_next++];
         uint64_t t = k->vnow;
@@ -1116,6 +1421,24 @@ script_step(struct kiosk *k)
         case APP_SCRIPT_QUIT:
             k->quit = true;
             return;
+        case APP_SCRIPT_DUMP: {
+            struct ui_state st;
+            ui_get_state(k->ui, &st);
+            const struct layout_page *page = view_page(k, &st.view, st.font_scale);
+            struct err e = {0};
+            if (!app_dump_page(c->text, k->lw, k->lh, k->ed, page, speaking_item(k, &st.view),
+                               &e)) {
+                fprintf(stderr, "newskiosk: %s:%u: %s\n", k->cfg->events, c->line, e.msg);
+                k->exit_code = 1;
+                k->quit = true;
+                return;
+            }
+            break;
+        }
+        case APP_SCRIPT_WAIT_SENTENCE:
+            k->wait_sentence = c->ms;
+            k->wait_sentence_until = real_ms() + WAIT_SENTENCE_MS;
+            return;
         }
     }
 }
@@ -1128,6 +1451,8 @@ script_deadline(const struct kiosk *k)
         return k->pending[k->pending_next].due;
     if (k->script_wait_until)
         return k->script_wait_until;
+    if (k->wait_sentence)
+        return k->vnow + WAIT_SENTENCE_POLL_MS; /* the audio's pace, not the script's */
     if (k->script_next < k->script.count)
         return k->vnow; /* more to do now */
     return UI_NO_DEADLINE;
@@ -1290,6 +1615,8 @@ open_kiosk(struct kiosk *k, struct err *e)
     lcfg.height = k->ph;
     app_layout_config(&lcfg, &k->lc);
     k->scale = k->lc.font_scale;
+    open_speech(k);
+    k->lc.speaker = k->speech != NULL; /* audio = on but no device or voice: none */
 
     struct ui_config ucfg = {
         .width = k->lw,
@@ -1300,6 +1627,7 @@ open_kiosk(struct kiosk *k, struct err *e)
         .allow_quit = k->cfg->allow_quit,
         .theme = k->cfg->theme,
         .theme_count = RENDER_THEME_COUNT,
+        .speech = k->speech != NULL,
     };
     render_set_theme(k->rd, (enum render_theme)k->cfg->theme);
     struct ui_content content = {.ctx = k,
@@ -1370,6 +1698,7 @@ close_kiosk(struct kiosk *k)
         wake(k);
         pthread_join(k->watcher, NULL);
     }
+    close_speech(k);
     ui_destroy(k->ui);
     forget_layouts(k);
     layout_pages_fini(&k->index);
@@ -1532,6 +1861,7 @@ app_run(const struct app_config *c)
         if (k->rescan && !k->worker_running)
             scan_inboxes(k);
         ui_tick(k->ui, now_ms(k));
+        speech_sync(k);
         struct ui_state st;
         ui_get_state(k->ui, &st);
         if (st.quit)

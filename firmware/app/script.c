@@ -58,6 +58,19 @@ parse_line(struct app_script *s, char *line, struct app_script_cmd *c, struct er
             return err_set(e, ERR_USAGE, "screenshot takes the path of a PNG file to write");
         c->op = APP_SCRIPT_SCREENSHOT;
         c->text = arena_strdup(&s->arena, rest);
+    } else if (strcmp(line, "dump") == 0) {
+        if (!*rest)
+            return err_set(e, ERR_USAGE, "dump takes the path of a JSON file to write");
+        c->op = APP_SCRIPT_DUMP;
+        c->text = arena_strdup(&s->arena, rest);
+    } else if (strcmp(line, "wait-sentence") == 0) {
+        int n;
+        if (!app_parse_int(rest, 1, 100000, &n))
+            return err_set(e, ERR_USAGE,
+                           "wait-sentence takes a count from 1, e.g. 'wait-sentence 3' (the "
+                           "third sentence read aloud since the speaker was pressed)");
+        c->op = APP_SCRIPT_WAIT_SENTENCE;
+        c->ms = (uint32_t)n;
     } else if (strcmp(line, "quit") == 0) {
         if (*rest)
             return err_set(e, ERR_USAGE, "quit takes no argument");
@@ -65,10 +78,12 @@ parse_line(struct app_script *s, char *line, struct app_script_cmd *c, struct er
     } else {
         err_escape(shown, sizeof shown, line, strlen(line));
         return err_set(e, ERR_USAGE,
-                       "unknown command '%s' (known: tap, swipe, key, wait, screenshot, quit)",
+                       "unknown command '%s' (known: tap, swipe, key, wait, screenshot, dump, "
+                       "wait-sentence, quit)",
                        shown);
     }
-    if ((c->op == APP_SCRIPT_KEY || c->op == APP_SCRIPT_SCREENSHOT) && !c->text)
+    if ((c->op == APP_SCRIPT_KEY || c->op == APP_SCRIPT_SCREENSHOT || c->op == APP_SCRIPT_DUMP) &&
+        !c->text)
         return err_set(e, ERR_NOMEM, "out of memory");
     return true;
 }

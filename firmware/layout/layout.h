@@ -116,6 +116,10 @@ struct layout_line {
     const char *text;
     uint32_t first_run, run_count;
     int32_t block; /* index of the article block it belongs to, -1 for none */
+    /* The bytes [start, end) of the block's text this line sets: the block's
+     * spans concatenated (a figure's caption or credit for those lines);
+     * 0, 0 for chrome. How read-aloud finds the lines of a sentence. */
+    uint32_t start, end;
 };
 
 struct layout_figure {
@@ -141,6 +145,7 @@ enum layout_action {
     LAYOUT_ACTION_FONT_SMALLER, /* A- */
     LAYOUT_ACTION_FONT_LARGER,  /* A+ */
     LAYOUT_ACTION_THEME,        /* the colour theme: normal, high contrast, light on dark */
+    LAYOUT_ACTION_SPEAK,        /* read aloud: start, pause, resume (layout_config.speaker) */
 };
 
 /* A tap target. On index pages: each article's entry and section labels; on
@@ -234,6 +239,7 @@ struct layout_config {
     int columns;             /* 0 = automatic (two when both measures are readable), 1, 2 */
     bool nav_bar;            /* article pages end with the reader's navigation bar
                               * (previous story / contents / next story, theme, A-/A+) */
+    bool speaker;            /* the bar has a read-aloud button before A- (a kiosk with audio) */
     const char *publication; /* for page headers; NULL uses the edition's title */
     const struct layout_locale *locale; /* the chrome's language; NULL = built-in English */
 };

@@ -353,7 +353,7 @@ place_unit(struct lctx *c, struct pb *p, const struct flow *f, const struct flow
         VEC_ADD(c, &p->lines, struct layout_line, .x = X + fl->x, .y = Y + fl->y, .w = fl->w,
                 .h = fl->h, .role = fl->role, .dir = fl->dir, .hyphenated = fl->hyphenated,
                 .text = fl->text, .first_run = (uint32_t)p->runs.count, .run_count = fl->run_count,
-                .block = fl->block);
+                .block = fl->block, .start = fl->start, .end = fl->end);
         copy_shifted(c, &p->runs, &f->runs, fl->first_run, fl->run_count, X, Y);
         if (p->first_block < 0 && fl->block >= 0)
             p->first_block = fl->block;
@@ -748,7 +748,8 @@ struct chrome {
     int32_t article; /* for the bar: previous/next enabled */
     size_t article_count;
     float scale;
-    uint8_t dir; /* enum layout_dir the pages read in: RTL mirrors the bar */
+    uint8_t dir;  /* enum layout_dir the pages read in: RTL mirrors the bar */
+    bool speaker; /* a read-aloud button before A- */
 };
 
 static void
@@ -769,39 +770,49 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     int a, d, lh;
     lctx_font_metrics(c, bold, &a, &d, &lh);
     int ty = top + (g->bar_h - lh) / 2;
-    /* left group: previous, contents, next; right group: the theme, A-, A+
-     * (mirrored below for a right-to-left page). A later button (read
-     * aloud) joins the right group: one more entry in these tables. */
-    enum { BAR_BUTTONS = 6, BAR_LEFT = 3 };
+    /* left group: previous, contents, next; right group: the theme, the
+     * speaker (a kiosk with audio), A-, A+ (mirrored below for a
+     * right-to-left page). The speaker is U+1F50A SPEAKER WITH THREE SOUND
+     * WAVES (Noto Sans Symbols2 in the fallback chain), a word in no
+     * language, like A- and A+. */
+    enum { BAR_BUTTONS = 7, BAR_LEFT = 3 };
     static const char theme_label[] = "\xE2\x97\x90"; /* U+25D0, a half-dark circle */
+    static const char speaker_label[] = "\xF0\x9F\x94\x8A";
     const char *const long_labels[BAR_BUTTONS] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS),
                                                   loc_text(loc, LAYOUT_TEXT_CONTENTS),
                                                   loc_text(loc, LAYOUT_TEXT_NEXT),
                                                   theme_label,
+                                                  speaker_label,
                                                   "A\xE2\x80\x93",
                                                   "A+"};
     const char *const short_labels[BAR_BUTTONS] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS_SHORT),
                                                    loc_text(loc, LAYOUT_TEXT_CONTENTS_SHORT),
                                                    loc_text(loc, LAYOUT_TEXT_NEXT_SHORT),
                                                    theme_label,
+                                                   speaker_label,
                                                    "A\xE2\x80\x93",
                                                    "A+"};
     static const enum layout_action acts[BAR_BUTTONS] = {
-        LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS,     LAYOUT_ACTION_NEXT_STORY,
-        LAYOUT_ACTION_THEME,      LAYOUT_ACTION_FONT_SMALLER, LAYOUT_ACTION_FONT_LARGER};
+        LAYOUT_ACTION_PREV_STORY, LAYOUT_ACTION_CONTENTS, LAYOUT_ACTION_NEXT_STORY,
+        LAYOUT_ACTION_THEME,      LAYOUT_ACTION_SPEAK,    LAYOUT_ACTION_FONT_SMALLER,
+        LAYOUT_ACTION_FONT_LARGER};
     bool enabled[BAR_BUTTONS] = {ch->article > 0,
                                  true,
                                  ch->article >= 0 && (size_t)ch->article + 1 < ch->article_count,
                                  true,
+                                 true,
                                  ch->scale > LAYOUT_FONT_SCALE_MIN + 0.01f,
                                  ch->scale < LAYOUT_FONT_SCALE_MAX - 0.01f};
+    bool shown[BAR_BUTTONS] = {true, true, true, true, ch->speaker, true, true};
     int pad = px / 2 + 4, minw = 44;
     const char *const *labels = long_labels;
-    int w[BAR_BUTTONS], bw[BAR_BUTTONS], total = 0, pw = 0;
+    int w[BAR_BUTTONS] = {0}, bw[BAR_BUTTONS] = {0}, total = 0, pw = 0;
     const char *ptext = page_text;
     for (int attempt = 0; attempt < 3; attempt++) {
         total = 0;
         for (int k = 0; k < BAR_BUTTONS; k++) {
+            if (!shown[k])
+                continue;
             w[k] = lctx_measure(c, bold, &props, labels[k], strlen(labels[k]));
             bw[k] = w[k] + 2 * pad < minw ? minw : w[k] + 2 * pad;
             total += bw[k];
@@ -838,6 +849,8 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
         xr -= bw[k];
     int right_start = xr;
     for (int k = BAR_LEFT; k < BAR_BUTTONS; k++) {
+        if (!shown[k])
+            continue;
         pb_link(c, p, xr, top, bw[k], g->bar_h, acts[k], enabled[k]);
         chrome_text(c, p, xr, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
                     enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1, "en",
@@ -1549,6 +1562,7 @@ layout_article(struct layout *L, const struct layout_config *cfg, const struct e
     if (!ch.header)
         c.oom = true;
     ch.nav = cfg->nav_bar;
+    ch.speaker = cfg->speaker;
     ch.article = (int32_t)index;
     ch.article_count = ed->article_count;
     ch.scale = g.scale;
@@ -2083,6 +2097,7 @@ layout_index(struct layout *L, const struct layout_config *cfg, const struct edi
         fl->dir = bprops.dir;
         fl->text = badge;
         fl->block = -1;
+        fl->start = fl->end = 0;
         fl->first_run = (uint32_t)f.runs.count;
         fl->run_count = 1;
         struct layout_run *r = vec_push(&c, &f.runs);

@@ -202,6 +202,7 @@ struct flow_line {
     const char *text;
     uint32_t first_run, run_count; /* into flow.runs */
     int32_t block;
+    uint32_t start, end; /* bytes of the paragraph's text the line sets */
 };
 
 struct flow_unit {

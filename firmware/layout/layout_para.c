@@ -1232,6 +1232,13 @@ emit_line(struct breaker *b, struct flow *f, size_t from, size_t to, size_t line
     fl->text = text ? text : "";
     fl->first_run = (uint32_t)f->runs.count;
     fl->block = st->block;
+    fl->start = fl->end = 0;
+    for (size_t k = 0; k < nr; k++) {
+        if (k == 0 || R[k].off < fl->start)
+            fl->start = R[k].off;
+        if (R[k].off + R[k].len > fl->end)
+            fl->end = R[k].off + R[k].len;
+    }
     struct layout_run marker_run;
     bool marker = line_no == 0 && st->marker && *st->marker;
     if (marker) {

@@ -42,6 +42,9 @@ struct ui {
     uint64_t anim_t0;
     uint64_t frame_ms; /* when the last animation frame was computed */
     int anim_dir;      /* the turn to commit at the end: +1 next, -1 prev, 0 none */
+
+    enum ui_speech speech;
+    uint32_t speech_starts;
 };
 
 const char *
@@ -194,6 +197,10 @@ neighbour(const struct ui *ui, const struct ui_view *v, int dir, struct ui_view 
 static void
 go(struct ui *ui, struct ui_view v)
 {
+    /* reading aloud belongs to one article on the reader's screen */
+    if (ui->speech != UI_SPEECH_OFF &&
+        (v.screen != UI_SCREEN_ARTICLE || v.article != ui->view.article))
+        ui->speech = UI_SPEECH_OFF;
     ui->view = v;
     ui->focus = -1;
     ui->offset = 0;
@@ -301,6 +308,22 @@ jump_to_section(struct ui *ui, int32_t section)
             return true;
         }
     return false;
+}
+
+/* The speaker: start, pause, resume. */
+static bool
+speak(struct ui *ui)
+{
+    if (!ui->cfg.speech || ui->view.screen != UI_SCREEN_ARTICLE)
+        return false;
+    if (ui->speech == UI_SPEECH_OFF) {
+        ui->speech = UI_SPEECH_PLAYING;
+        ui->speech_starts++;
+    } else {
+        ui->speech = ui->speech == UI_SPEECH_PLAYING ? UI_SPEECH_PAUSED : UI_SPEECH_PLAYING;
+    }
+    ui->dirty = true;
+    return true;
 }
 
 static bool
@@ -435,6 +458,8 @@ act(struct ui *ui, const struct layout_link *l)
         return change_font(ui, +1);
     case LAYOUT_ACTION_THEME:
         return next_theme(ui);
+    case LAYOUT_ACTION_SPEAK:
+        return speak(ui);
     }
     return false;
 }
@@ -474,6 +499,12 @@ tap(struct ui *ui, int x, int y)
             if (l->enabled && x >= l->x && x < l->x + l->w && y >= l->y && y < l->y + l->h)
                 return act(ui, l);
         }
+    }
+    if (ui->speech == UI_SPEECH_PLAYING) {
+        /* a tap while reading pauses it; the speaker resumes */
+        ui->speech = UI_SPEECH_PAUSED;
+        ui->dirty = true;
+        return true;
     }
     int edge = ui->cfg.width * UI_EDGE_PERCENT / 100;
     int back = view_rtl(ui, &ui->view) ? +1 : -1; /* the left edge's turn */
@@ -520,6 +551,11 @@ key(struct ui *ui, enum ui_key k)
         go(ui, index_view(0));
         return true;
     case UI_KEY_ESCAPE:
+        if (ui->speech != UI_SPEECH_OFF) {
+            ui->speech = UI_SPEECH_OFF;
+            ui->dirty = true;
+            return true;
+        }
         if (s == UI_SCREEN_STATUS) {
             leave_status(ui);
             return true;
@@ -551,6 +587,8 @@ key(struct ui *ui, enum ui_key k)
         else
             show_status(ui);
         return true;
+    case UI_KEY_SPEAK:
+        return speak(ui);
     case UI_KEY_NONE:
         break;
     }
@@ -835,6 +873,8 @@ ui_get_state(const struct ui *ui, struct ui_state *out)
                              .progress = ui->progress,
                              .quit = ui->quit,
                              .theme = ui->theme,
+                             .speech = ui->speech,
+                             .speech_starts = ui->speech_starts,
                              .rtl = view_rtl(ui, &ui->view)};
     const struct layout_link *f = focused(ui);
     if (f) {
@@ -902,4 +942,26 @@ void
 ui_destroy(struct ui *ui)
 {
     free(ui);
+}
+
+void
+ui_speech_follow(struct ui *ui, size_t page, uint64_t now_ms)
+{
+    if (ui->speech == UI_SPEECH_OFF || ui->view.screen != UI_SCREEN_ARTICLE)
+        return;
+    ui->last_input_ms = now_ms;
+    if (page == ui->view.page || page >= page_count(ui, &ui->view) || ui->down)
+        return;
+    struct ui_view v = ui->view;
+    v.page = page;
+    go(ui, v);
+}
+
+void
+ui_speech_done(struct ui *ui)
+{
+    if (ui->speech != UI_SPEECH_OFF) {
+        ui->speech = UI_SPEECH_OFF;
+        ui->dirty = true;
+    }
 }

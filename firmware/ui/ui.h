@@ -46,7 +46,15 @@
  *   the attract loop shows the first page of each of the top UI_ATTRACT_TOP
  *   stories for attract_interval_ms each, until touched. The touch that ends
  *   the attract loop only returns to the index; it does not act.
- * - Quit: only when allow_quit: Escape on the index or closing the window. */
+ * - Quit: only when allow_quit: Escape on the index or closing the window.
+ * - Read-aloud (ui_config.speech): on an article page the bar's speaker
+ *   (LAYOUT_ACTION_SPEAK) or the speak key ('r') starts reading, pauses and
+ *   resumes; while reading, a tap anywhere but a link pauses (and does not
+ *   turn the page), Escape stops (and stays on the page); leaving the
+ *   article or the idle timeout stops it. The app reads the wish in
+ *   ui_state.speech, turns pages with ui_speech_follow as sentences go by
+ *   (a turn that counts as use: the idle timer restarts) and says the end
+ *   with ui_speech_done. */
 #ifndef NK_UI_H
 #define NK_UI_H
 
@@ -95,6 +103,13 @@ enum ui_key {
     UI_KEY_TAB,     /* focus: the next link */
     UI_KEY_BACKTAB, /* Shift+Tab: the previous link */
     UI_KEY_ENTER,   /* acts on the focused link */
+    UI_KEY_SPEAK,   /* read aloud: start, pause, resume */
+};
+
+enum ui_speech {
+    UI_SPEECH_OFF,
+    UI_SPEECH_PLAYING,
+    UI_SPEECH_PAUSED,
 };
 
 enum ui_input_kind {
@@ -136,13 +151,15 @@ struct ui_state {
      * shows `prev` at offset - width; mirrored when rtl (positive shows
      * `next` at offset - width). 0 when at rest. */
     int offset;
-    bool rtl;         /* the page reads right to left: next is a swipe right, the Left key */
-    bool animating;   /* a settle or snap-back is running: draw a frame each UI_FRAME_MS */
-    bool dirty;       /* something changed since ui_clear_dirty */
-    float font_scale; /* the scale pages must be laid out at */
-    float progress;   /* an install in progress: 0..1; < 0 when none */
-    bool quit;        /* the user asked to quit and it is allowed */
-    int theme;        /* the colour theme, 0 .. cfg.theme_count - 1 */
+    bool rtl;               /* the page reads right to left: next is a swipe right, the Left key */
+    bool animating;         /* a settle or snap-back is running: draw a frame each UI_FRAME_MS */
+    bool dirty;             /* something changed since ui_clear_dirty */
+    float font_scale;       /* the scale pages must be laid out at */
+    float progress;         /* an install in progress: 0..1; < 0 when none */
+    bool quit;              /* the user asked to quit and it is allowed */
+    int theme;              /* the colour theme, 0 .. cfg.theme_count - 1 */
+    enum ui_speech speech;  /* read-aloud: what the reader asked for */
+    uint32_t speech_starts; /* counts OFF -> PLAYING: a new reading from the page shown */
     /* The keypad focus: a copy of the focused link of the page shown (its
      * box is where the ring goes); has_focus false when none. */
     bool has_focus;
@@ -171,6 +188,7 @@ struct ui_config {
     uint64_t idle_timeout_ms;     /* 0 = never go idle */
     uint64_t attract_interval_ms; /* per story in the attract loop; 0 = no attract loop */
     bool allow_quit;
+    bool speech; /* read-aloud is available (an audio device): the speak key works */
 };
 
 /* The next font scale from scale in direction dir (+1 larger, -1 smaller)
@@ -202,5 +220,11 @@ void ui_clear_dirty(struct ui *ui);
  * switch to a new one, edition_changed true) shows the index page 1. */
 void ui_set_edition(struct ui *ui, bool has_edition, bool edition_changed, uint64_t now_ms);
 void ui_set_progress(struct ui *ui, float progress);
+
+/* Read-aloud reached page `page` of the article being read: show it (no
+ * animation) and restart the idle timer. Nothing when not reading. */
+void ui_speech_follow(struct ui *ui, size_t page, uint64_t now_ms);
+/* Read-aloud finished the article (or could not go on): speech is OFF. */
+void ui_speech_done(struct ui *ui);
 
 #endif

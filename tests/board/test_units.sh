@@ -35,7 +35,7 @@ fi
 
 # The kiosk unit: what issue 6 asks of it.
 unit=$src/board/systemd/newskiosk.service
-for line in 'User=kiosk' 'SupplementaryGroups=video input render' \
+for line in 'User=kiosk' 'SupplementaryGroups=video input render audio' \
     'Environment=SDL_VIDEODRIVER=kmsdrm' 'Type=notify' 'Restart=always' 'StateDirectory=newskiosk' \
     'ProtectSystem=strict' 'NoNewPrivileges=yes' 'WantedBy=multi-user.target'; do
     grep -q "^$line" "$unit" || fail "newskiosk.service lacks '$line'"

@@ -4,7 +4,7 @@
 # `scripts/bench --smoke --no-write` on a 10-article edition with this build's
 # binaries and checks that every row prints a figure or says why it could
 # not; it never checks speed.
-foreach(driver layout turn fonts)
+foreach(driver layout turn fonts speech)
   add_executable(bench_${driver} ${NK_TEST_DIR}/bench/bench_${driver}.c)
   target_include_directories(bench_${driver} PRIVATE ${NK_TEST_DIR}/bench)
   target_compile_definitions(bench_${driver} PRIVATE NK_HYPHEN_DIR="${NK_HYPHEN_DIR}")
@@ -12,6 +12,7 @@ endforeach()
 target_link_libraries(bench_layout PRIVATE nk_text nk_layout nk_edition)
 target_link_libraries(bench_turn PRIVATE nk_render nk_text nk_layout nk_edition)
 target_link_libraries(bench_fonts PRIVATE nk_text)
+target_link_libraries(bench_speech PRIVATE nk_speech)
 
 # The Pango process the whole-process row compares newskiosk with; built only
 # where Pango's headers are (libpango1.0-dev), else that row says why not.

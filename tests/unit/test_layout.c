@@ -1594,6 +1594,77 @@ test_nav_bar(void)
     layout_destroy(L);
 }
 
+/* Read-aloud's parts of a page: the bar's speaker (layout_config.speaker)
+ * fits beside the others down to 480x272 and at the largest scale, and each
+ * body line's start/end are the bytes of its block's text it sets. */
+static void
+test_speaker_and_line_bytes(void)
+{
+    struct layout *L = make_layout();
+    struct doc d;
+    doc_init(&d, 1);
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 0, 120));
+    add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 1, 60));
+    static const struct {
+        int w, h;
+        float scale;
+    } cases[] = {{800, 480, 1.0f}, {480, 272, 1.0f}, {480, 272, 2.0f},
+                 {800, 480, 2.0f}, {480, 272, 2.5f}, {800, 480, 2.5f}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct layout_config cfg;
+        layout_config_default(&cfg, cases[k].w, cases[k].h);
+        cfg.font_scale = cases[k].scale;
+        cfg.nav_bar = true;
+        cfg.speaker = true;
+        struct layout_pages p;
+        layout_pages_init(&p);
+        struct err e = {0};
+        if (!layout_article(L, &cfg, &d.ed, 0, &p, &e)) {
+            CHECK_MSG(false, "%s", e.msg);
+            continue;
+        }
+        for (size_t i = 0; i < p.count; i++) {
+            const struct layout_page *pg = &p.pages[i];
+            int speak = 0;
+            CHECK_INT(pg->link_count, 7); /* with the theme button */
+            for (size_t j = 0; j < pg->link_count; j++) {
+                const struct layout_link *a = &pg->links[j];
+                speak += a->action == LAYOUT_ACTION_SPEAK && a->enabled;
+                CHECK_MSG(a->x >= 0 && a->x + a->w <= cases[k].w, "%dx%d: link %d at %d+%d",
+                          cases[k].w, cases[k].h, a->action, a->x, a->w);
+                for (size_t m = j + 1; m < pg->link_count; m++) {
+                    const struct layout_link *b = &pg->links[m];
+                    CHECK_MSG(a->x + a->w <= b->x || b->x + b->w <= a->x,
+                              "%dx%d scale %.1f: links %d and %d overlap", cases[k].w, cases[k].h,
+                              (double)cases[k].scale, a->action, b->action);
+                }
+            }
+            CHECK_INT(speak, 1);
+            /* body lines: their bytes, in order, are their text */
+            for (size_t l = 0; l < pg->line_count; l++) {
+                const struct layout_line *ln = &pg->lines[l];
+                if (ln->role != LAYOUT_ROLE_BODY)
+                    continue;
+                const struct edition_block *b = &d.ed.articles[0].blocks[ln->block];
+                const char *src = b->spans[0].text;
+                size_t n = strlen(ln->text) - (ln->hyphenated ? 1 : 0);
+                CHECK_MSG(ln->end > ln->start && ln->end - ln->start == n &&
+                              memcmp(src + ln->start, ln->text, n) == 0,
+                          "line '%s' says bytes %u..%u", ln->text, ln->start, ln->end);
+            }
+        }
+        layout_pages_fini(&p);
+    }
+    /* without the speaker: six buttons (the theme's among them) */
+    struct layout_pages p;
+    if (set_article(L, &d, 0, 480, 272, 1.0f, true, &p)) {
+        CHECK_INT(p.pages[0].link_count, 6);
+        layout_pages_fini(&p);
+    }
+    doc_fini(&d);
+    layout_destroy(L);
+}
+
 /* cfg->columns overrides the automatic choice; ragged-right lines stay in
  * the column and are not all flush right. */
 static void
@@ -2170,6 +2241,7 @@ main(void)
     test_headline();
     test_pages_outlive_edition();
     test_nav_bar();
+    test_speaker_and_line_bytes();
     test_columns_override_and_ragged();
     test_random_text();
     test_rules_over_articles();

@@ -142,6 +142,7 @@ fake_article_pages(void *ctx, size_t article, float scale)
 
 static struct fake fake;
 static uint64_t now;
+static bool make_speech; /* the next make() has read-aloud */
 
 static struct ui *
 make_themed(uint64_t idle_ms, uint64_t attract_ms, bool allow_quit, int theme, int theme_count)
@@ -155,7 +156,8 @@ make_themed(uint64_t idle_ms, uint64_t attract_ms, bool allow_quit, int theme, i
                             .theme_count = theme_count,
                             .idle_timeout_ms = idle_ms,
                             .attract_interval_ms = attract_ms,
-                            .allow_quit = allow_quit};
+                            .allow_quit = allow_quit,
+                            .speech = make_speech};
     struct ui_content content = {.ctx = &fake,
                                  .article_count = fake_article_count,
                                  .index_pages = fake_index_pages,
@@ -878,6 +880,91 @@ test_mirrored(void)
     ui_destroy(ui);
 }
 
+/* Read-aloud: the speaker key and link start, pause and resume; a tap
+ * pauses without turning; Escape stops on the page; leaving the article, the
+ * idle timeout and the end stop; following turns pages and counts as use. */
+static void
+test_speech(void)
+{
+    make_speech = false;
+    struct ui *ui = make(10000, 0, false);
+    tap(ui, 300, 120); /* article 0 */
+    press_key(ui, UI_KEY_SPEAK);
+    CHECK_INT(state(ui).speech, UI_SPEECH_OFF); /* no audio: nothing */
+    ui_destroy(ui);
+
+    make_speech = true;
+    ui = make(10000, 0, false);
+    press_key(ui, UI_KEY_SPEAK);
+    CHECK_INT(state(ui).speech, UI_SPEECH_OFF); /* only on an article */
+    tap(ui, 300, 120);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    press_key(ui, UI_KEY_SPEAK);
+    CHECK_INT(state(ui).speech, UI_SPEECH_PLAYING);
+    CHECK_INT(state(ui).speech_starts, 1);
+    tap(ui, 790, 240); /* the right edge while reading: pauses, no turn */
+    CHECK_INT(state(ui).speech, UI_SPEECH_PAUSED);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    tap(ui, 790, 240); /* paused: the edge turns as ever */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 1);
+    CHECK_INT(state(ui).speech, UI_SPEECH_PAUSED);
+    press_key(ui, UI_KEY_SPEAK); /* resume, not a new start */
+    CHECK_INT(state(ui).speech, UI_SPEECH_PLAYING);
+    CHECK_INT(state(ui).speech_starts, 1);
+    ui_speech_follow(ui, 2, now);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    ui_speech_follow(ui, 7, now); /* no such page: stays */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    press_key(ui, UI_KEY_ESCAPE); /* stops, stays on the page */
+    CHECK_INT(state(ui).speech, UI_SPEECH_OFF);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    ui_speech_follow(ui, 0, now); /* not reading: ignored */
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+
+    /* the speaker link (the bar's) starts a new reading */
+    struct layout_link spk = link_at(660, 440, 60, 40, LAYOUT_ACTION_SPEAK, -1, -1);
+    struct layout_page *pg = &fake.a0_small[2];
+    struct layout_link links[6];
+    for (size_t i = 0; i < 5; i++)
+        links[i] = pg->links[i];
+    links[5] = spk;
+    pg->links = links;
+    pg->link_count = 6;
+    tap(ui, 680, 460);
+    CHECK_INT(state(ui).speech, UI_SPEECH_PLAYING);
+    CHECK_INT(state(ui).speech_starts, 2);
+    tap(ui, 680, 460); /* the speaker pauses too */
+    CHECK_INT(state(ui).speech, UI_SPEECH_PAUSED);
+    tap(ui, 680, 460);
+    CHECK_INT(state(ui).speech, UI_SPEECH_PLAYING);
+
+    /* following counts as use; a reading left alone past the timeout stops */
+    now += 9000;
+    ui_speech_follow(ui, 2, now);
+    now += 9000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 2);
+    CHECK_INT(state(ui).speech, UI_SPEECH_PLAYING);
+    now += 1500;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    CHECK_INT(state(ui).speech, UI_SPEECH_OFF);
+
+    /* leaving the article stops; the end stops */
+    tap(ui, 300, 120);
+    press_key(ui, UI_KEY_SPEAK);
+    tap(ui, 300, 460); /* Contents in the bar: a link acts even while reading */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    CHECK_INT(state(ui).speech, UI_SPEECH_OFF);
+    tap(ui, 300, 120);
+    press_key(ui, UI_KEY_SPEAK);
+    CHECK_INT(state(ui).speech, UI_SPEECH_PLAYING);
+    ui_speech_done(ui);
+    CHECK_INT(state(ui).speech, UI_SPEECH_OFF);
+    ui_destroy(ui);
+    make_speech = false;
+}
+
 int
 main(void)
 {
@@ -892,5 +979,6 @@ main(void)
     test_status();
     test_keys_and_quit();
     test_mirrored();
+    test_speech();
     return check_summary("ui");
 }
