@@ -922,9 +922,6 @@ audio_run(struct kiosk *k, bool on)
 static void
 open_speech(struct kiosk *k)
 {
-    k->plan_article = -1;
-    k->speech_item = -1;
-    speech_plan_init(&k->plan);
     if (!k->cfg->audio)
         return;
     if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
@@ -956,6 +953,20 @@ open_speech(struct kiosk *k)
         speech_destroy(k->speech);
         k->speech = NULL;
         SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    }
+}
+
+/* After the first frame: read-aloud opened; when it cannot be, the speaker
+ * leaves the bar (pages laid out again) and the speak key does nothing. */
+static void
+open_speech_late(struct kiosk *k)
+{
+    open_speech(k);
+    if (k->cfg->audio && !k->speech) {
+        k->lc.speaker = false;
+        ui_set_speech(k->ui, false);
+        forget_layouts(k);
+        k->redraw = true;
     }
 }
 
@@ -1615,8 +1626,14 @@ open_kiosk(struct kiosk *k, struct err *e)
     lcfg.height = k->ph;
     app_layout_config(&lcfg, &k->lc);
     k->scale = k->lc.font_scale;
-    open_speech(k);
-    k->lc.speaker = k->speech != NULL; /* audio = on but no device or voice: none */
+    /* Read-aloud opens after the first frame (open_speech_late): espeak-ng's
+     * set-up and the audio device cost ~80 ms of boot. Until then the bar
+     * has the speaker when audio = on; a kiosk whose device or voices fail
+     * lays its pages out again without it. */
+    k->plan_article = -1;
+    k->speech_item = -1;
+    speech_plan_init(&k->plan);
+    k->lc.speaker = k->cfg->audio;
 
     struct ui_config ucfg = {
         .width = k->lw,
@@ -1627,7 +1644,7 @@ open_kiosk(struct kiosk *k, struct err *e)
         .allow_quit = k->cfg->allow_quit,
         .theme = k->cfg->theme,
         .theme_count = RENDER_THEME_COUNT,
-        .speech = k->speech != NULL,
+        .speech = k->cfg->audio,
     };
     render_set_theme(k->rd, (enum render_theme)k->cfg->theme);
     struct ui_content content = {.ctx = k,
@@ -1879,6 +1896,7 @@ app_run(const struct app_config *c)
                 write_cache(k);
                 if (c->exit_after_first_frame)
                     break;
+                open_speech_late(k);
                 if (k->check_pending)
                     start_check(k);
             }

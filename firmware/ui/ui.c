@@ -958,6 +958,16 @@ ui_speech_follow(struct ui *ui, size_t page, uint64_t now_ms)
 }
 
 void
+ui_set_speech(struct ui *ui, bool available)
+{
+    ui->cfg.speech = available;
+    if (!available && ui->speech != UI_SPEECH_OFF) {
+        ui->speech = UI_SPEECH_OFF;
+        ui->dirty = true;
+    }
+}
+
+void
 ui_speech_done(struct ui *ui)
 {
     if (ui->speech != UI_SPEECH_OFF) {

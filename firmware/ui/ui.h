@@ -226,5 +226,8 @@ void ui_set_progress(struct ui *ui, float progress);
 void ui_speech_follow(struct ui *ui, size_t page, uint64_t now_ms);
 /* Read-aloud finished the article (or could not go on): speech is OFF. */
 void ui_speech_done(struct ui *ui);
+/* Whether read-aloud is available after all (ui_config.speech, known only
+ * once the audio device and voices opened); off stops a reading. */
+void ui_set_speech(struct ui *ui, bool available);
 
 #endif
