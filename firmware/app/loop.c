@@ -167,9 +167,9 @@ struct kiosk {
 
     /* read-aloud: the engine, the audio device that drains it, and what is
      * being read (the plan of one article, the item heard) */
-    struct speech *speech; /* NULL: no read-aloud (audio = off, no device, no voices) */
-    SDL_AudioDeviceID audio;
-    bool audio_running;
+    struct speech *speech;    /* NULL: no read-aloud (audio = off, no device, no voices) */
+    SDL_AudioDeviceID audio;  /* open only while reading (0 otherwise) */
+    SDL_AudioSpec audio_want; /* what open_speech found the device takes */
     struct speech_plan plan;
     int32_t plan_article;   /* the article plan reads, -1 for none */
     uint32_t speech_starts; /* the ui's count of starts last acted on */
@@ -907,14 +907,30 @@ speech_notify(void *user)
     wake(user);
 }
 
-/* The audio device runs only while reading, so an idle kiosk stays asleep. */
+/* The audio device is open only while reading: SDL 2's audio thread runs
+ * as long as a device is open, paused or not (writing silence, 43 wake-ups
+ * a second at 512 samples), and an idle kiosk must stay asleep. A device
+ * that will not open now stops the reading, with one line saying why. */
 static void
 audio_run(struct kiosk *k, bool on)
 {
-    if (k->audio && on != k->audio_running) {
-        SDL_PauseAudioDevice(k->audio, on ? 0 : 1);
-        k->audio_running = on;
+    if (!k->speech || on == (k->audio != 0))
+        return;
+    if (!on) {
+        SDL_CloseAudioDevice(k->audio); /* waits for the callback to return */
+        k->audio = 0;
+        return;
     }
+    SDL_AudioSpec have;
+    k->audio = SDL_OpenAudioDevice(NULL, 0, &k->audio_want, &have, 0);
+    if (!k->audio) {
+        fprintf(stderr, "newskiosk: read-aloud stopped: cannot open the audio device: %s\n",
+                SDL_GetError());
+        speech_stop(k->speech);
+        ui_speech_done(k->ui);
+        return;
+    }
+    SDL_PauseAudioDevice(k->audio, 0);
 }
 
 /* Opens the audio device and espeak-ng; without either the speaker is not
@@ -946,8 +962,14 @@ open_speech(struct kiosk *k)
                           .callback = audio_cb,
                           .userdata = k->speech},
                   have;
+    /* opened once to know the kiosk has a device; audio_run opens it again
+     * while reading */
+    k->audio_want = want;
     k->audio = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
-    if (!k->audio) {
+    if (k->audio) {
+        SDL_CloseAudioDevice(k->audio);
+        k->audio = 0;
+    } else {
         fprintf(stderr, "newskiosk: read-aloud off: cannot open an audio device (%s): %s\n",
                 SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "none", SDL_GetError());
         speech_destroy(k->speech);

@@ -297,6 +297,20 @@ def stop_kiosk(p, what):
         fail(f"{what}: sanitizer report: {err.strip()[:3000]}")
 
 
+def wakeups(pid):
+    """Context switches of all of pid's threads so far (each a wake-up)."""
+    n = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                        n += int(line.split()[1])
+        except OSError:
+            pass  # a thread that ended meanwhile
+    return n
+
+
 def test_idle(kiosk, edition, seconds, max_cpu, xvfb):
     x = Xvfb() if xvfb else None
     try:
@@ -308,13 +322,20 @@ def test_idle(kiosk, edition, seconds, max_cpu, xvfb):
         time.sleep(2.0)  # start-up: fonts, the index, the first frame
         if p.poll() is not None:
             sys.exit(f"FAIL: the kiosk exited early: {p.communicate()[1][:2000]}")
-        before = cpu_seconds(p.pid)
+        before, woke = cpu_seconds(p.pid), wakeups(p.pid)
         time.sleep(seconds)
         used = cpu_seconds(p.pid) - before
+        woke = wakeups(p.pid) - woke
         where = "Xvfb" if x else "dummy driver"
-        print(f"idle on the index, {where}: {used:.3f} CPU s in {seconds} s")
+        print(f"idle on the index, {where}: {used:.3f} CPU s and {woke} thread wake-ups "
+              f"in {seconds} s")
         if used > max_cpu:
             fail(f"idle {where}: {used:.3f} CPU s in {seconds} s, more than {max_cpu}")
+        # read-aloud is on (audio = on by default): an open audio device's
+        # thread would wake ~43 times a second even paused
+        if woke > seconds:
+            fail(f"idle {where}: the kiosk's threads woke {woke} times in {seconds} s "
+                 f"(at most {seconds})")
         stop_kiosk(p, f"idle {where}")
         os.unlink(conf.name)
     finally:
