@@ -60,13 +60,17 @@ done
 # Depends too, or the installed kiosk fails to start (libgumbo.so.1 was
 # missing once, seen only when the board image ran newsbundle).
 if command -v objdump >/dev/null && command -v dpkg-query >/dev/null; then
-    mkdir "$out/root"
-    dpkg-deb -x "$deb" "$out/root"
-    for exe in "$out"/root/usr/bin/*; do
+    mkdir "$out/needed"
+    dpkg-deb -x "$deb" "$out/needed"
+    for exe in "$out"/needed/usr/bin/*; do
         for so in $(objdump -p "$exe" 2>/dev/null | awk '/NEEDED/ {print $2}'); do
+            # a sanitizer build's runtimes are not the package's
+            case $so in libasan.so* | libubsan.so* | liblsan.so* | libtsan.so* | libhwasan.so*)
+                continue ;;
+            esac
             # the package that ships it here (any architecture: same name)
             pkg=$(dpkg-query -S "*/$so" 2>/dev/null | grep -v -e '-dev[:,]' -e '-dev$' \
-                -e i386 -e lib32 -e libx32 -e '/lib64/' |
+                -e i386 -e lib32 -e libx32 -e '/lib64/' -e '-cross[:,]' |
                 head -n 1 | cut -d: -f1 | cut -d, -f1)
             if [ -z "$pkg" ]; then
                 fail "$(basename "$exe") links $so, which no installed package here ships"
