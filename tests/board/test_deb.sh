@@ -59,11 +59,14 @@ done
 # from a package Depends names: a library added to the build must be added to
 # Depends too, or the installed kiosk fails to start (libgumbo.so.1 was
 # missing once, seen only when the board image ran newsbundle).
-if command -v objdump >/dev/null && command -v dpkg-query >/dev/null; then
+# (Native packages only: a cross build's target libraries may sit in a
+# private root dpkg does not know; the Depends list is the same for all.)
+if [ "$arch" = "$(dpkg --print-architecture 2>/dev/null)" ] && command -v readelf >/dev/null &&
+    command -v dpkg-query >/dev/null; then
     mkdir "$out/needed"
     dpkg-deb -x "$deb" "$out/needed"
     for exe in "$out"/needed/usr/bin/*; do
-        for so in $(objdump -p "$exe" 2>/dev/null | awk '/NEEDED/ {print $2}'); do
+        for so in $(readelf -d "$exe" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
             # a sanitizer build's runtimes are not the package's
             case $so in libasan.so* | libubsan.so* | liblsan.so* | libtsan.so* | libhwasan.so*)
                 continue ;;
