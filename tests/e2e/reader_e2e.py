@@ -248,21 +248,28 @@ class Xvfb:
             if not shutil.which(tool):
                 print(f"SKIP: {tool} is not installed")
                 sys.exit(SKIP)
-        for n in range(90, 110):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
-                continue
-            self.display = f":{n}"
-            self.proc = subprocess.Popen(
-                ["Xvfb", self.display, "-screen", "0", "800x480x24", "-nolisten", "tcp"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(100):
-                if subprocess.run(["xdpyinfo", "-display", self.display],
-                                  capture_output=True).returncode == 0:
-                    return
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.05)
+        # Xvfb picks a free display itself and writes its number to a pipe
+        # (-displayfd): two tests starting servers at once (ctest -j) cannot
+        # pick the same number, nor one test talk to the other's server.
+        r, w = os.pipe()
+        self.proc = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(w), "-screen", "0", "800x480x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(w,))
+        os.close(w)
+        with os.fdopen(r) as f:
+            number = f.readline().strip()  # written once the server is ready
+        if not number.isdigit():
             self.stop()
+            sys.exit("FAIL: could not start Xvfb (no display number on -displayfd)")
+        self.display = f":{number}"
+        for _ in range(100):
+            if subprocess.run(["xdpyinfo", "-display", self.display],
+                              capture_output=True).returncode == 0:
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.stop()
         sys.exit("FAIL: could not start Xvfb")
 
     def env(self):
