@@ -167,9 +167,10 @@ struct kiosk {
 
     /* read-aloud: the engine, the audio device that drains it, and what is
      * being read (the plan of one article, the item heard) */
-    struct speech *speech;    /* NULL: no read-aloud (audio = off, no device, no voices) */
+    struct speech *speech;    /* espeak-ng, from the first press on (open_engine) */
     SDL_AudioDeviceID audio;  /* open only while reading (0 otherwise) */
-    SDL_AudioSpec audio_want; /* what open_speech found the device takes */
+    SDL_AudioSpec audio_want; /* what the device is opened with (open_engine) */
+    bool audio_ok;            /* audio = on and a device opened once (open_speech) */
     struct speech_plan plan;
     int32_t plan_article;   /* the article plan reads, -1 for none */
     uint32_t speech_starts; /* the ui's count of starts last acted on */
@@ -933,8 +934,11 @@ audio_run(struct kiosk *k, bool on)
     SDL_PauseAudioDevice(k->audio, 0);
 }
 
-/* Opens the audio device and espeak-ng; without either the speaker is not
- * shown and the kiosk runs on, with one line saying why. */
+/* Whether the kiosk has an audio device: opened once and closed (the device
+ * is open only while reading, audio_run). Without one the speaker is not
+ * shown and the kiosk runs on, with one line saying why. espeak-ng itself
+ * opens at the first press (open_engine): its ~2 MB and its set-up stay out
+ * of a kiosk nobody asks to read aloud. */
 static void
 open_speech(struct kiosk *k)
 {
@@ -945,6 +949,43 @@ open_speech(struct kiosk *k)
                 getenv("SDL_AUDIODRIVER") ? getenv("SDL_AUDIODRIVER") : "auto", SDL_GetError());
         return;
     }
+    /* espeak-ng's rate (22,050 Hz); open_engine sets the engine's own */
+    SDL_AudioSpec want = {.freq = 22050,
+                          .format = AUDIO_S16SYS,
+                          .channels = 1,
+                          .samples = AUDIO_SAMPLES,
+                          .callback = audio_cb},
+                  have;
+    SDL_AudioDeviceID id = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
+    if (!id) {
+        fprintf(stderr, "newskiosk: read-aloud off: cannot open an audio device (%s): %s\n",
+                SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "none", SDL_GetError());
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+        return;
+    }
+    SDL_CloseAudioDevice(id); /* opened paused: the callback never ran */
+    k->audio_ok = true;
+}
+
+/* Read-aloud cannot be had after all: the speaker leaves the bar (pages
+ * laid out again) and the speak key does nothing. */
+static void
+speech_unavailable(struct kiosk *k)
+{
+    k->audio_ok = false;
+    k->lc.speaker = false;
+    ui_set_speech(k->ui, false);
+    forget_layouts(k);
+    k->redraw = true;
+}
+
+/* espeak-ng, at the first press; false (and no speaker any more) when its
+ * voices or thread cannot be had. */
+static bool
+open_engine(struct kiosk *k)
+{
+    if (k->speech)
+        return true;
     struct err e = {0};
     struct speech_config sc = {.data_dir = k->cfg->speech_data,
                                .rate = k->cfg->speech_rate,
@@ -952,44 +993,26 @@ open_speech(struct kiosk *k)
     k->speech = speech_create(&sc, speech_notify, k, &e);
     if (!k->speech) {
         fprintf(stderr, "newskiosk: read-aloud off: %s\n", e.msg);
-        SDL_QuitSubSystem(SDL_INIT_AUDIO);
-        return;
+        speech_unavailable(k);
+        return false;
     }
-    SDL_AudioSpec want = {.freq = speech_sample_rate(k->speech),
-                          .format = AUDIO_S16SYS,
-                          .channels = 1,
-                          .samples = AUDIO_SAMPLES,
-                          .callback = audio_cb,
-                          .userdata = k->speech},
-                  have;
-    /* opened once to know the kiosk has a device; audio_run opens it again
-     * while reading */
-    k->audio_want = want;
-    k->audio = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
-    if (k->audio) {
-        SDL_CloseAudioDevice(k->audio);
-        k->audio = 0;
-    } else {
-        fprintf(stderr, "newskiosk: read-aloud off: cannot open an audio device (%s): %s\n",
-                SDL_GetCurrentAudioDriver() ? SDL_GetCurrentAudioDriver() : "none", SDL_GetError());
-        speech_destroy(k->speech);
-        k->speech = NULL;
-        SDL_QuitSubSystem(SDL_INIT_AUDIO);
-    }
+    k->audio_want = (SDL_AudioSpec){.freq = speech_sample_rate(k->speech),
+                                    .format = AUDIO_S16SYS,
+                                    .channels = 1,
+                                    .samples = AUDIO_SAMPLES,
+                                    .callback = audio_cb,
+                                    .userdata = k->speech};
+    return true;
 }
 
-/* After the first frame: read-aloud opened; when it cannot be, the speaker
- * leaves the bar (pages laid out again) and the speak key does nothing. */
+/* After the first frame: is there an audio device? When audio = on and
+ * there is none, the speaker leaves the bar. */
 static void
 open_speech_late(struct kiosk *k)
 {
     open_speech(k);
-    if (k->cfg->audio && !k->speech) {
-        k->lc.speaker = false;
-        ui_set_speech(k->ui, false);
-        forget_layouts(k);
-        k->redraw = true;
-    }
+    if (k->cfg->audio && !k->audio_ok)
+        speech_unavailable(k);
 }
 
 static void
@@ -1103,15 +1126,25 @@ start_reading(struct kiosk *k, const struct ui_view *v, float scale)
 static void
 speech_sync(struct kiosk *k)
 {
-    if (!k->speech)
+    if (!k->audio_ok)
         return;
     struct ui_state st;
     ui_get_state(k->ui, &st);
+    bool started = false;
     if (st.speech == UI_SPEECH_PLAYING && st.speech_starts != k->speech_starts) {
         k->speech_starts = st.speech_starts;
+        if (!open_engine(k))
+            return; /* speech_unavailable turned the speaker off */
         start_reading(k, &st.view, st.font_scale);
         ui_get_state(k->ui, &st);
-    } else if (st.speech != k->speech_ui) {
+        started = true;
+    }
+    if (!k->speech) { /* never started: nothing to pause or follow */
+        k->speech_starts = st.speech_starts;
+        k->speech_ui = st.speech;
+        return;
+    }
+    if (!started && st.speech != k->speech_ui) {
         if (st.speech == UI_SPEECH_OFF) {
             stop_reading(k);
         } else {
@@ -1389,7 +1422,7 @@ script_step(struct kiosk *k)
         const char *why = NULL;
         if (k->speech_heard >= k->wait_sentence)
             k->wait_sentence = 0;
-        else if (!k->speech)
+        else if (!k->audio_ok)
             why = "read-aloud is off (audio = off, no audio device or no voices)";
         else if (k->speech_ui == UI_SPEECH_OFF)
             why = "read-aloud stopped";
