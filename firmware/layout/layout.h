@@ -130,9 +130,19 @@ struct layout_figure {
     int32_t block;
 };
 
+/* What a rect draws: a filled box, or one of the bar's icons drawn as a
+ * shape inside the box (no font: an English edition opens no symbol font
+ * for them). */
+enum layout_shape {
+    LAYOUT_SHAPE_FILL,    /* the whole box in its colour */
+    LAYOUT_SHAPE_THEME,   /* a circle with its left half filled (the colour theme) */
+    LAYOUT_SHAPE_SPEAKER, /* a loudspeaker with two sound waves (read aloud) */
+};
+
 struct layout_rect {
     int32_t x, y, w, h;
     uint8_t color; /* enum layout_color */
+    uint8_t shape; /* enum layout_shape */
 };
 
 /* What a tap on a link does; the ui acts on it, layout only places it. */

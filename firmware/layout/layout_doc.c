@@ -315,7 +315,7 @@ style(struct layout_run_props props, int px, int width, uint8_t role, uint8_t co
 static void
 unit_rect(struct lctx *c, struct flow *f, int x, int y, int w, int h, uint8_t color)
 {
-    VEC_ADD(c, &f->rects, struct layout_rect, x, y, w, h, color);
+    VEC_ADD(c, &f->rects, struct layout_rect, x, y, w, h, color, LAYOUT_SHAPE_FILL);
     VEC_AT(&f->units, struct flow_unit, f->units.count - 1)->rect_count++;
 }
 
@@ -698,7 +698,35 @@ chrome_text(struct lctx *c, struct pb *p, int x, int y, int maxw, struct layout_
 static void
 pb_rect(struct lctx *c, struct pb *p, int x, int y, int w, int h, uint8_t color)
 {
-    VEC_ADD(c, &p->rects, struct layout_rect, x, y, w, h, color);
+    VEC_ADD(c, &p->rects, struct layout_rect, x, y, w, h, color, LAYOUT_SHAPE_FILL);
+}
+
+/* The side of a bar icon set beside text of font px: 0.85 em, as tall as
+ * the symbol glyphs it replaces. */
+static int
+icon_size(int px)
+{
+    int s = (px * 17 + 10) / 20;
+    return s < 8 ? 8 : s;
+}
+
+/* The width of an icon of height s: the speaker's waves need 1.2 s. */
+static int
+icon_width(enum layout_shape shape, int s)
+{
+    return shape == LAYOUT_SHAPE_SPEAKER ? (s * 6 + 2) / 5 : s;
+}
+
+/* An icon of height s centred in the button [x, x + w) and on the capital
+ * height of text whose run box starts at ty with ascent a (caps are ~0.71
+ * em tall in the chrome's sans). */
+static void
+pb_icon(struct lctx *c, struct pb *p, int x, int w, int ty, int a, int px, int s,
+        enum layout_shape shape, uint8_t color)
+{
+    int cap_mid = ty + a - (px * 357 + 500) / 1000, iw = icon_width(shape, s);
+    VEC_ADD(c, &p->rects, struct layout_rect, x + (w - iw) / 2, cap_mid - s / 2, iw, s, color,
+            (uint8_t)shape);
 }
 
 static void
@@ -772,24 +800,24 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
     int ty = top + (g->bar_h - lh) / 2;
     /* left group: previous, contents, next; right group: the theme, the
      * speaker (a kiosk with audio), A-, A+ (mirrored below for a
-     * right-to-left page). The speaker is U+1F50A SPEAKER WITH THREE SOUND
-     * WAVES (Noto Sans Symbols2 in the fallback chain), a word in no
-     * language, like A- and A+. */
-    enum { BAR_BUTTONS = 7, BAR_LEFT = 3 };
-    static const char theme_label[] = "\xE2\x97\x90"; /* U+25D0, a half-dark circle */
-    static const char speaker_label[] = "\xF0\x9F\x94\x8A";
+     * right-to-left page). The theme and the speaker are icons drawn as
+     * shapes (a half-filled circle, a loudspeaker), words in no language
+     * like A- and A+; as characters (U+25D0, U+1F50A) they opened both
+     * Noto symbol fonts, 1.5 MB, in every edition. */
+    enum { BAR_BUTTONS = 7, BAR_LEFT = 3, BAR_THEME = 3, BAR_SPEAKER = 4 };
+    int icon = icon_size(px);
     const char *const long_labels[BAR_BUTTONS] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS),
                                                   loc_text(loc, LAYOUT_TEXT_CONTENTS),
                                                   loc_text(loc, LAYOUT_TEXT_NEXT),
-                                                  theme_label,
-                                                  speaker_label,
+                                                  "", /* icons: see BAR_THEME */
+                                                  "",
                                                   "A\xE2\x80\x93",
                                                   "A+"};
     const char *const short_labels[BAR_BUTTONS] = {loc_text(loc, LAYOUT_TEXT_PREVIOUS_SHORT),
                                                    loc_text(loc, LAYOUT_TEXT_CONTENTS_SHORT),
                                                    loc_text(loc, LAYOUT_TEXT_NEXT_SHORT),
-                                                   theme_label,
-                                                   speaker_label,
+                                                   "",
+                                                   "",
                                                    "A\xE2\x80\x93",
                                                    "A+"};
     static const enum layout_action acts[BAR_BUTTONS] = {
@@ -813,7 +841,9 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
         for (int k = 0; k < BAR_BUTTONS; k++) {
             if (!shown[k])
                 continue;
-            w[k] = lctx_measure(c, bold, &props, labels[k], strlen(labels[k]));
+            w[k] = k == BAR_THEME     ? icon_width(LAYOUT_SHAPE_THEME, icon)
+                   : k == BAR_SPEAKER ? icon_width(LAYOUT_SHAPE_SPEAKER, icon)
+                                      : lctx_measure(c, bold, &props, labels[k], strlen(labels[k]));
             bw[k] = w[k] + 2 * pad < minw ? minw : w[k] + 2 * pad;
             total += bw[k];
         }
@@ -826,6 +856,7 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
             ptext = page_short;
     }
     size_t first_line = p->lines.count, first_run = p->runs.count, first_link = p->links.count;
+    size_t first_rect = p->rects.count;
     int x = g->text_x - pad;
     if (x < 0)
         x = 0;
@@ -852,9 +883,13 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
         if (!shown[k])
             continue;
         pb_link(c, p, xr, top, bw[k], g->bar_h, acts[k], enabled[k]);
-        chrome_text(c, p, xr, ty, bw[k], bold, LAYOUT_ROLE_OTHER,
-                    enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED, labels[k], 1, "en",
-                    LAYOUT_DIR_LTR);
+        uint8_t colour = enabled[k] ? LAYOUT_COLOR_TEXT : LAYOUT_COLOR_MUTED;
+        if (k == BAR_THEME || k == BAR_SPEAKER)
+            pb_icon(c, p, xr, bw[k], ty, a, px, icon,
+                    k == BAR_THEME ? LAYOUT_SHAPE_THEME : LAYOUT_SHAPE_SPEAKER, colour);
+        else
+            chrome_text(c, p, xr, ty, bw[k], bold, LAYOUT_ROLE_OTHER, colour, labels[k], 1, "en",
+                        LAYOUT_DIR_LTR);
         xr += bw[k];
     }
     if (right_start - left_end > 0)
@@ -875,6 +910,10 @@ add_bar(struct lctx *c, struct pb *p, const struct geom *g, const struct chrome 
         for (size_t i = first_link; i < p->links.count; i++) {
             struct layout_link *l = VEC_AT(&p->links, struct layout_link, i);
             l->x = g->W - l->x - l->w;
+        }
+        for (size_t i = first_rect; i < p->rects.count; i++) {
+            struct layout_rect *r = VEC_AT(&p->rects, struct layout_rect, i);
+            r->x = g->W - r->x - r->w;
         }
     }
 }
@@ -902,11 +941,9 @@ static void
 add_theme_button(struct lctx *c, struct pb *p, const struct geom *g, struct layout_font hf,
                  uint8_t cdir)
 {
-    static const char label[] = "\xE2\x97\x90"; /* U+25D0, as in the bar */
     struct layout_font bold = {LAYOUT_FACE_SANS_BOLD, hf.px};
-    struct layout_run_props props = {0, LAYOUT_DIR_LTR, "en"};
-    int pad = hf.px / 2 + 4;
-    int w = lctx_measure(c, bold, &props, label, sizeof label - 1) + 2 * pad;
+    int pad = hf.px / 2 + 4, icon = icon_size(hf.px);
+    int w = icon + 2 * pad;
     if (w < 44)
         w = 44;
     int y = g->footer_y - 2, h = g->H - y;
@@ -916,8 +953,9 @@ add_theme_button(struct lctx *c, struct pb *p, const struct geom *g, struct layo
     if (x < 0)
         x = 0;
     pb_link(c, p, x, y, w, h, LAYOUT_ACTION_THEME, true);
-    chrome_text(c, p, x, g->footer_y, w, bold, LAYOUT_ROLE_OTHER, LAYOUT_COLOR_TEXT, label, 1, "en",
-                LAYOUT_DIR_LTR);
+    int a, d, lh; /* the icon on the capital height of the footer beside it */
+    lctx_font_metrics(c, bold, &a, &d, &lh);
+    pb_icon(c, p, x, w, g->footer_y, a, hf.px, icon, LAYOUT_SHAPE_THEME, LAYOUT_COLOR_TEXT);
 }
 
 /* Copies the assembled pages into out with header, footer and bar. */

@@ -396,6 +396,85 @@ fill(SDL_Renderer *r, int x, int y, int w, int h)
     SDL_RenderFillRect(r, &rc);
 }
 
+/* Whether the point (u, v) lies inside the icon, both in units of the
+ * icon's height (the theme's box is square, the speaker's 1.2 wide); t is
+ * the stroke width in the same units. */
+static bool
+shape_covers(enum layout_shape shape, float u, float v, float t)
+{
+    float du, dv, d;
+    switch (shape) {
+    case LAYOUT_SHAPE_THEME: /* a ring, its left half filled */
+        du = u - 0.5f;
+        dv = v - 0.5f;
+        d = sqrtf(du * du + dv * dv);
+        return d <= 0.47f && (d >= 0.47f - t || u <= 0.5f);
+    case LAYOUT_SHAPE_SPEAKER: /* a box, a cone and two arcs to its right */
+        dv = fabsf(v - 0.5f);
+        if (u >= 0.02f && u <= 0.22f && dv <= 0.16f)
+            return true;
+        if (u >= 0.22f && u <= 0.48f && dv <= 0.16f + (u - 0.22f) * (0.30f / 0.26f))
+            return true;
+        du = u - 0.44f;
+        if (du <= 0.0f || dv > du)
+            return false;
+        d = sqrtf(du * du + dv * dv);
+        return (d >= 0.24f && d <= 0.24f + t) || (d >= 0.50f && d <= 0.50f + t);
+    case LAYOUT_SHAPE_FILL:
+        break;
+    }
+    return true;
+}
+
+/* An icon drawn as a shape: each pixel's coverage from 4 x 4 samples, mixed
+ * with the paper colour (the bar and the index footer the icons stand on),
+ * drawn in one batch of points a level. */
+static void
+draw_shape(struct render *rd, const struct layout_rect *rc, int x, int y)
+{
+    enum { SAMPLES = 4, LEVELS = SAMPLES * SAMPLES, MAX_SIDE = 256 };
+    int w = rc->w < MAX_SIDE ? rc->w : MAX_SIDE, h = rc->h < MAX_SIDE ? rc->h : MAX_SIDE;
+    if (w <= 0 || h <= 0)
+        return;
+    float t = 0.11f, min_t = 1.4f / (float)h; /* never thinner than ~1.4 px */
+    if (t < min_t)
+        t = min_t;
+    unsigned char *cov = malloc((size_t)w * (size_t)h);
+    SDL_Point *pts = malloc((size_t)w * (size_t)h * sizeof *pts);
+    if (!cov || !pts) {
+        free(cov);
+        free(pts);
+        return;
+    }
+    for (int j = 0; j < h; j++)
+        for (int i = 0; i < w; i++) {
+            int n = 0;
+            for (int sj = 0; sj < SAMPLES; sj++)
+                for (int si = 0; si < SAMPLES; si++)
+                    n += shape_covers((enum layout_shape)rc->shape,
+                                      ((float)i + ((float)si + 0.5f) / SAMPLES) / (float)h,
+                                      ((float)j + ((float)sj + 0.5f) / SAMPLES) / (float)h, t);
+            cov[j * w + i] = (unsigned char)n;
+        }
+    SDL_Color fg = color_of(rd, rc->color), bg = color_of(rd, LAYOUT_COLOR_PAPER);
+    for (int level = 1; level <= LEVELS; level++) {
+        int n = 0;
+        for (int k = 0; k < w * h; k++)
+            if (cov[k] == level)
+                pts[n++] = (SDL_Point){x + k % w, y + k / w};
+        if (!n)
+            continue;
+        SDL_Color c = {(Uint8)((fg.r * level + bg.r * (LEVELS - level) + LEVELS / 2) / LEVELS),
+                       (Uint8)((fg.g * level + bg.g * (LEVELS - level) + LEVELS / 2) / LEVELS),
+                       (Uint8)((fg.b * level + bg.b * (LEVELS - level) + LEVELS / 2) / LEVELS),
+                       0xFF};
+        set_color(rd->r, c);
+        SDL_RenderDrawPoints(rd->r, pts, n);
+    }
+    free(cov);
+    free(pts);
+}
+
 /* A neutral box with a simple photo glyph: a sun and two mountains. */
 static void
 draw_placeholder(SDL_Renderer *r, int x, int y, int w, int h)
@@ -557,6 +636,10 @@ render_page(struct render *rd, const struct layout_page *page, int dx, int dy)
 
     for (size_t i = 0; i < page->rect_count; i++) {
         const struct layout_rect *rc = &page->rects[i];
+        if (rc->shape != LAYOUT_SHAPE_FILL) {
+            draw_shape(rd, rc, dx + rc->x, dy + rc->y);
+            continue;
+        }
         set_color(r, color_of(rd, rc->color));
         fill(r, dx + rc->x, dy + rc->y, rc->w, rc->h);
     }

@@ -1576,6 +1576,23 @@ test_nav_bar(void)
             CHECK_MSG(theme_x > contents_x && theme_x < smaller_x,
                       "theme button at x %d: contents at %d, A- at %d", theme_x, contents_x,
                       smaller_x);
+            /* the theme button holds its icon, a shape and no text: an
+             * English page opens no symbol font for it */
+            int icons = 0;
+            for (size_t r = 0; r < p.pages[i].rect_count; r++) {
+                const struct layout_rect *rc = &p.pages[i].rects[r];
+                if (rc->shape == LAYOUT_SHAPE_FILL)
+                    continue;
+                icons++;
+                CHECK_INT(rc->shape, LAYOUT_SHAPE_THEME);
+                CHECK_MSG(rc->x >= theme_x && rc->w >= 8 && rc->h == rc->w && rc->y > 420 &&
+                              rc->y + rc->h < 480,
+                          "theme icon at %d,%d %dx%d, its button at x %d", rc->x, rc->y, rc->w,
+                          rc->h, theme_x);
+            }
+            CHECK_INT(icons, 1);
+            for (size_t l = 0; l < p.pages[i].line_count; l++)
+                CHECK_MSG(p.pages[i].lines[l].text[0] != '\0', "an empty line on page %zu", i);
         }
         layout_pages_fini(&p);
     }
@@ -1640,6 +1657,23 @@ test_speaker_and_line_bytes(void)
                 }
             }
             CHECK_INT(speak, 1);
+            /* the speaker's and the theme's icons each lie inside their button */
+            for (size_t r = 0; r < pg->rect_count; r++) {
+                const struct layout_rect *rc = &pg->rects[r];
+                if (rc->shape == LAYOUT_SHAPE_FILL)
+                    continue;
+                enum layout_action want =
+                    rc->shape == LAYOUT_SHAPE_SPEAKER ? LAYOUT_ACTION_SPEAK : LAYOUT_ACTION_THEME;
+                bool inside = false;
+                for (size_t j = 0; j < pg->link_count; j++) {
+                    const struct layout_link *a = &pg->links[j];
+                    inside |= a->action == want && rc->x >= a->x && rc->x + rc->w <= a->x + a->w &&
+                              rc->y >= a->y && rc->y + rc->h <= a->y + a->h;
+                }
+                CHECK_MSG(inside, "%dx%d scale %.1f: icon %d at %d,%d %dx%d outside its button",
+                          cases[k].w, cases[k].h, (double)cases[k].scale, rc->shape, rc->x, rc->y,
+                          rc->w, rc->h);
+            }
             /* body lines: their bytes, in order, are their text */
             for (size_t l = 0; l < pg->line_count; l++) {
                 const struct layout_line *ln = &pg->lines[l];

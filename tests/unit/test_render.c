@@ -409,6 +409,47 @@ main(void)
     CHECK_INT(at(&c, figs[0].x + 2, figs[0].y + 2), 0xDDDBD5);
     figs[0].image = "images/good.png";
 
+    /* The bar's icons, drawn as shapes: the theme's circle dark on its left
+     * half, paper inside its right half, its ring dark on the right; the
+     * speaker's box and cone dark, paper between the cone and the first
+     * wave, the waves dark further right; nothing outside their boxes. */
+    {
+        struct layout_rect icons[2] = {{.x = 300,
+                                        .y = 20,
+                                        .w = 24,
+                                        .h = 24,
+                                        .color = LAYOUT_COLOR_TEXT,
+                                        .shape = LAYOUT_SHAPE_THEME},
+                                       {.x = 340,
+                                        .y = 20,
+                                        .w = 29,
+                                        .h = 24,
+                                        .color = LAYOUT_COLOR_TEXT,
+                                        .shape = LAYOUT_SHAPE_SPEAKER}};
+        struct layout_page ip = {.kind = LAYOUT_PAGE_ARTICLE, .rects = icons, .rect_count = 2};
+        render_page(rd, &ip, 0, 0);
+        read_back(&c);
+        int before = check_failed;
+        CHECK(luminance(at(&c, 305, 32)) < 0x40); /* left half filled */
+        CHECK_INT(at(&c, 317, 32), paper);        /* right half open */
+        CHECK(luminance(at(&c, 322, 32)) < 0x80); /* its ring */
+        CHECK(luminance(at(&c, 343, 32)) < 0x40); /* the speaker's box */
+        CHECK(luminance(at(&c, 350, 24)) < 0x80); /* the cone's wide end */
+        CHECK_INT(at(&c, 353, 32), paper);        /* before the first wave */
+        int wave = 0, stray_px = 0;
+        for (int y = 20; y < 44; y++)
+            for (int x = 358; x < 369; x++)
+                wave += luminance(at(&c, x, y)) < 0x80;
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++)
+                stray_px += !inside(x, y, 300, 20, 24, 24, 0) &&
+                            !inside(x, y, 340, 20, 29, 24, 0) && at(&c, x, y) != paper;
+        CHECK_MSG(wave > 12, "the speaker's waves: %d dark pixels", wave);
+        CHECK_INT(stray_px, 0);
+        if (check_failed != before)
+            save_err(&c, "icons");
+    }
+
     /* The page in each theme: the theme's paper and rule, text in the
      * theme's text colour (light on the dark theme), the photo in its own
      * colours; a theme change forgets the page textures (drawn again). */
