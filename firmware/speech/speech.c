@@ -1,6 +1,7 @@
 /* The espeak-ng worker and the PCM ring (speech.h). espeak-ng keeps its
  * state in globals: only worker_main and what it calls touch it. */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -25,6 +26,65 @@
 static atomic_flag espeak_taken = ATOMIC_FLAG_INIT;
 static bool espeak_ready;
 static int espeak_rate_hz;
+
+/* espeak-ng is opened with dlopen at the first struct speech, not linked:
+ * through libpcaudio it brings ~30 libraries (PulseAudio, ALSA, libsndfile
+ * and its codecs, D-Bus, libgcrypt) that every start of the kiosk would map
+ * and relocate, ~2 MB resident and ~25% of the libraries loaded, for a
+ * feature most kiosks never use. Worker thread only, like the rest. */
+#define ESPEAK_LIBRARY "libespeak-ng.so.1"
+static struct {
+    void (*InitializePath)(const char *);
+    espeak_ng_STATUS (*Initialize)(espeak_ng_ERROR_CONTEXT *);
+    espeak_ng_STATUS (*InitializeOutput)(espeak_ng_OUTPUT_MODE, int, const char *);
+    int (*GetSampleRate)(void);
+    void (*GetStatusCodeMessage)(espeak_ng_STATUS, char *, size_t);
+    void (*ClearErrorContext)(espeak_ng_ERROR_CONTEXT *);
+    espeak_ng_STATUS (*SetVoiceByProperties)(espeak_VOICE *);
+    espeak_ng_STATUS (*SetParameter)(espeak_PARAMETER, int, int);
+    espeak_ng_STATUS (*Synthesize)(const void *, size_t, unsigned int, espeak_POSITION_TYPE,
+                                   unsigned int, unsigned int, unsigned int *, void *);
+    void (*SetSynthCallback)(t_espeak_callback *);
+} es;
+
+/* Opens the library and finds its functions; false with the reason in why. */
+static bool
+espeak_load(char *why, size_t size)
+{
+    void *h = dlopen(ESPEAK_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(why, size, "cannot load %s (install libespeak-ng1): %s", ESPEAK_LIBRARY,
+                 dlerror());
+        return false;
+    }
+    static const char *const names[] = {
+        "espeak_ng_InitializePath",       "espeak_ng_Initialize",
+        "espeak_ng_InitializeOutput",     "espeak_ng_GetSampleRate",
+        "espeak_ng_GetStatusCodeMessage", "espeak_ng_ClearErrorContext",
+        "espeak_ng_SetVoiceByProperties", "espeak_ng_SetParameter",
+        "espeak_ng_Synthesize",           "espeak_SetSynthCallback"};
+    void *fn[sizeof names / sizeof *names];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (!(fn[i] = dlsym(h, names[i]))) {
+            snprintf(why, size, "%s has no %s (espeak-ng older than 1.49?)", ESPEAK_LIBRARY,
+                     names[i]);
+            dlclose(h);
+            return false;
+        }
+    }
+    /* POSIX: a function pointer converts from dlsym's void * */
+    memcpy(&es.InitializePath, &fn[0], sizeof fn[0]);
+    memcpy(&es.Initialize, &fn[1], sizeof fn[1]);
+    memcpy(&es.InitializeOutput, &fn[2], sizeof fn[2]);
+    memcpy(&es.GetSampleRate, &fn[3], sizeof fn[3]);
+    memcpy(&es.GetStatusCodeMessage, &fn[4], sizeof fn[4]);
+    memcpy(&es.ClearErrorContext, &fn[5], sizeof fn[5]);
+    memcpy(&es.SetVoiceByProperties, &fn[6], sizeof fn[6]);
+    memcpy(&es.SetParameter, &fn[7], sizeof fn[7]);
+    memcpy(&es.Synthesize, &fn[8], sizeof fn[8]);
+    memcpy(&es.SetSynthCallback, &fn[9], sizeof fn[9]);
+    return true; /* kept open for the process's life, as espeak-ng's state is */
+}
 
 struct mark {
     uint64_t pos; /* absolute sample position where the item starts */
@@ -153,7 +213,7 @@ set_voice(struct speech *s, const char *lang)
     const char *tries[] = {want, primary, "en"};
     for (int i = 0; i < 3; i++) {
         espeak_VOICE sel = {.languages = tries[i]};
-        if (espeak_ng_SetVoiceByProperties(&sel) == ENS_OK) {
+        if (es.SetVoiceByProperties(&sel) == ENS_OK) {
             if (i == 2 && strcmp(primary, "en") != 0) {
                 pthread_mutex_lock(&s->mu);
                 if (s->gen == s->w_gen)
@@ -168,9 +228,8 @@ set_voice(struct speech *s, const char *lang)
             break;
         }
     }
-    espeak_ng_SetParameter(espeakRATE, s->cfg.rate ? s->cfg.rate : SPEECH_RATE_DEFAULT, 0);
-    espeak_ng_SetParameter(espeakVOLUME, s->cfg.volume >= 0 ? s->cfg.volume : SPEECH_VOLUME_DEFAULT,
-                           0);
+    es.SetParameter(espeakRATE, s->cfg.rate ? s->cfg.rate : SPEECH_RATE_DEFAULT, 0);
+    es.SetParameter(espeakVOLUME, s->cfg.volume >= 0 ? s->cfg.volume : SPEECH_VOLUME_DEFAULT, 0);
 }
 
 static void *
@@ -179,32 +238,40 @@ worker_main(void *arg)
     struct speech *s = arg;
     espeak_ng_ERROR_CONTEXT ctx = NULL;
     espeak_ng_STATUS st = ENS_OK;
-    if (!espeak_ready) {
-        espeak_ng_InitializePath(s->cfg.data_dir);
-        st = espeak_ng_Initialize(&ctx);
+    char why[256] = "";
+    bool loaded = espeak_ready || espeak_load(why, sizeof why);
+    if (loaded && !espeak_ready) {
+        es.InitializePath(s->cfg.data_dir);
+        st = es.Initialize(&ctx);
         if (st == ENS_OK)
-            st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, SYNTH_CHUNK_MS, NULL);
+            st = es.InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, SYNTH_CHUNK_MS, NULL);
         if (st == ENS_OK) {
             espeak_ready = true;
-            espeak_rate_hz = espeak_ng_GetSampleRate();
+            espeak_rate_hz = es.GetSampleRate();
         }
     }
     pthread_mutex_lock(&s->mu);
-    if (st != ENS_OK) {
-        char why[128];
-        espeak_ng_GetStatusCodeMessage(st, why, sizeof why);
-        const char *dir = s->cfg.data_dir ? s->cfg.data_dir : getenv("ESPEAK_DATA_PATH");
-        err_set(&s->init_err, ERR_IO,
-                "read-aloud: espeak-ng cannot load its data from %s%s: %s (install "
-                "espeak-ng-data, or set speech_data in the config file)",
-                dir ? dir : "its built-in folder", dir ? "/espeak-ng-data" : "", why);
-        espeak_ng_ClearErrorContext(&ctx);
+    if (!loaded) {
+        err_set(&s->init_err, ERR_IO, "read-aloud: %s", why);
         s->init_done = true;
         pthread_cond_broadcast(&s->cv);
         pthread_mutex_unlock(&s->mu);
         return NULL;
     }
-    espeak_SetSynthCallback(synth_cb);
+    if (st != ENS_OK) {
+        es.GetStatusCodeMessage(st, why, sizeof why);
+        const char *dir = s->cfg.data_dir ? s->cfg.data_dir : getenv("ESPEAK_DATA_PATH");
+        err_set(&s->init_err, ERR_IO,
+                "read-aloud: espeak-ng cannot load its data from %s%s: %s (install "
+                "espeak-ng-data, or set speech_data in the config file)",
+                dir ? dir : "its built-in folder", dir ? "/espeak-ng-data" : "", why);
+        es.ClearErrorContext(&ctx);
+        s->init_done = true;
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        return NULL;
+    }
+    es.SetSynthCallback(synth_cb);
     s->rate_hz = espeak_rate_hz;
     s->cap = (size_t)s->rate_hz * RING_SECONDS;
     s->ring = malloc(s->cap * sizeof *s->ring);
@@ -238,7 +305,7 @@ worker_main(void *arg)
             s->w_item = (int32_t)i;
             s->w_marked = false;
             size_t n = strlen(texts[i]) + 1;
-            espeak_ng_Synthesize(texts[i], n, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, s);
+            es.Synthesize(texts[i], n, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, s);
             pthread_mutex_lock(&s->mu);
             cancelled = s->gen != s->w_gen || s->quit;
             pthread_mutex_unlock(&s->mu);
