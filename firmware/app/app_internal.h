@@ -60,6 +60,7 @@ struct app_config {
     const char *events;          /* --events FILE: scripted input */
     bool exit_after_first_frame; /* --exit-after-first-frame */
     const char *latency_log;     /* --latency-log FILE: input-to-frame times */
+    const char *open_article;    /* --open PATH: the first frame is this article's page 1 */
 };
 
 /* Defaults for every field. */

@@ -384,6 +384,26 @@ open_edition_dir(struct kiosk *k, const char *dir, bool installed, struct err *e
     return true;
 }
 
+/* --open PATH: the first frame is that article's first page. */
+static bool
+open_article_option(struct kiosk *k, struct err *e)
+{
+    char shown[256];
+    err_escape(shown, sizeof shown, k->cfg->open_article, strlen(k->cfg->open_article));
+    if (!k->ed)
+        return err_set(e, ERR_USAGE, "--open %s: there is no edition to open it in", shown);
+    for (size_t i = 0; i < k->ed->article_count; i++)
+        if (strcmp(k->ed->articles[i].path, k->cfg->open_article) == 0) {
+            if (!ui_open_article(k->ui, i, now_ms(k)))
+                return err_set(e, ERR_USAGE, "--open %s: the article has no page to show", shown);
+            return true;
+        }
+    return err_set(e, ERR_USAGE,
+                   "--open %s: the edition has no such article (give its path in the bundle, "
+                   "e.g. %s)",
+                   shown, k->ed->article_count ? k->ed->articles[0].path : "articles/001.md");
+}
+
 static bool
 open_bundle_option(struct kiosk *k, struct err *e)
 {
@@ -1728,6 +1748,8 @@ open_kiosk(struct kiosk *k, struct err *e)
     }
     if (k->ed)
         ui_set_edition(k->ui, true, true, now_ms(k));
+    if (k->cfg->open_article && !open_article_option(k, e))
+        return false;
     watch_inboxes(k);
     scan_inboxes(k);
 

@@ -36,6 +36,8 @@ usage(FILE *out)
         "  --dump-layout FILE     write the typeset pages as JSON and exit (headless)\n"
         "  --events FILE          replay scripted input (tap, swipe, key, wait, screenshot, dump,\n"
         "                         wait-sentence, quit)\n"
+        "  --open ARTICLE         start on this article's first page instead of the index\n"
+        "                         (its path in the bundle, e.g. articles/004-seed-library.md)\n"
         "  --exit-after-first-frame  exit 0 once the first frame is presented\n"
         "  --latency-log FILE     write each input's time to the frame it changed (ms), for\n"
         "                         the benchmark\n"
@@ -69,6 +71,7 @@ app_main(int argc, char **argv)
         OPT_DUMP,
         OPT_EVENTS,
         OPT_FIRST,
+        OPT_OPEN,
         OPT_LATENCY,
         OPT_VERSION,
         OPT_HELP
@@ -90,6 +93,7 @@ app_main(int argc, char **argv)
         {"dump-layout", required_argument, NULL, OPT_DUMP},
         {"events", required_argument, NULL, OPT_EVENTS},
         {"exit-after-first-frame", no_argument, NULL, OPT_FIRST},
+        {"open", required_argument, NULL, OPT_OPEN},
         {"latency-log", required_argument, NULL, OPT_LATENCY},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
@@ -198,6 +202,9 @@ app_main(int argc, char **argv)
             break;
         case OPT_FIRST:
             c.exit_after_first_frame = true;
+            break;
+        case OPT_OPEN:
+            c.open_article = optarg;
             break;
         case OPT_LATENCY:
             c.latency_log = optarg;

@@ -907,6 +907,15 @@ ui_set_edition(struct ui *ui, bool has_edition, bool edition_changed, uint64_t n
         go(ui, v);
 }
 
+bool
+ui_open_article(struct ui *ui, size_t article, uint64_t now_ms)
+{
+    if (!ui->has_edition || article > INT32_MAX)
+        return false;
+    ui->last_input_ms = now_ms;
+    return open_article(ui, (int32_t)article);
+}
+
 void
 ui_set_progress(struct ui *ui, float progress)
 {

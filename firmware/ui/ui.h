@@ -220,6 +220,10 @@ void ui_clear_dirty(struct ui *ui);
  * switch to a new one, edition_changed true) shows the index page 1. */
 void ui_set_edition(struct ui *ui, bool has_edition, bool edition_changed, uint64_t now_ms);
 void ui_set_progress(struct ui *ui, float progress);
+/* Shows the first page of article as a tap on its index entry would (the
+ * idle timer starts again); false when there is no edition, no such article
+ * or it has no page. */
+bool ui_open_article(struct ui *ui, size_t article, uint64_t now_ms);
 
 /* Read-aloud reached page `page` of the article being read: show it (no
  * animation) and restart the idle timer. Nothing when not reading. */

@@ -521,8 +521,35 @@ def test_errors(kiosk, edition):
     if p.returncode != 1 or "--latency-log /nonexistent/latency.txt" not in p.stderr or \
             len(p.stderr.splitlines()) != 1:
         fail(f"latency log in a missing folder: exit {p.returncode}: {p.stderr.strip()[:300]}")
+    # --open: an article that is not in the edition is named, exit 2; one that
+    # is shows its first page as the first frame, as --render-pages draws it
+    p = subprocess.run([kiosk, "--bundle", edition, "--open", "articles/nope.md",
+                        "--exit-after-first-frame"], capture_output=True, text=True, timeout=120,
+                       env=env)
+    if p.returncode != 2 or len(p.stderr.strip().splitlines()) != 1 or \
+            "--open articles/nope.md: the edition has no such article" not in p.stderr:
+        fail(f"--open of a missing article: exit {p.returncode}: {p.stderr.strip()[:300]}")
+    with open(dump, encoding="utf-8") as f:
+        pages = json.load(f)["pages"]
+    art = next(pg["article"] for pg in pages if pg["kind"] == "article")
+    first = next(i for i, pg in enumerate(pages) if pg.get("article") == art)
+    run([kiosk, "--bundle", edition, "--render-pages", os.path.join(tmp, "pages")], env=env)
+    shot = os.path.join(tmp, "open.png")
+    write(os.path.join(tmp, "open.events"), f"screenshot {shot}\nquit\n")
+    # (an audio device, so that the bar keeps the speaker --render-pages draws)
+    p = subprocess.run([kiosk, "--bundle", edition, "--open", art, "--events",
+                        os.path.join(tmp, "open.events")], capture_output=True, text=True,
+                       timeout=120, env=dict(env, SDL_AUDIODRIVER="dummy"))
+    want = os.path.join(tmp, "pages", f"{first + 1:04d}.png")
+    if p.returncode != 0 or not os.path.exists(shot):
+        fail(f"--open {art}: exit {p.returncode}: {p.stderr.strip()[:300]}")
+    else:
+        differ = differing_pixels(shot, want)
+        if differ:
+            fail(f"--open {art}: the first frame is not the article's first page "
+                 f"({differ} pixels differ)")
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"errors: {len(cases) + 4} bad inputs checked, the latency log written")
+    print(f"errors: {len(cases) + 5} bad inputs checked, the latency log written, --open shown")
 
 
 def kiosk_with_signal(cmd, env, inbox, bundles):

@@ -261,7 +261,8 @@ test_edition_screens(void)
     CHECK_VIEW(ui, UI_SCREEN_SPLASH, -1, 0);
     CHECK(state(ui).dirty);
     CHECK(state(ui).progress > 0.2f);
-    /* taps and keys do nothing without an edition */
+    /* taps and keys do nothing without an edition, nor does --open */
+    CHECK(!ui_open_article(ui, 1, 5));
     tap(ui, 150, 120);
     press_key(ui, UI_KEY_RIGHT);
     CHECK_VIEW(ui, UI_SCREEN_SPLASH, -1, 0);
@@ -275,6 +276,14 @@ test_edition_screens(void)
     CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
     /* a new edition goes back to the index */
     ui_set_edition(ui, true, true, 30);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* --open: an article's first page as its entry's tap; one that is not
+     * there changes nothing */
+    CHECK(ui_open_article(ui, 2, 31));
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 2, 0);
+    CHECK(!ui_open_article(ui, 3, 32));
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 2, 0);
+    ui_set_edition(ui, true, true, 33);
     CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
     ui_set_edition(ui, false, true, 40);
     CHECK_VIEW(ui, UI_SCREEN_SPLASH, -1, 0);
