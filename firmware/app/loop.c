@@ -303,6 +303,10 @@ content_article(void *ctx, size_t a, float scale)
          * rendered ahead so that the next turn is a copy) */
         render_forget_pages_of(k->rd, &slot->pages);
         layout_pages_fini(&slot->pages);
+        /* and its body: otherwise every article read stays parsed for
+         * the kiosk's life (2 MB over the 100-article edition) */
+        if (slot->article >= 0 && (size_t)slot->article < k->ed->article_count)
+            edition_unload_body(k->ed, (size_t)slot->article);
     }
     layout_pages_init(&slot->pages);
     slot->article = (int32_t)a;

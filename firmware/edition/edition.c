@@ -52,9 +52,14 @@ edition_destroy(struct edition *ed)
 {
     if (!ed)
         return;
+    struct edition_priv *p = edition_priv(ed);
+    if (p->bodies)
+        for (size_t i = 0; i < ed->article_count; i++)
+            arena_fini(&p->bodies[i]);
+    free(p->bodies);
     arena_fini(&ed->arena);
-    arena_fini(&edition_priv(ed)->side);
-    free(edition_priv(ed));
+    arena_fini(&p->side);
+    free(p);
 }
 
 long
@@ -596,18 +601,57 @@ edition_load_body(struct edition *ed, size_t index, struct err *e)
     if (ed->articles[index].body_loaded)
         return true;
     struct edition_priv *p = edition_priv(ed);
-    if (p->files) {
-        struct image_ctx src = {-1, p->files, &p->limits};
-        return read_article(ed, &src, index, true, e);
-    }
-    if (!ed->root)
+    if (!p->files && !ed->root)
         return err_set(e, ERR_USAGE, "%s: the edition was not opened from a folder",
                        ed->articles[index].path);
-    int rootfd = open(ed->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0)
-        return err_set(e, ERR_IO, "%s: cannot open the folder: %s", ed->root, strerror(errno));
-    struct image_ctx src = {rootfd, NULL, &p->limits};
-    bool ok = read_article(ed, &src, index, true, e);
-    close(rootfd);
-    return ok;
+    if (!p->bodies && !(p->bodies = calloc(ed->article_count, sizeof *p->bodies)))
+        return err_set(e, ERR_NOMEM, "%s: out of memory", ed->articles[index].path);
+    /* parsed through a copy of the edition whose arena is the article's
+     * own (as read_articles does for its second thread); the article's
+     * metadata stays what it was, so that unloading frees only blocks */
+    const struct edition_article keep = ed->articles[index];
+    struct edition_priv copy = *p;
+    arena_init(&copy.pub.arena, EDITION_ARENA_BUDGET);
+    bool ok;
+    if (p->files) {
+        struct image_ctx src = {-1, p->files, &p->limits};
+        ok = read_article(&copy.pub, &src, index, true, e);
+    } else {
+        int rootfd = open(ed->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0) {
+            arena_fini(&copy.pub.arena);
+            return err_set(e, ERR_IO, "%s: cannot open the folder: %s", ed->root, strerror(errno));
+        }
+        struct image_ctx src = {rootfd, NULL, &p->limits};
+        ok = read_article(&copy.pub, &src, index, true, e);
+        close(rootfd);
+    }
+    struct edition_article *a = &ed->articles[index];
+    if (!ok) {
+        *a = keep;
+        arena_fini(&copy.pub.arena);
+        return false;
+    }
+    const struct edition_block *blocks = a->blocks;
+    size_t n = a->block_count;
+    *a = keep;
+    a->blocks = blocks;
+    a->block_count = n;
+    a->body_loaded = true;
+    arena_fini(&p->bodies[index]); /* a body edition_parse_article put elsewhere: none */
+    p->bodies[index] = copy.pub.arena;
+    return true;
+}
+
+void
+edition_unload_body(struct edition *ed, size_t index)
+{
+    struct edition_priv *p = edition_priv(ed);
+    if (index >= ed->article_count || !ed->articles[index].body_loaded || !p->bodies)
+        return;
+    arena_fini(&p->bodies[index]);
+    struct edition_article *a = &ed->articles[index];
+    a->blocks = NULL;
+    a->block_count = 0;
+    a->body_loaded = false;
 }

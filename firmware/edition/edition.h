@@ -185,6 +185,13 @@ bool edition_cache_write(const struct edition *ed, struct err *e);
  * was opened from) if not yet loaded. */
 bool edition_load_body(struct edition *ed, size_t index, struct err *e);
 
+/* Frees what edition_load_body loaded for article index (its blocks; its
+ * title, lead photo and the rest stay): a kiosk that keeps a few articles
+ * laid out gives the others back, and its memory does not grow with every
+ * article read. Pointers into the blocks are invalid after it; a later
+ * edition_load_body reads the body again. A body not loaded is left alone. */
+void edition_unload_body(struct edition *ed, size_t index);
+
 /* Index of the article with this path, or -1. */
 long edition_find_article(const struct edition *ed, const char *path);
 

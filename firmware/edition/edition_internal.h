@@ -27,6 +27,9 @@ struct edition_priv {
     /* what edition_open_files read from, for edition_load_body; NULL for a
      * folder */
     const struct edition_files *files;
+    /* each loaded body's blocks, an arena an article (edition_load_body),
+     * so that edition_unload_body gives one back; NULL until the first */
+    struct arena *bodies;
 };
 
 static inline struct edition_priv *

@@ -748,11 +748,30 @@ test_open_dir(void)
             CHECK_INT(a->blocks[3].kind, EDITION_BLOCK_FIGURE);
             CHECK_INT(a->blocks[3].figure.width, 8);
             CHECK_INT(a->blocks[3].figure.height, 16);
-            CHECK(a->lead == &a->blocks[1].figure);
+            /* the lead is still the one the open found, the same photo:
+             * it outlives the body */
+            CHECK(a->lead && a->lead != &a->blocks[1].figure &&
+                  strcmp(a->lead->image, a->blocks[1].figure.image) == 0);
         }
+        const char *title = a->title;
+        const struct edition_figure *lead = a->lead;
         CHECK(edition_load_body(ed, 0, &e)); /* already loaded */
         CHECK(!edition_load_body(ed, 9, &e));
         CHECK_INT(e.code, ERR_USAGE);
+        /* unloaded: no blocks, the metadata as it was; loaded again alike */
+        edition_unload_body(ed, 0);
+        CHECK(!a->body_loaded && a->blocks == NULL && a->block_count == 0);
+        CHECK(a->title == title && a->lead == lead);
+        CHECK_STR(a->title, "A");
+        CHECK_INT(a->word_count, 3);
+        edition_unload_body(ed, 0); /* twice, and one never loaded: nothing */
+        edition_unload_body(ed, 1);
+        edition_unload_body(ed, 9);
+        CHECK_MSG(edition_load_body(ed, 0, &e), "%s", e.msg);
+        CHECK(a->body_loaded);
+        CHECK_INT(a->block_count, 4);
+        if (a->block_count == 4)
+            CHECK_INT(a->blocks[3].figure.height, 16);
         edition_destroy(ed);
     }
 
