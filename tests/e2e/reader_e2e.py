@@ -251,9 +251,13 @@ class Xvfb:
         # Xvfb picks a free display itself and writes its number to a pipe
         # (-displayfd): two tests starting servers at once (ctest -j) cannot
         # pick the same number, nor one test talk to the other's server.
+        # -noreset: by default the server resets when its last client leaves,
+        # and a client connecting meanwhile gets no display ("x11 not
+        # available": 1 run in 6 of e2e.reader_xvfb_window under ctest -j3).
         r, w = os.pipe()
         self.proc = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(w), "-screen", "0", "800x480x24", "-nolisten", "tcp"],
+            ["Xvfb", "-displayfd", str(w), "-screen", "0", "800x480x24", "-nolisten", "tcp",
+             "-noreset"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(w,))
         os.close(w)
         with os.fdopen(r) as f:
