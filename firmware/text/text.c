@@ -141,9 +141,12 @@ text_fonts_default(struct text_fonts *f)
     TEXT_CHAIN_PATHS(TEXT_CHAIN_THAI, THAI);
     TEXT_CHAIN_PATHS(TEXT_CHAIN_CJK, CJK);
 #undef TEXT_CHAIN_PATHS
-    f->symbols[0] = NK_FONT_SYMBOLS;
-    f->symbols[1] = NK_FONT_SYMBOLS2;
-    f->symbols[2] = NK_FONT_DEJAVU;
+    /* DejaVu Sans first: it has the common signs the Noto text faces lack
+     * (U+2212 MINUS SIGN, most mathematical operators, arrows and box
+     * drawing), so a weather column's minus sign opens one font, not three */
+    f->symbols[0] = NK_FONT_DEJAVU;
+    f->symbols[1] = NK_FONT_SYMBOLS;
+    f->symbols[2] = NK_FONT_SYMBOLS2;
 }
 
 static void
@@ -799,7 +802,11 @@ place(struct items *it, size_t i, size_t n, hb_codepoint_t c, enum item_kind k, 
             return;
         }
     } else {
-        if (it->have && p->source != TEXT_SOURCE_NONE && covers(it->t, p->source, c)) {
+        /* a symbol font is a last resort for the characters nothing else
+         * has: the digits and spaces after a minus sign go back to the text's
+         * font, not on in DejaVu */
+        bool symbol = p->source >= SRC_SYMBOLS && p->source < SRC_SYMBOLS + TEXT_SYMBOL_FONTS;
+        if (it->have && p->source != TEXT_SOURCE_NONE && !symbol && covers(it->t, p->source, c)) {
             p->len += (uint32_t)n;
             return;
         }

@@ -475,6 +475,22 @@ test_missing(struct text *t)
         CHECK_INT(p[1].len, 4);
         CHECK_INT(text_piece_width(t, f, &latin, plane16, &p[1]), measure(t, 0, 20, "0"));
     }
+    /* U+2212 MINUS SIGN, which Noto Serif lacks, comes from the symbol
+     * fonts (DejaVu Sans first); the digit and degree sign after it go back
+     * to the face: "down to " | minus | "3 °C" */
+    const char *frost = "down to \xe2\x88\x92"
+                        "3 \xc2\xb0"
+                        "C";
+    n = text_itemize(t, f, &latin, frost, strlen(frost), p, 4);
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_INT(p[0].source, LAYOUT_FACE_SERIF);
+        CHECK_INT(p[1].start, 8);
+        CHECK_INT(p[1].len, 3);
+        CHECK(p[1].source != LAYOUT_FACE_SERIF && p[1].source != TEXT_SOURCE_NONE);
+        CHECK_INT(p[2].source, LAYOUT_FACE_SERIF);
+        CHECK_INT(p[2].start, 11);
+    }
     CHECK_INT(text_placeholder_width(t, f), measure(t, 0, 20, "0"));
     CHECK_INT(m->measure(m->ctx, f, &latin, plane16, strlen(plane16)),
               measure(t, 0, 20, "A") + measure(t, 0, 20, "0") + measure(t, 0, 20, "B"));
@@ -505,7 +521,8 @@ test_missing(struct text *t)
     /* A chain font path that does not exist: the same fall-through, no error. */
     text_fonts_default(&fonts);
     fonts.chain[TEXT_CHAIN_ETHIOPIC][TEXT_STYLE_SERIF] = "/nonexistent/NoEthiopic.ttf";
-    fonts.symbols[2] = "";
+    for (int s = 0; s < TEXT_SYMBOL_FONTS; s++)
+        fonts.symbols[s] = ""; /* DejaVu Sans has some Ethiopic */
     bare = text_create(&fonts, &e);
     CHECK_MSG(bare != NULL, "%s", e.msg);
     if (bare) {
