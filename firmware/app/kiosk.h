@@ -97,4 +97,10 @@ SDL_Surface *app_wlshm_canvas(struct app_wlshm *s);
 bool app_wlshm_present(struct app_wlshm *s, struct err *e);
 void app_wlshm_destroy(struct app_wlshm *s);
 
+/* Whether the Wayland compositor named by WAYLAND_DISPLAY offers an input
+ * seat (wl_seat): SDL 2.26's wayland driver crashes in SDL_Init without one
+ * (weston before its first input device). True when it cannot tell (no
+ * connection: SDL then says so itself). */
+bool app_wayland_has_seat(void);
+
 #endif

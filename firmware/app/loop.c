@@ -1606,6 +1606,16 @@ open_window(struct kiosk *k, struct err *e)
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
     /* A kiosk has no title bar; libdecor without its plugins also crashes SDL 2.26. */
     SDL_SetHint(SDL_HINT_VIDEO_WAYLAND_ALLOW_LIBDECOR, "0");
+    /* SDL 2.26 takes wayland when asked, or when there is no X display */
+    const char *drv = getenv("SDL_VIDEODRIVER");
+    bool wayland =
+        drv ? strcmp(drv, "wayland") == 0 : getenv("WAYLAND_DISPLAY") && !getenv("DISPLAY");
+    if (wayland && !app_wayland_has_seat())
+        return err_set(e, ERR_IO,
+                       "cannot start the display: the Wayland compositor (%s) has no input seat "
+                       "yet, and SDL 2.26 cannot open a window without one (connect the "
+                       "touchscreen, or start the compositor with an input device)",
+                       getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY") : "wayland-0");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
         return err_set(e, ERR_IO, "cannot start the display (SDL video driver %s): %s",
                        getenv("SDL_VIDEODRIVER") ? getenv("SDL_VIDEODRIVER") : "auto",

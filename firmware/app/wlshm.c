@@ -213,6 +213,43 @@ app_wlshm_destroy(struct app_wlshm *s)
     free(s);
 }
 
+static void
+seat_global(void *data, struct wl_registry *reg, uint32_t name, const char *iface, uint32_t version)
+{
+    (void)reg;
+    (void)name;
+    (void)version;
+    if (strcmp(iface, wl_seat_interface.name) == 0)
+        *(bool *)data = true;
+}
+
+static void
+seat_remove(void *data, struct wl_registry *reg, uint32_t name)
+{
+    (void)data;
+    (void)reg;
+    (void)name;
+}
+
+static const struct wl_registry_listener seat_listener = {seat_global, seat_remove};
+
+bool
+app_wayland_has_seat(void)
+{
+    struct wl_display *dpy = wl_display_connect(NULL);
+    if (!dpy)
+        return true;
+    bool seat = false;
+    struct wl_registry *reg = wl_display_get_registry(dpy);
+    if (reg) {
+        wl_registry_add_listener(reg, &seat_listener, &seat);
+        if (wl_display_roundtrip(dpy) < 0)
+            seat = true; /* cannot tell */
+        wl_registry_destroy(reg);
+    }
+    wl_display_disconnect(dpy);
+    return seat;
+}
 #else /* no wayland-client at build time: SDL's own (GL) path is used */
 
 bool
@@ -248,6 +285,12 @@ void
 app_wlshm_destroy(struct app_wlshm *s)
 {
     (void)s;
+}
+
+bool
+app_wayland_has_seat(void)
+{
+    return true;
 }
 
 #endif
