@@ -381,6 +381,7 @@ struct flow_para {
     struct para_style st;          /* as set_blocks set it */
     const struct edition_block *b; /* its spans, to set it again */
     int other_indent;              /* the first_indent of the other variant */
+    bool fixed;                    /* one indent whatever precedes it (Chinese, Japanese) */
     uint32_t first, end;           /* its units in the main sequence */
     bool alt_set;                  /* the other variant is units [alt_first, alt_end) */
     uint32_t alt_first, alt_end;
@@ -537,7 +538,8 @@ paginate(struct lctx *c, struct flow *f, size_t first, const struct geom *g, boo
                     if (i == P->first || alt) {
                         bool want = plan_ends_in_body(f, &plan, after_body);
                         bool indented = (alt ? P->other_indent : P->st.first_indent) > 0;
-                        bool other = want != indented && (alt || para_alt(c, f, paras, P));
+                        bool other =
+                            !P->fixed && want != indented && (alt || para_alt(c, f, paras, P));
                         U = f->units.data; /* para_alt may have moved them */
                         if (other) {
                             i = alt ? P->first : P->alt_first;
@@ -1380,6 +1382,15 @@ set_figure(struct lctx *c, struct flow *f, const struct geom *g, struct layout_r
     flow_free(&tmp);
 }
 
+/* Whether paragraphs in lang (BCP 47) follow the Chinese and Japanese rule
+ * of an indent on every paragraph, two ideographs wide. */
+static bool
+cjk_paragraphs(const char *lang)
+{
+    return lang && (strncmp(lang, "zh", 2) == 0 || strncmp(lang, "ja", 2) == 0) &&
+           (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
+}
+
 /* The article's blocks into f; each paragraph is also recorded in paras
  * (struct flow_para), for pagination to set again with the other indent. */
 static void
@@ -1407,7 +1418,12 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
             st.ragged = cfg->ragged;
             st.hyphenate = cfg->hyphenate;
             st.block = (int32_t)bi;
-            st.first_indent = prev == PREV_PARA ? scaled(body, 1.2) : 0;
+            /* Chinese and Japanese set every paragraph in by two ideographs
+             * (the first after a heading too); the rest indent a paragraph
+             * that follows another, by 1.2 em */
+            bool cjk = cjk_paragraphs(props.lang);
+            int indent = cjk ? scaled(body, 2.0) : scaled(body, 1.2);
+            st.first_indent = cjk || prev == PREV_PARA ? indent : 0;
             st.leading = lh;
             size_t u0 = f->units.count;
             if (para_set(c, f, &st, spans.data, spans.count, false, &y)) {
@@ -1417,7 +1433,8 @@ set_blocks(struct lctx *c, struct flow *f, const struct geom *g, const struct la
                     break; /* out of memory (sticky) */
                 *P = (struct flow_para){.st = st,
                                         .b = b,
-                                        .other_indent = st.first_indent ? 0 : scaled(body, 1.2),
+                                        .other_indent = st.first_indent ? 0 : indent,
+                                        .fixed = cjk,
                                         .first = (uint32_t)u0,
                                         .end = (uint32_t)f->units.count};
                 for (size_t k = u0; k < f->units.count; k++)

@@ -300,7 +300,7 @@ def reading_order(got, W):
     return seq
 
 
-def check_typesetting(p, got, W, src_words, paras, src_figs):
+def check_typesetting(p, got, W, src_words, paras, src_figs, lang=""):
     """Widows and orphans, hyphenation in display text and the indent rule
     over one article's pages; the words were checked against the source
     already, so each body line is given the paragraph it belongs to from
@@ -373,7 +373,8 @@ def check_typesetting(p, got, W, src_words, paras, src_figs):
 
     # the indent follows what is printed before the paragraph: another
     # paragraph's line, indented; a figure, a heading, a quote, a list or
-    # nothing, not
+    # nothing, not. Chinese and Japanese: every paragraph indented.
+    cjk = lang.split("-")[0].split("_")[0] in ("zh", "ja")
     pos = {id(it.get("line", it.get("figure"))): k for k, it in enumerate(seq)}
     for pi, its in sorted(lines_of.items()):
         first = its[0]
@@ -382,7 +383,7 @@ def check_typesetting(p, got, W, src_words, paras, src_figs):
             continue  # the paragraph's first line is not where it starts
         k = pos[id(first["line"])]
         prev = seq[k - 1] if k > 0 else None
-        want = prev is not None and prev["kind"] == "line" and prev["role"] == "body"
+        want = cjk or prev is not None and prev["kind"] == "line" and prev["role"] == "body"
         indented = first["x"] - first["left"] > 2
         if indented != want:
             what = "nothing" if prev is None else prev["role"] + (
@@ -495,7 +496,7 @@ def main():
         if have != want:
             fail(f"{p}: figures set {have} differ from the source's {want}")
         if words == src_words:
-            check_typesetting(p, got, W, src_words, paras, src_figs)
+            check_typesetting(p, got, W, src_words, paras, src_figs, meta.get("language", ""))
 
     for msg in failures[:40]:
         print("FAIL:", msg)

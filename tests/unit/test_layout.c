@@ -1611,6 +1611,59 @@ test_nav_bar(void)
     layout_destroy(L);
 }
 
+/* The first-line indent of block bi: its first line's x less its second's
+ * (both in the same column); -1 when it has fewer than two lines. */
+static int
+block_indent(const struct layout_pages *p, int32_t bi)
+{
+    const struct layout_line *first = NULL;
+    for (size_t i = 0; i < p->count; i++)
+        for (size_t l = 0; l < p->pages[i].line_count; l++) {
+            const struct layout_line *ln = &p->pages[i].lines[l];
+            if (ln->block != bi || ln->role != LAYOUT_ROLE_BODY)
+                continue;
+            if (!first)
+                first = ln;
+            else if (ln->y > first->y)
+                return first->x - ln->x;
+        }
+    return -1;
+}
+
+/* Chinese and Japanese paragraphs are all set in by two ideographs, the
+ * first after a heading too; English ones by 1.2 em, and only after another
+ * paragraph. The layout ends (the indent's two variants used to be tried in
+ * turn for ever when both were indented). */
+static void
+test_cjk_indent(void)
+{
+    struct layout *L = make_layout();
+    int indent[2][3];
+    for (int k = 0; k < 2; k++) {
+        struct doc d;
+        doc_init(&d, 1);
+        d.art[0].language = k ? "zh-Hans" : "en";
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 1, 60));
+        add_block(&d, 0, EDITION_BLOCK_SUBHEAD, "A heading");
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 2, 60));
+        add_block(&d, 0, EDITION_BLOCK_PARAGRAPH, words(&d, 3, 60));
+        struct layout_pages p;
+        if (set_article(L, &d, 0, 800, 480, 1.0f, false, &p)) {
+            indent[k][0] = block_indent(&p, 0);
+            indent[k][1] = block_indent(&p, 2);
+            indent[k][2] = block_indent(&p, 3);
+            layout_pages_fini(&p);
+        }
+        doc_fini(&d);
+    }
+    CHECK_MSG(indent[0][0] == 0 && indent[0][1] == 0 && indent[0][2] > 10, "en: indents %d %d %d",
+              indent[0][0], indent[0][1], indent[0][2]);
+    for (int b = 0; b < 3; b++) /* 2 em against 1.2 em */
+        CHECK_MSG(abs(indent[1][b] * 6 - indent[0][2] * 10) <= 12,
+                  "zh paragraph %d: indent %d, en %d", b, indent[1][b], indent[0][2]);
+    layout_destroy(L);
+}
+
 /* Read-aloud's parts of a page: the bar's speaker (layout_config.speaker)
  * fits beside the others down to 480x272 and at the largest scale, and each
  * body line's start/end are the bytes of its block's text it sets. */
@@ -2276,6 +2329,7 @@ main(void)
     test_pages_outlive_edition();
     test_nav_bar();
     test_speaker_and_line_bytes();
+    test_cjk_indent();
     test_columns_override_and_ragged();
     test_random_text();
     test_rules_over_articles();
