@@ -1121,8 +1121,11 @@ start_reading(struct kiosk *k, const struct ui_view *v, float scale)
 {
     struct err e = {0};
     const struct layout_pages *p = content_article(k, (size_t)v->article, scale);
-    bool ok = p && v->page < p->count &&
-              speech_plan_article(&k->plan, &k->ed->articles[v->article], NULL, &e);
+    bool ok =
+        p && v->page < p->count &&
+        speech_plan_article(
+            &k->plan, &k->ed->articles[v->article],
+            l10n_locale(k->l10n, k->ed->articles[v->article].language)->msg[L10N_MSG_PHOTO], &e);
     if (!ok || k->plan.count == 0) {
         if (!ok && e.msg[0])
             fprintf(stderr, "newskiosk: read-aloud: %s\n", e.msg);

@@ -95,6 +95,9 @@ static const char *const msg_ids[L10N_MSG_COUNT] = {
     [L10N_MSG_SHOWN_FROM] = N_("Shown from: {path} (not installed)"),
     [L10N_MSG_INSTALLING] = N_("Installing: {name} ({percent}%)"),
     [L10N_MSG_TAP_TO_RETURN] = N_("Tap anywhere to return."),
+    /* TRANSLATORS: read aloud before a photo's caption and credit, as in
+       "Photo: The ferry at dawn. Credit." (one word, no colon). */
+    [L10N_MSG_PHOTO] = N_("Photo"),
 };
 
 struct l10n_entry {

@@ -28,6 +28,7 @@ enum l10n_msg {
     L10N_MSG_SHOWN_FROM,      /* "Shown from: {path} (not installed)" */
     L10N_MSG_INSTALLING,      /* "Installing: {name} ({percent}%)" */
     L10N_MSG_TAP_TO_RETURN,   /* "Tap anywhere to return." */
+    L10N_MSG_PHOTO,           /* "Photo": read aloud before a photo's caption */
     L10N_MSG_COUNT
 };
 
