@@ -127,6 +127,8 @@ struct kiosk {
     int ifd; /* inotify on the inbox folders, -1 if none */
     int evdev[MAX_EVDEV];
     int evdev_count;
+    struct app_abs abs[MAX_EVDEV]; /* those of evdev[] that are absolute pointers */
+    int abs_count;
     Uint32 wake_event;
     pthread_t watcher;
     bool watcher_running;
@@ -1222,6 +1224,12 @@ dispatch(struct kiosk *k, const SDL_Event *ev)
         k->redraw = true;
         return;
     }
+    /* an absolute pointer's events as SDL read them: replaced by ours */
+    if ((ev->type == SDL_MOUSEMOTION &&
+         app_abs_from_device(k->abs, k->abs_count, ev->motion.which)) ||
+        ((ev->type == SDL_MOUSEBUTTONDOWN || ev->type == SDL_MOUSEBUTTONUP) &&
+         app_abs_from_device(k->abs, k->abs_count, ev->button.which)))
+        return;
     struct ui_input in;
     uint64_t t0 = k->latency && !k->input_ns ? mono_ns() : 0;
     if (app_input_translate(&k->input, ev, now_ms(k), &in)) {
@@ -1265,6 +1273,8 @@ drain_fds(struct kiosk *k)
     struct signalfd_siginfo si;
     while (read(k->sfd, &si, sizeof si) == (ssize_t)sizeof si)
         handle_signal(k, (int)si.ssi_signo);
+    for (int i = 0; i < k->abs_count; i++)
+        app_abs_read(&k->abs[i], SDL_GetWindowID(k->win), k->pw, k->ph);
     char buf[1024];
     for (int i = 0; i < k->evdev_count; i++)
         while (read(k->evdev[i], buf, sizeof buf) > 0)
@@ -1545,8 +1555,11 @@ open_evdev(struct kiosk *k)
         return;
     for (size_t i = 0; i < g.gl_pathc && k->evdev_count < MAX_EVDEV; i++) {
         int fd = open(g.gl_pathv[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0)
-            k->evdev[k->evdev_count++] = fd;
+        if (fd < 0)
+            continue;
+        k->evdev[k->evdev_count++] = fd;
+        if (app_abs_probe(&k->abs[k->abs_count], fd, g.gl_pathv[i]))
+            k->abs_count++;
     }
     globfree(&g);
 }
