@@ -1,6 +1,7 @@
 /* Inside app/: the interactive kiosk's parts. input.c turns SDL events into
  * struct ui_input (the only place the ui meets SDL); script.c reads --events
- * files. Main thread only. Not included from outside app/. */
+ * files; abspointer.c reads absolute pointers SDL mis-scales on KMSDRM. Main
+ * thread only. Not included from outside app/. */
 #ifndef NK_KIOSK_H
 #define NK_KIOSK_H
 
@@ -46,6 +47,32 @@ bool app_input_translate(struct app_input *in, const SDL_Event *ev, uint64_t now
 /* The ui key for an SDL key: arrows, Page Up/Down, Space, Home, Escape,
  * +/= and -, F1 or 's' for the status screen; UI_KEY_NONE otherwise. */
 enum ui_key app_input_key(SDL_Keycode k);
+
+/* Absolute pointers without touch (QEMU's tablets, mouse-mode touch panels)
+ * on KMSDRM, read by the kiosk itself (abspointer.c): SDL 2.26 passes their
+ * raw axis values as pixels. Events the kiosk pushes for them carry
+ * APP_ABS_MOUSE_ID. */
+#define APP_ABS_MOUSE_ID ((Uint32)0x6e6b)
+
+struct app_abs {
+    int fd; /* the kiosk's own descriptor of the node (not owned here) */
+    char path[64];
+    int min_x, max_x, min_y, max_y; /* the axes' ranges, from the kernel */
+    int x, y;                       /* the last axis values */
+    bool pressed, down;             /* the button as read; as last pushed */
+    bool moved, pressed_changed;    /* since the last SYN_REPORT */
+};
+
+/* Fills a and returns true when fd (opened from path) is such a pointer. */
+bool app_abs_probe(struct app_abs *a, int fd, const char *path);
+
+/* Reads what a's node has and pushes mouse events in window px (w x h). */
+void app_abs_read(struct app_abs *a, Uint32 window_id, int w, int h);
+
+/* Whether an SDL mouse event's which names one of the count nodes in a
+ * (SDL's evdev mouse id is its descriptor of the node), or is SDL's own
+ * id 0, while there is any such node. */
+bool app_abs_from_device(const struct app_abs *a, int count, Uint32 which);
 
 enum app_script_op {
     APP_SCRIPT_TAP,

@@ -127,6 +127,8 @@ struct kiosk {
     int ifd; /* inotify on the inbox folders, -1 if none */
     int evdev[MAX_EVDEV];
     int evdev_count;
+    struct app_abs abs[MAX_EVDEV]; /* those of evdev[] that are absolute pointers */
+    int abs_count;
     Uint32 wake_event;
     pthread_t watcher;
     bool watcher_running;
@@ -1249,6 +1251,12 @@ dispatch(struct kiosk *k, const SDL_Event *ev)
         k->redraw = true;
         return;
     }
+    /* an absolute pointer's events as SDL read them: replaced by ours */
+    if ((ev->type == SDL_MOUSEMOTION &&
+         app_abs_from_device(k->abs, k->abs_count, ev->motion.which)) ||
+        ((ev->type == SDL_MOUSEBUTTONDOWN || ev->type == SDL_MOUSEBUTTONUP) &&
+         app_abs_from_device(k->abs, k->abs_count, ev->button.which)))
+        return;
     struct ui_input in;
     uint64_t t0 = k->latency && !k->input_ns ? mono_ns() : 0;
     if (app_input_translate(&k->input, ev, now_ms(k), &in)) {
@@ -1292,6 +1300,8 @@ drain_fds(struct kiosk *k)
     struct signalfd_siginfo si;
     while (read(k->sfd, &si, sizeof si) == (ssize_t)sizeof si)
         handle_signal(k, (int)si.ssi_signo);
+    for (int i = 0; i < k->abs_count; i++)
+        app_abs_read(&k->abs[i], SDL_GetWindowID(k->win), k->pw, k->ph);
     char buf[1024];
     for (int i = 0; i < k->evdev_count; i++)
         while (read(k->evdev[i], buf, sizeof buf) > 0)
@@ -1572,8 +1582,11 @@ open_evdev(struct kiosk *k)
         return;
     for (size_t i = 0; i < g.gl_pathc && k->evdev_count < MAX_EVDEV; i++) {
         int fd = open(g.gl_pathv[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0)
-            k->evdev[k->evdev_count++] = fd;
+        if (fd < 0)
+            continue;
+        k->evdev[k->evdev_count++] = fd;
+        if (app_abs_probe(&k->abs[k->abs_count], fd, g.gl_pathv[i]))
+            k->abs_count++;
     }
     globfree(&g);
 }
@@ -1587,14 +1600,36 @@ open_evdev(struct kiosk *k)
  * drawing into the X11 shared-memory window surface, 23 MB and 0.22 s
  * (headless: 22 MB, 0.16 s, same load). On Wayland SDL 2.26 has no window
  * surface without GL, so wlshm.c presents the software renderer's frames.
- * KMSDRM has no window surface at all: there SDL's default, GLES2 through
- * the board's GPU driver, stays. Set at normal priority, so the environment
- * overrides it: SDL_RENDER_DRIVER=opengles2 (or opengl) and
- * SDL_FRAMEBUFFER_ACCELERATION=1 bring back the GL paths. */
+ *
+ * KMSDRM has no window surface at all: every frame goes through EGL on GBM,
+ * and the renderer must be OpenGL ES 2. SDL's own order puts "opengl" first,
+ * and on a board without desktop GL (no libGL.so.1: Debian's Mesa packages
+ * for KMS, Raspberry Pi OS Lite) SDL 2.26's KMSDRM driver falls back to an
+ * ES 2.0 context, yet the "opengl" renderer is still created on it. Its
+ * fixed-function calls then all fail (Mesa: GL_INVALID_ENUM in
+ * glEnable(GL_TEXTURE_2D), "unsupported function called") and only
+ * glClear works: the screen showed the paper colour and nothing else
+ * (issue 12; with the software renderer, whose window texture goes through
+ * the same "opengl" renderer, it stayed black). So on KMSDRM both the
+ * renderer and the software renderer's window texture are GLES2, and the
+ * context asked for is ES 2.0 from the start (the window is then not made
+ * twice when the renderer starts).
+ *
+ * Hints are set at normal priority, so the environment overrides them:
+ * SDL_RENDER_DRIVER=opengles2 (or opengl) and SDL_FRAMEBUFFER_ACCELERATION=1
+ * bring back the GL paths on X11 and Wayland. */
 static void
 choose_renderer(void)
 {
     const char *d = SDL_GetCurrentVideoDriver();
+    if (d && strcmp(d, "KMSDRM") == 0) {
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "opengles2");
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "opengles2");
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 2);
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+        return;
+    }
     if (!d || (strcmp(d, "x11") != 0 && strcmp(d, "wayland") != 0))
         return;
     SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");

@@ -64,7 +64,10 @@ def serial(path, command, timeout=300):
     buf = b""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        buf += s.recv(65536)
+        chunk = s.recv(65536)
+        if not chunk:  # QEMU closed the console (the guest powered off)
+            break
+        buf += chunk
         m = re.search(rb"\n__NK_(\d+)__", buf)
         if m:
             s.close()
@@ -75,7 +78,7 @@ def serial(path, command, timeout=300):
             sys.stdout.write(text.replace("\r", "").lstrip("\n"))
             return int(m.group(1))
     s.close()
-    print("qmp: no answer from the serial shell in %d s" % timeout, file=sys.stderr)
+    print("qmp: no answer from the serial shell (closed, or %d s)" % timeout, file=sys.stderr)
     return 124
 
 
