@@ -99,6 +99,8 @@ struct kiosk {
     struct l10n *l10n;               /* NULL: the chrome stays English */
     const struct l10n_locale *words; /* the chrome's, in the edition's language */
 
+    long restarts; /* starts since the board booted less one; -1: not known (count_start) */
+
     /* the edition on screen */
     struct edition *ed;
     char *tmp_dir; /* --bundle archive unpacked here, removed at exit */
@@ -388,6 +390,42 @@ open_edition_dir(struct kiosk *k, const char *dir, bool installed, struct err *e
     k->expired = edition_is_expired(ed, (int64_t)time(NULL));
     render_set_root(k->rd, ed->root ? ed->root : dir);
     return true;
+}
+
+/* Counts this start in $RUNTIME_DIRECTORY/starts (systemd's
+ * RuntimeDirectory=, kept across the service's restarts and emptied at
+ * boot): k->restarts is the number of times the kiosk was started again
+ * since the board booted, for the status screen (a watchdog that keeps
+ * firing shows there). Without the variable (a desktop) it stays -1. A file
+ * that does not hold a number counts as 0; one that cannot be written is
+ * said once on stderr and the count is still shown. */
+static void
+count_start(struct kiosk *k)
+{
+    k->restarts = -1;
+    const char *dir = getenv("RUNTIME_DIRECTORY");
+    if (!dir || !*dir || strchr(dir, ':')) /* one folder only */
+        return;
+    char path[PATH_MAX], tmp[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/starts", dir) >= (int)sizeof path ||
+        snprintf(tmp, sizeof tmp, "%s/starts.tmp", dir) >= (int)sizeof tmp)
+        return;
+    long starts = 0;
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (fscanf(f, "%ld", &starts) != 1 || starts < 0 || starts > 1000000000L)
+            starts = 0;
+        fclose(f);
+    }
+    starts++;
+    k->restarts = starts - 1;
+    f = fopen(tmp, "w");
+    bool ok = f && fprintf(f, "%ld\n", starts) > 0;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok || rename(tmp, path) != 0)
+        fprintf(stderr, "newskiosk: warning: %s: cannot count this start: %s\n", path,
+                strerror(errno));
 }
 
 /* --open PATH: the first frame is that article's first page. */
@@ -742,6 +780,12 @@ screen_page(struct kiosk *k, const struct ui_state *st)
             l10n_number(w, (unsigned long long)(pct < 0 ? 0 : pct), num[1], sizeof num[1]);
             const char *v[] = {k->installing, num[1]};
             add_pattern(buf, &n, w->msg[L10N_MSG_INSTALLING], f, v, 2);
+        }
+        if (k->restarts >= 0) {
+            static const char *const f[] = {"count"};
+            l10n_number(w, (unsigned long long)k->restarts, num[1], sizeof num[1]);
+            const char *v[] = {num[1]};
+            add_pattern(buf, &n, w->msg[L10N_MSG_RESTARTS], f, v, 1);
         }
         add_line(buf, &n, "newskiosk %s, screen %dx%d, rotation %d, driver %s", NK_VERSION, k->lw,
                  k->lh, k->cfg->rotate, SDL_GetCurrentVideoDriver());
@@ -1528,6 +1572,9 @@ script_step(struct kiosk *k)
             struct ui_state st;
             ui_get_state(k->ui, &st);
             const struct layout_page *page = view_page(k, &st.view, st.font_scale);
+            if (!page && st.view.screen != UI_SCREEN_INDEX && st.view.screen != UI_SCREEN_ARTICLE &&
+                st.view.screen != UI_SCREEN_ATTRACT)
+                page = screen_page(k, &st); /* status, splash, no edition: as drawn */
             struct err e = {0};
             if (!app_dump_page(c->text, k->lw, k->lh, k->ed, page, speaking_item(k, &st.view),
                                &e)) {
@@ -1972,6 +2019,7 @@ app_run(const struct app_config *c)
     k->cfg = c;
     k->sfd = k->efd = k->tfd = k->ifd = -1;
     k->scale = -1;
+    count_start(k);
     layout_pages_init(&k->index);
     layout_pages_init(&k->screen);
     for (size_t i = 0; i < ARTICLE_CACHE; i++)

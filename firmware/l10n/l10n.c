@@ -98,6 +98,9 @@ static const char *const msg_ids[L10N_MSG_COUNT] = {
     /* TRANSLATORS: read aloud before a photo's caption and credit, as in
        "Photo: The ferry at dawn. Credit." (one word, no colon). */
     [L10N_MSG_PHOTO] = N_("Photo"),
+    /* TRANSLATORS: status screen: how many times the kiosk program was
+       started again (after a crash or a hang) since the board was switched on. */
+    [L10N_MSG_RESTARTS] = N_("Restarts since the board started: {count}"),
 };
 
 struct l10n_entry {

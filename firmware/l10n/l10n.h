@@ -29,6 +29,7 @@ enum l10n_msg {
     L10N_MSG_INSTALLING,      /* "Installing: {name} ({percent}%)" */
     L10N_MSG_TAP_TO_RETURN,   /* "Tap anywhere to return." */
     L10N_MSG_PHOTO,           /* "Photo": read aloud before a photo's caption */
+    L10N_MSG_RESTARTS,        /* "Restarts since the board started: {count}" */
     L10N_MSG_COUNT
 };
 

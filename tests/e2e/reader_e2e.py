@@ -552,8 +552,44 @@ def test_errors(kiosk, edition):
         if differ:
             fail(f"--open {art}: the first frame is not the article's first page "
                  f"({differ} pixels differ)")
+    # the restart count on the status screen: starts counted in $RUNTIME_DIRECTORY/starts
+    # (systemd's RuntimeDirectory=, emptied at boot); a file that holds no number counts as
+    # 0; a folder that cannot be written is one warning, and the kiosk runs on
+    rt = os.path.join(tmp, "run")
+    os.makedirs(rt)
+    status = os.path.join(tmp, "status.json")
+    write(os.path.join(tmp, "status.events"), f"key F1\ndump {status}\nquit\n")
+
+    def restarts_line(runtime):
+        e = dict(env)
+        e.pop("RUNTIME_DIRECTORY", None)
+        if runtime:
+            e["RUNTIME_DIRECTORY"] = runtime
+        p = subprocess.run([kiosk, "--bundle", edition, "--events",
+                            os.path.join(tmp, "status.events")], capture_output=True, text=True,
+                           timeout=120, env=e)
+        with open(status, encoding="utf-8") as f:
+            texts = [ln["text"] for pg in json.load(f)["pages"] for ln in pg["lines"]]
+        got = [t for t in texts if t.startswith("Restarts since the board started")]
+        return p, got
+    for want in ("0", "1", "2"):
+        p, got = restarts_line(rt)
+        if p.returncode != 0 or got != [f"Restarts since the board started: {want}"]:
+            fail(f"restart count: exit {p.returncode}, {got}, expected {want}")
+    write(os.path.join(rt, "starts"), "not a number\n")
+    p, got = restarts_line(rt)
+    if got != ["Restarts since the board started: 0"] or open(os.path.join(rt, "starts")).read() != "1\n":
+        fail(f"restart count after a damaged file: {got}")
+    p, got = restarts_line(None)
+    if got:
+        fail(f"without RUNTIME_DIRECTORY the status screen still counts restarts: {got}")
+    p, got = restarts_line(os.path.join(tmp, "no-such-folder"))
+    if p.returncode != 0 or "cannot count this start" not in p.stderr or \
+            got != ["Restarts since the board started: 0"]:
+        fail(f"restart count in a missing folder: exit {p.returncode}, {got}: {p.stderr[:300]}")
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"errors: {len(cases) + 5} bad inputs checked, the latency log written, --open shown")
+    print(f"errors: {len(cases) + 6} bad inputs checked, the latency log written, --open shown, "
+          "restarts counted")
 
 
 def kiosk_with_signal(cmd, env, inbox, bundles):
