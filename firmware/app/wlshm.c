@@ -223,15 +223,7 @@ seat_global(void *data, struct wl_registry *reg, uint32_t name, const char *ifac
         *(bool *)data = true;
 }
 
-static void
-seat_remove(void *data, struct wl_registry *reg, uint32_t name)
-{
-    (void)data;
-    (void)reg;
-    (void)name;
-}
-
-static const struct wl_registry_listener seat_listener = {seat_global, seat_remove};
+static const struct wl_registry_listener seat_listener = {seat_global, registry_remove};
 
 bool
 app_wayland_has_seat(void)
