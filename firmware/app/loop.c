@@ -148,6 +148,9 @@ struct kiosk {
     bool worker_check;  /* the worker runs that check, not an install */
     struct bundle_status check_status;
     char installing[PATH_MAX];
+    /* the worker's own copy: it may outlive app_run's caller, whose struct
+     * app_config (k->cfg) is gone once the process is exiting (close_kiosk) */
+    char worker_state_dir[PATH_MAX];
     bool rescan;
     struct bundle_watch watch; /* settling of files arriving in the inboxes */
 
@@ -516,13 +519,13 @@ worker_main(void *arg)
 {
     struct kiosk *k = arg;
     struct bundle_options opt = k->bopt;
+    const char *state_dir = k->worker_state_dir;
     opt.progress = worker_progress;
     opt.progress_user = k;
     if (k->worker_check)
-        k->worker_ok =
-            bundle_check_current(k->cfg->state_dir, &opt, &k->check_status, &k->worker_err);
+        k->worker_ok = bundle_check_current(state_dir, &opt, &k->check_status, &k->worker_err);
     else
-        k->worker_ok = bundle_install(k->installing, k->cfg->state_dir, &opt, NULL, &k->worker_err);
+        k->worker_ok = bundle_install(k->installing, state_dir, &opt, NULL, &k->worker_err);
     atomic_store(&k->worker_done, true);
     wake(k);
     return NULL;
@@ -2017,6 +2020,7 @@ app_run(const struct app_config *c)
         return 1;
     }
     k->cfg = c;
+    snprintf(k->worker_state_dir, sizeof k->worker_state_dir, "%s", c->state_dir);
     k->sfd = k->efd = k->tfd = k->ifd = -1;
     k->scale = -1;
     count_start(k);
