@@ -5,6 +5,10 @@
     qmp.py SOCKET tap X Y [W H]               a touch on the virtio tablet at pixel X,Y
                                               of a WxH screen (default 800x480)
     qmp.py SOCKET swipe X0 Y0 X1 Y1 [W H]     a drag from X0,Y0 to X1,Y1 in 8 steps
+    qmp.py SOCKET press X Y SECONDS [W H]     a touch held down for SECONDS
+    qmp.py SOCKET dumps PREFIX SECONDS        screendumps as fast as QEMU makes them,
+                                              PREFIX-0001.png, ..., for SECONDS or until
+                                              the file PREFIX.stop exists; prints the count
     qmp.py --serial SOCKET 'SHELL COMMAND'    runs it in the guest's root shell on the
                                               serial console; prints its output, exits
                                               with its status
@@ -12,6 +16,7 @@
 Exit status 0 when QEMU answered "return", 1 on an "error" (printed), 2 on usage.
 """
 import json
+import os
 import re
 import socket
 import sys
@@ -109,6 +114,22 @@ def main(argv):
                         {"events": abs_events(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, w, h)})
                 time.sleep(0.02)
             execute(f, "input-send-event", {"events": [button(False)]})
+        elif cmd == "press":
+            x, y, secs = float(rest[0]), float(rest[1]), float(rest[2])
+            w, h = (int(rest[3]), int(rest[4])) if len(rest) >= 5 else (800, 480)
+            execute(f, "input-send-event", {"events": abs_events(x, y, w, h)})
+            execute(f, "input-send-event", {"events": [button(True)]})
+            time.sleep(secs)
+            execute(f, "input-send-event", {"events": [button(False)]})
+        elif cmd == "dumps":
+            # one connection for all: a new process per shot would miss a
+            # screen shown for a fraction of a second
+            prefix, secs = rest[0], float(rest[1])
+            n, end = 0, time.time() + secs
+            while time.time() < end and not os.path.exists(prefix + ".stop"):
+                n += 1
+                execute(f, "screendump", {"filename": "%s-%04d.png" % (prefix, n), "format": "png"})
+            print(n)
         else:
             args = json.loads(rest[0]) if rest else None
             print(json.dumps(execute(f, cmd, args)))
