@@ -65,6 +65,7 @@
 #define TRIM_AFTER_MS 250  /* a sleep at least this long returns free heap pages */
 #define SCRIPT_CLOCK0 1000 /* the virtual clock's start */
 #define PROGRESS_BAR_PX 6
+#define REFUSAL_SHOW_MS 20000    /* the status screen after a refused bundle */
 #define AUDIO_SAMPLES 512        /* a callback's worth: 23 ms at 22050 Hz */
 #define WAIT_SENTENCE_MS 30000   /* a script's wait-sentence gives up after this */
 #define WAIT_SENTENCE_POLL_MS 10 /* and looks this often */
@@ -152,6 +153,7 @@ struct kiosk {
      * app_config (k->cfg) is gone once the process is exiting (close_kiosk) */
     char worker_state_dir[PATH_MAX];
     bool rescan;
+    bool plugged; /* SIGUSR1 (a stick's hand-over) since the inboxes were last found empty */
     struct bundle_watch watch; /* settling of files arriving in the inboxes */
 
     /* scripted input */
@@ -552,6 +554,19 @@ start_check(struct kiosk *k)
     k->worker_running = true;
 }
 
+/* Whoever just plugged in a stick sees why its bundle was refused: the
+ * status screen (its "refused" line) for REFUSAL_SHOW_MS, then the page
+ * they were on. Only after SIGUSR1, which the USB hand-over sends: a bundle
+ * a sync engine drops in the inbox has no one waiting at the screen, and a
+ * reader is not interrupted for it. With no edition the no-edition screen
+ * says it already. */
+static void
+show_refusal(struct kiosk *k)
+{
+    if (k->ed && k->status.rejected && k->plugged)
+        ui_show_status(k->ui, now_ms(k), REFUSAL_SHOW_MS);
+}
+
 /* A scan reads each new bundle's first entries and refuses (and remembers)
  * one that is broken or not signed by a trusted key there and then: say so
  * in the log and on the status screen, as a failed install does. */
@@ -566,6 +581,8 @@ note_scan_rejection(struct kiosk *k)
         strcmp(st.rejected_reason, k->status.rejected_reason) != 0) {
         fprintf(stderr, "newskiosk: bundle '%s' refused: %s\n", st.rejected_name,
                 st.rejected_reason);
+        k->status = st;
+        show_refusal(k);
         k->redraw = true;
     }
     k->status = st;
@@ -590,6 +607,7 @@ scan_inboxes(struct kiosk *k)
     if (!found) {
         if (e.code != ERR_OK)
             fprintf(stderr, "newskiosk: inbox: %s\n", e.msg);
+        k->plugged = false;
         return;
     }
     atomic_store(&k->worker_done, false);
@@ -653,6 +671,9 @@ worker_news(struct kiosk *k)
         fprintf(stderr, "newskiosk: %s\n", k->worker_err.msg);
         struct err e = {0};
         bundle_status_read(k->cfg->state_dir, &k->status, &e);
+        if (k->worker_err.code == ERR_INVALID || k->worker_err.code == ERR_LIMIT ||
+            k->worker_err.code == ERR_INTEGRITY)
+            show_refusal(k); /* what bundle_install remembers as refused */
     }
     ui_set_progress(k->ui, -1.0f);
     k->redraw = true;
@@ -1280,6 +1301,7 @@ dispatch(struct kiosk *k, const SDL_Event *ev)
             int sig = (int)(intptr_t)ev->user.data1;
             if (sig == SIGUSR1) {
                 k->rescan = true;
+                k->plugged = true;
             } else {
                 k->quit = true;
             }
@@ -1320,10 +1342,12 @@ dispatch(struct kiosk *k, const SDL_Event *ev)
 static void
 handle_signal(struct kiosk *k, int sig)
 {
-    if (sig == SIGUSR1)
+    if (sig == SIGUSR1) {
         k->rescan = true;
-    else
+        k->plugged = true;
+    } else {
         k->quit = true;
+    }
 }
 
 /* Reads everything fd has; true if there was something. */

@@ -11,7 +11,8 @@ struct ui {
     struct ui_config cfg;
     struct ui_content content;
     struct ui_view view;
-    struct ui_view back; /* where the status screen returns to */
+    struct ui_view back;      /* where the status screen returns to */
+    uint64_t status_until_ms; /* ui_show_status's return; 0: none */
     float font_scale;
     float progress;
     int theme;
@@ -269,6 +270,7 @@ change_font(struct ui *ui, int dir)
 static void
 show_status(struct ui *ui)
 {
+    ui->status_until_ms = 0;
     if (ui->view.screen == UI_SCREEN_STATUS)
         return;
     ui->back = ui->view;
@@ -280,6 +282,7 @@ show_status(struct ui *ui)
 static void
 leave_status(struct ui *ui)
 {
+    ui->status_until_ms = 0;
     struct ui_view v = ui->back;
     if (!ui->has_edition)
         v = empty_view(ui);
@@ -762,6 +765,13 @@ ui_tick(struct ui *ui, uint64_t now)
         show_status(ui);
         changed = true;
     }
+    if (ui->status_until_ms && now >= ui->status_until_ms && !ui->down) {
+        if (ui->view.screen == UI_SCREEN_STATUS)
+            leave_status(ui);
+        ui->status_until_ms = 0;
+        ui->last_input_ms = now;
+        changed = true;
+    }
     uint64_t idle = ui->cfg.idle_timeout_ms;
     if (idle && !ui->down && !ui->anim && now >= ui->last_input_ms + idle) {
         enum ui_screen s = ui->view.screen;
@@ -859,6 +869,8 @@ ui_next_deadline(const struct ui *ui)
     }
     if (s == UI_SCREEN_ATTRACT && ui->attract_next_ms < d)
         d = ui->attract_next_ms;
+    if (ui->status_until_ms && !ui->down && ui->status_until_ms < d)
+        d = ui->status_until_ms;
     return d;
 }
 
@@ -905,6 +917,19 @@ ui_set_edition(struct ui *ui, bool has_edition, bool edition_changed, uint64_t n
         ui->back = v;
     else
         go(ui, v);
+}
+
+void
+ui_show_status(struct ui *ui, uint64_t now_ms, uint32_t for_ms)
+{
+    if (ui->anim)
+        finish_anim(ui);
+    ui->down = ui->dragging = false;
+    ui->offset = 0;
+    ui->last_input_ms = now_ms;
+    show_status(ui);
+    ui->status_until_ms = for_ms ? now_ms + for_ms : 0;
+    ui->dirty = true;
 }
 
 bool

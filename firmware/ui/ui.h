@@ -220,6 +220,11 @@ void ui_clear_dirty(struct ui *ui);
  * switch to a new one, edition_changed true) shows the index page 1. */
 void ui_set_edition(struct ui *ui, bool has_edition, bool edition_changed, uint64_t now_ms);
 void ui_set_progress(struct ui *ui, float progress);
+/* Shows the operator status screen as the corner gesture does, cancelling
+ * a gesture under way; with for_ms > 0 it goes back to where the reader was
+ * after for_ms (a tap still returns sooner). The kiosk shows why a bundle
+ * was refused this way, to whoever just plugged in the stick. */
+void ui_show_status(struct ui *ui, uint64_t now_ms, uint32_t for_ms);
 /* Shows the first page of article as a tap on its index entry would (the
  * idle timer starts again); false when there is no edition, no such article
  * or it has no page. */

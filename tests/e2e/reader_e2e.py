@@ -66,7 +66,9 @@ inbox: the installed-edition path: first boot with an empty state folder
 shows the no-edition screen; a bundle copied into the inbox and SIGUSR1
 install it (worker thread) and the index appears; the next start shows it at
 once; a newer bundle (sequence 2) is installed behind the shown edition and
-switched to; a damaged bundle is refused without disturbing the reader.
+switched to; a damaged bundle is refused without disturbing the reader; a
+damaged newer bundle that comes with SIGUSR1 (a USB stick's hand-over) shows
+the status screen with the reason, one found by the inbox watch does not.
 
 errors: bad --events scripts and config files: exit 2, one line naming the
 file and line, no sanitizer report.
@@ -679,9 +681,61 @@ def test_inbox(kiosk, edition, newsbundle):
         fail(f"state/current is {target} after the failed check, expected sequence 1")
     if not filecmp.cmp(os.path.join(tmp, "d1.png"), index1, shallow=False):
         fail("after the fallback the screen is not edition 1's index page 1")
+
+    # a damaged newer bundle brought by a stick (SIGUSR1, as the USB
+    # hand-over sends): refused, and the status screen says why to whoever
+    # plugged it in; one a sync engine drops in (no signal) is refused too,
+    # but the reader is not interrupted
+    def damaged(seq, name):
+        src = os.path.join(tmp, "edition%d" % seq)
+        shutil.copytree(edition, src)
+        m = os.path.join(src, "manifest.yaml")
+        with open(m, encoding="utf-8") as f:
+            text = f.read()
+        write(m, re.sub(r"(?m)^sequence: *\d+", "sequence: %d" % seq, text))
+        good = os.path.join(tmp, "good%d.tar.zst" % seq)
+        run([newsbundle, "pack", src, "-o", good])
+        with open(good, "rb") as f:
+            data = f.read()
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(data[: len(data) * 7 // 10])  # its manifest reads; its photos do not
+        return path
+
+    def status_lines(dump):
+        with open(dump, encoding="utf-8") as f:
+            d = json.load(f)
+        return " ".join(ln["text"] for pg in d["pages"] for ln in pg["lines"])
+
+    for name in os.listdir(inbox):
+        os.unlink(os.path.join(inbox, name))
+    stick = damaged(3, "stick3.tar.zst")
+    dump = os.path.join(tmp, "refused.json")
+    write(script, "wait 4000\ndump %s\nscreenshot %s/e1.png\nquit\n" % (dump, tmp))
+    err = kiosk_with_signal(base + ["--events", script], env, inbox, [stick])
+    text = status_lines(dump)
+    if "Operator status" not in text or "stick3.tar.zst" not in text or "damaged" not in text:
+        fail(f"a stick's refused bundle: the screen does not say why: {text[:500]} / {err[-500:]}")
+    if not re.search(r"(^|/)1-", os.readlink(os.path.join(state, "current"))):
+        fail("after the refused stick bundle, current is not edition 1")
+    os.unlink(os.path.join(inbox, "stick3.tar.zst"))
+    synced = damaged(4, "synced4.tar.zst")
+    write(script, "wait 6000\ndump %s\nscreenshot %s/e2.png\nquit\n" % (dump, tmp))
+    p = start_kiosk(base + ["--events", script], env)
+    time.sleep(1.0)
+    shutil.copy(synced, inbox)  # no SIGUSR1: the inbox watch finds it
+    out, err = p.communicate(timeout=120)
+    if p.returncode != 0 or SANITIZER.search(err):
+        fail(f"synced damaged bundle: exit {p.returncode}: {err.strip()[:1500]}")
+    if "synced4.tar.zst" not in err:
+        fail(f"the synced damaged bundle was not tried: {err.strip()[:800]}")
+    if "Operator status" in status_lines(dump) or \
+            not filecmp.cmp(os.path.join(tmp, "e2.png"), index1, shallow=False):
+        fail("a synced (unannounced) refused bundle interrupted the reader")
     shutil.rmtree(tmp, ignore_errors=True)
     print("inbox: first boot, SIGUSR1 install, shown at once, newer edition switched, "
-          "damaged edition shown first then fallen back")
+          "damaged edition shown first then fallen back, a stick's refused bundle says why "
+          "on screen, a synced one does not interrupt")
 
 
 def test_rotate(kiosk, edition):

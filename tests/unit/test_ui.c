@@ -786,6 +786,64 @@ test_status(void)
     ui_destroy(ui);
 }
 
+/* ui_show_status: the kiosk's way of showing why a bundle was refused. */
+static void
+test_status_shown(void)
+{
+    struct ui *ui = make(0, 0, false);
+    tap(ui, 150, 120);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    ui_show_status(ui, now, 20000);
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    CHECK(state(ui).dirty);
+    CHECK_INT(ui_next_deadline(ui), now + 20000);
+    ui_tick(ui, now + 19999);
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    now += 20000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0); /* back where the reader was */
+    CHECK_INT(ui_next_deadline(ui), UI_NO_DEADLINE);
+    /* a tap returns sooner, and the timer does not fire afterwards */
+    ui_show_status(ui, now, 20000);
+    tap(ui, 400, 240);
+    CHECK_VIEW(ui, UI_SCREEN_ARTICLE, 0, 0);
+    tap(ui, 20, 20); /* the left edge: the index */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    now += 30000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* with no time it stays */
+    ui_show_status(ui, now, 0);
+    now += 600000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    tap(ui, 400, 240);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* in the middle of a swipe: the gesture is dropped, its release too */
+    input(ui, UI_INPUT_PRESS, 600, 240);
+    now += 30;
+    input(ui, UI_INPUT_MOVE, 500, 240);
+    ui_show_status(ui, now, 5000);
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    CHECK_INT(state(ui).offset, 0);
+    now += 30;
+    input(ui, UI_INPUT_RELEASE, 300, 240);
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    now += 5000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    /* opened by hand (F1) over a timed one: it stays until a tap */
+    ui_show_status(ui, now, 1000);
+    press_key(ui, UI_KEY_STATUS); /* on the status screen: leaves it */
+    CHECK_VIEW(ui, UI_SCREEN_INDEX, -1, 0);
+    press_key(ui, UI_KEY_STATUS);
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    now += 5000;
+    ui_tick(ui, now);
+    CHECK_VIEW(ui, UI_SCREEN_STATUS, -1, 0);
+    ui_destroy(ui);
+}
+
 static void
 test_keys_and_quit(void)
 {
@@ -986,6 +1044,7 @@ main(void)
     test_keypad();
     test_idle_and_attract();
     test_status();
+    test_status_shown();
     test_keys_and_quit();
     test_mirrored();
     test_speech();
