@@ -66,6 +66,7 @@
 #define SCRIPT_CLOCK0 1000 /* the virtual clock's start */
 #define PROGRESS_BAR_PX 6
 #define REFUSAL_SHOW_MS 20000    /* the status screen after a refused bundle */
+#define INSTALL_RETRY_MS 60000   /* an install that failed on the state folder is tried again */
 #define AUDIO_SAMPLES 512        /* a callback's worth: 23 ms at 22050 Hz */
 #define WAIT_SENTENCE_MS 30000   /* a script's wait-sentence gives up after this */
 #define WAIT_SENTENCE_POLL_MS 10 /* and looks this often */
@@ -153,7 +154,8 @@ struct kiosk {
      * app_config (k->cfg) is gone once the process is exiting (close_kiosk) */
     char worker_state_dir[PATH_MAX];
     bool rescan;
-    bool plugged; /* SIGUSR1 (a stick's hand-over) since the inboxes were last found empty */
+    bool plugged;      /* SIGUSR1 (a stick's hand-over) since the inboxes were last found empty */
+    uint64_t retry_ms; /* real_ms() of the next try after a failed install; 0: none */
     struct bundle_watch watch; /* settling of files arriving in the inboxes */
 
     /* scripted input */
@@ -225,6 +227,10 @@ static void
 inbox_settled(struct kiosk *k)
 {
     uint64_t now = real_ms();
+    if (k->retry_ms && now >= k->retry_ms) {
+        k->retry_ms = 0;
+        k->rescan = true;
+    }
     if (now >= bundle_watch_deadline(&k->watch) &&
         bundle_watch_check(&k->watch, now,
                            bundle_watch_fingerprint(k->cfg->inbox, k->cfg->inbox_count)))
@@ -595,6 +601,8 @@ scan_inboxes(struct kiosk *k)
     k->rescan = false;
     if (k->cfg->bundle || k->worker_running || k->cfg->inbox_count == 0)
         return;
+    if (!k->check_pending)
+        k->retry_ms = 0; /* this scan is the retry */
     if (k->check_pending) {
         /* The installed edition is checked first (then rescan). */
         k->rescan = true;
@@ -668,12 +676,24 @@ worker_news(struct kiosk *k)
             fprintf(stderr, "newskiosk: the new edition cannot be opened: %s\n", e.msg);
         }
     } else if (k->worker_err.code != ERR_STALE) {
-        fprintf(stderr, "newskiosk: %s\n", k->worker_err.msg);
         struct err e = {0};
         bundle_status_read(k->cfg->state_dir, &k->status, &e);
         if (k->worker_err.code == ERR_INVALID || k->worker_err.code == ERR_LIMIT ||
-            k->worker_err.code == ERR_INTEGRITY)
+            k->worker_err.code == ERR_INTEGRITY) {
+            fprintf(stderr, "newskiosk: %s\n", k->worker_err.msg);
             show_refusal(k); /* what bundle_install remembers as refused */
+        } else {
+            /* Not the bundle's fault (a full or read-only state folder, a
+             * bundle gone): the same scan would pick it again at once, in
+             * a loop. Tried again in a minute, or when an inbox changes or
+             * a stick is plugged in. */
+            fprintf(stderr, "newskiosk: %s (trying again in %d s)\n", k->worker_err.msg,
+                    INSTALL_RETRY_MS / 1000);
+            k->retry_ms = real_ms() + INSTALL_RETRY_MS;
+            ui_set_progress(k->ui, -1.0f);
+            k->redraw = true;
+            return;
+        }
     }
     ui_set_progress(k->ui, -1.0f);
     k->redraw = true;
@@ -1975,6 +1995,8 @@ wait_for_work(struct kiosk *k)
     if (k->watchdog_ms)
         rd = min_u64(rd, k->watchdog_next);
     rd = min_u64(rd, bundle_watch_deadline(&k->watch));
+    if (k->retry_ms)
+        rd = min_u64(rd, k->retry_ms);
     if (k->redraw || (k->rescan && !k->worker_running))
         rd = now;
     /* About to sleep a while after drawing: give the heap's free pages back

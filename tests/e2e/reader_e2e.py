@@ -732,10 +732,27 @@ def test_inbox(kiosk, edition, newsbundle):
     if "Operator status" in status_lines(dump) or \
             not filecmp.cmp(os.path.join(tmp, "e2.png"), index1, shallow=False):
         fail("a synced (unannounced) refused bundle interrupted the reader")
+
+    # an install that fails on the state folder itself (here editions/ is a
+    # file; on a board: a full or read-only partition) is not the bundle's
+    # fault, so it is not remembered as refused; it is tried again in a
+    # minute, not at once in a loop (which spun the CPU and filled the log)
+    broken, inbox5 = os.path.join(tmp, "broken-state"), os.path.join(tmp, "inbox5")
+    os.mkdir(broken)
+    os.mkdir(inbox5)
+    write(os.path.join(broken, "editions"), "not a folder\n")
+    shutil.copy(b1, inbox5)
+    write(script, "wait 4000\nquit\n")
+    err = run([kiosk, "--state-dir", broken, "--inbox", inbox5, "--events", script],
+              env=env).stderr
+    tries = err.count("newskiosk: installing ")
+    if tries != 1 or "trying again in 60 s" not in err:
+        fail(f"a failing state folder: {tries} install attempts in 4 s, expected 1: {err[-600:]}")
     shutil.rmtree(tmp, ignore_errors=True)
     print("inbox: first boot, SIGUSR1 install, shown at once, newer edition switched, "
           "damaged edition shown first then fallen back, a stick's refused bundle says why "
-          "on screen, a synced one does not interrupt")
+          "on screen, a synced one does not interrupt, a failing state folder is not retried "
+          "in a loop")
 
 
 def test_rotate(kiosk, edition):
