@@ -155,6 +155,7 @@ struct kiosk {
     char worker_state_dir[PATH_MAX];
     bool rescan;
     bool plugged;      /* SIGUSR1 (a stick's hand-over) since the inboxes were last found empty */
+    bool dump_screen;  /* SIGUSR2: write what the screen shows (after the next frame) */
     uint64_t retry_ms; /* real_ms() of the next try after a failed install; 0: none */
     struct bundle_watch watch; /* settling of files arriving in the inboxes */
 
@@ -1311,6 +1312,8 @@ speech_sync(struct kiosk *k)
 
 /* ---- events ---- */
 
+static void handle_signal(struct kiosk *k, int sig);
+
 static void
 dispatch(struct kiosk *k, const SDL_Event *ev)
 {
@@ -1319,12 +1322,7 @@ dispatch(struct kiosk *k, const SDL_Event *ev)
             inbox_changed(k);
         if (ev->user.code == WAKE_SIGNAL) {
             int sig = (int)(intptr_t)ev->user.data1;
-            if (sig == SIGUSR1) {
-                k->rescan = true;
-                k->plugged = true;
-            } else {
-                k->quit = true;
-            }
+            handle_signal(k, sig);
         }
         worker_news(k);
         return;
@@ -1365,6 +1363,9 @@ handle_signal(struct kiosk *k, int sig)
     if (sig == SIGUSR1) {
         k->rescan = true;
         k->plugged = true;
+    } else if (sig == SIGUSR2) {
+        k->dump_screen = true;
+        k->redraw = true;
     } else {
         k->quit = true;
     }
@@ -1438,6 +1439,58 @@ watcher_main(void *arg)
             SDL_PushEvent(&ev);
         }
     }
+}
+
+/* Writes what the screen shows as --dump-layout's page JSON to path (the
+ * script's dump command, and SIGUSR2). */
+static bool
+dump_view(struct kiosk *k, const char *path, struct err *e)
+{
+    struct ui_state st;
+    ui_get_state(k->ui, &st);
+    const struct layout_page *page = view_page(k, &st.view, st.font_scale);
+    if (!page && st.view.screen != UI_SCREEN_INDEX && st.view.screen != UI_SCREEN_ARTICLE &&
+        st.view.screen != UI_SCREEN_ATTRACT)
+        page = screen_page(k, &st); /* status, splash, no edition: as drawn */
+    return app_dump_page(path, k->lw, k->lh, k->ed, page, speaking_item(k, &st.view), e);
+}
+
+/* SIGUSR2: the text on the screen, for an operator at a serial console or a
+ * remote shell (and board-test), in $RUNTIME_DIRECTORY/screen.json (or
+ * $XDG_RUNTIME_DIR/newskiosk-screen.json on a desktop): written under a
+ * temporary name and renamed, so a reader never sees half of it. */
+static void
+dump_screen(struct kiosk *k)
+{
+    k->dump_screen = false;
+    const char *dir = getenv("RUNTIME_DIRECTORY"), *name = "screen.json";
+    if (!dir || !*dir || strchr(dir, ':')) {
+        dir = getenv("XDG_RUNTIME_DIR");
+        name = "newskiosk-screen.json";
+    }
+    if (!dir || !*dir) {
+        fprintf(stderr, "newskiosk: SIGUSR2: no folder to write the screen's text in "
+                        "(RUNTIME_DIRECTORY or XDG_RUNTIME_DIR is not set)\n");
+        return;
+    }
+    char path[PATH_MAX], tmp[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+        snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+        fprintf(stderr, "newskiosk: SIGUSR2: the folder name %s is too long\n", dir);
+        return;
+    }
+    struct err e = {0};
+    if (!dump_view(k, tmp, &e)) {
+        fprintf(stderr, "newskiosk: SIGUSR2: %s\n", e.msg);
+        unlink(tmp);
+        return;
+    }
+    if (rename(tmp, path) != 0) {
+        fprintf(stderr, "newskiosk: SIGUSR2: cannot write %s: %s\n", path, strerror(errno));
+        unlink(tmp);
+        return;
+    }
+    fprintf(stderr, "newskiosk: the screen's text is in %s\n", path);
 }
 
 /* ---- scripted input ---- */
@@ -1616,15 +1669,8 @@ script_step(struct kiosk *k)
             k->quit = true;
             return;
         case APP_SCRIPT_DUMP: {
-            struct ui_state st;
-            ui_get_state(k->ui, &st);
-            const struct layout_page *page = view_page(k, &st.view, st.font_scale);
-            if (!page && st.view.screen != UI_SCREEN_INDEX && st.view.screen != UI_SCREEN_ARTICLE &&
-                st.view.screen != UI_SCREEN_ATTRACT)
-                page = screen_page(k, &st); /* status, splash, no edition: as drawn */
             struct err e = {0};
-            if (!app_dump_page(c->text, k->lw, k->lh, k->ed, page, speaking_item(k, &st.view),
-                               &e)) {
+            if (!dump_view(k, c->text, &e)) {
                 fprintf(stderr, "newskiosk: %s:%u: %s\n", k->cfg->events, c->line, e.msg);
                 k->exit_code = 1;
                 k->quit = true;
@@ -1804,6 +1850,7 @@ open_kiosk(struct kiosk *k, struct err *e)
     sigset_t sigs;
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGUSR1);
+    sigaddset(&sigs, SIGUSR2);
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGHUP);
@@ -2115,6 +2162,8 @@ app_run(const struct app_config *c)
         if (st.dirty || k->redraw) {
             struct err de = {0};
             draw(k, NULL, &de);
+            if (k->dump_screen)
+                dump_screen(k);
             if (!k->first_frame) {
                 k->first_frame = true;
 #ifdef NK_HAVE_SYSTEMD

@@ -47,7 +47,8 @@ usage(FILE *out)
         "Right along the bar, Enter acts, Escape drops the focus;\n"
         "F1 or s shows the operator status (also: hold a\n"
         "finger 2 s in the top-left corner). Signals: SIGUSR1 looks in the inboxes again;\n"
-        "SIGTERM and SIGINT quit.\n"
+        "SIGUSR2 writes the screen's text as JSON to $RUNTIME_DIRECTORY/screen.json\n"
+        "(or $XDG_RUNTIME_DIR/newskiosk-screen.json); SIGTERM and SIGINT quit.\n"
         "  --version, --help\n");
 }
 

@@ -589,9 +589,46 @@ def test_errors(kiosk, edition):
     if p.returncode != 0 or "cannot count this start" not in p.stderr or \
             got != ["Restarts since the board started: 0"]:
         fail(f"restart count in a missing folder: exit {p.returncode}, {got}: {p.stderr[:300]}")
+    # SIGUSR2: the screen's text (here the status screen, restarts included) as the
+    # script's dump writes it, in $RUNTIME_DIRECTORY/screen.json, for an operator's shell
+    # (and board-test, which reads the count off the board's screen this way)
+    write(os.path.join(tmp, "hold.events"), "key F1\nwait 15000\nquit\n")
+    screen = os.path.join(rt, "screen.json")
+    for e2 in (dict(env, RUNTIME_DIRECTORY=rt), {k: v for k, v in env.items()
+                                                  if k not in ("RUNTIME_DIRECTORY",
+                                                               "XDG_RUNTIME_DIR")}):
+        p = start_kiosk([kiosk, "--bundle", edition, "--events",
+                         os.path.join(tmp, "hold.events")], e2)
+        time.sleep(2.0)
+        p.send_signal(signal.SIGUSR2)
+        for _ in range(100):
+            if os.path.exists(screen) or p.poll() is not None or "RUNTIME_DIRECTORY" not in e2:
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
+        p.send_signal(signal.SIGTERM)
+        err = p.communicate(timeout=30)[1]
+        if p.returncode != 0 or SANITIZER.search(err):
+            fail(f"SIGUSR2: exit {p.returncode}: {err.strip()[:2000]}")
+        if "RUNTIME_DIRECTORY" in e2:
+            starts = open(os.path.join(rt, "starts")).read().strip()
+            try:
+                with open(screen, encoding="utf-8") as f:
+                    texts = [ln["text"] for pg in json.load(f)["pages"] for ln in pg["lines"]]
+            except (OSError, ValueError) as ex:
+                fail(f"SIGUSR2: no screen.json ({ex}): {err[-300:]}")
+                texts = []
+            want = f"Restarts since the board started: {int(starts) - 1}"
+            if want not in texts or not any("Operator status" in t for t in texts) or \
+                    f"the screen's text is in {screen}" not in err:
+                fail(f"SIGUSR2: the status screen's text, expected '{want}': {texts[:12]}")
+            if os.path.exists(screen + ".tmp"):
+                fail("SIGUSR2: screen.json.tmp left behind")
+        elif "SIGUSR2: no folder to write the screen's text in" not in err:
+            fail(f"SIGUSR2 without a runtime folder: no message: {err[-300:]}")
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"errors: {len(cases) + 6} bad inputs checked, the latency log written, --open shown, "
-          "restarts counted")
+    print(f"errors: {len(cases) + 8} bad inputs checked, the latency log written, --open shown, "
+          "restarts counted, SIGUSR2 writes the screen's text")
 
 
 def kiosk_with_signal(cmd, env, inbox, bundles):
