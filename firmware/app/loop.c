@@ -589,6 +589,7 @@ note_scan_rejection(struct kiosk *k)
         fprintf(stderr, "newskiosk: bundle '%s' refused: %s\n", st.rejected_name,
                 st.rejected_reason);
         k->status = st;
+        k->screen_ok = false; /* the status screen laid out before says "none" */
         show_refusal(k);
         k->redraw = true;
     }
@@ -679,6 +680,7 @@ worker_news(struct kiosk *k)
     } else if (k->worker_err.code != ERR_STALE) {
         struct err e = {0};
         bundle_status_read(k->cfg->state_dir, &k->status, &e);
+        k->screen_ok = false; /* the status screen shows k->status */
         if (k->worker_err.code == ERR_INVALID || k->worker_err.code == ERR_LIMIT ||
             k->worker_err.code == ERR_INTEGRITY) {
             fprintf(stderr, "newskiosk: %s\n", k->worker_err.msg);

@@ -748,7 +748,10 @@ def test_inbox(kiosk, edition, newsbundle):
         os.unlink(os.path.join(inbox, name))
     stick = damaged(3, "stick3.tar.zst")
     dump = os.path.join(tmp, "refused.json")
-    write(script, "wait 4000\ndump %s\nscreenshot %s/e1.png\nquit\n" % (dump, tmp))
+    # (the status screen opened and left first: the refusal must redraw it, not show
+    # the one laid out before; on the emulated board it said "rejected: none")
+    write(script, "key F1\nwait 300\nkey Escape\nwait 3700\ndump %s\nscreenshot %s/e1.png\n"
+          "quit\n" % (dump, tmp))
     err = kiosk_with_signal(base + ["--events", script], env, inbox, [stick])
     text = status_lines(dump)
     if "Operator status" not in text or "stick3.tar.zst" not in text or "damaged" not in text:
