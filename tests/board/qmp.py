@@ -17,6 +17,7 @@ Exit status 0 when QEMU answered "return", 1 on an "error" (printed), 2 on usage
 """
 import json
 import os
+import random
 import re
 import socket
 import sys
@@ -60,31 +61,55 @@ def button(down):
     return {"type": "btn", "data": {"down": down, "button": "left"}}
 
 
-def serial(path, command, timeout=300):
+ESC = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def serial_run(path, command, timeout=300):
+    """Runs command in the guest's serial root shell: (exit status, output);
+    status 124 when no answer came within timeout.
+
+    The answer is "__NK_<nonce>_<status>__", the nonce new for each call: an
+    answer that comes late (after a timeout) is not taken for the next
+    command's. Its echo has "$?" where the answer has digits, and it may come
+    with no newline before it (after bash's bracketed-paste codes, when the
+    command printed nothing: a pattern that wanted a newline waited in vain
+    for "readlink ... | grep -q ..."), or in pieces: the serial console shows
+    part of a long line while bash runs the empty line typed before it."""
+    nonce = "%x" % random.getrandbits(40)
+    marker = ("__NK_%s_$?__" % nonce).encode()
+    answer = re.compile(("__NK_%s_(\\d+)__" % nonce).encode())
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
+    s.settimeout(5)
     s.connect(path)
-    # The tty echoes the line with a literal $?; the answer has the digits.
-    s.sendall(("\n%s; echo __NK_$?__\n" % command).encode())
-    buf = b""
     deadline = time.time() + timeout
-    while time.time() < deadline:
-        chunk = s.recv(65536)
-        if not chunk:  # QEMU closed the console (the guest powered off)
-            break
-        buf += chunk
-        m = re.search(rb"\n__NK_(\d+)__", buf)
-        if m:
-            s.close()
-            text = buf[:m.start()].decode("utf-8", "replace")
-            # drop everything up to and including the echoed command line
-            cut = text.rfind("__NK_$?__")
-            text = text[cut + len("__NK_$?__"):] if cut >= 0 else text
-            sys.stdout.write(text.replace("\r", "").lstrip("\n"))
-            return int(m.group(1))
-    s.close()
-    print("qmp: no answer from the serial shell (closed, or %d s)" % timeout, file=sys.stderr)
-    return 124
+    buf = b""
+    try:
+        s.sendall(("\n%s; echo __NK_%s_$?__\n" % (command, nonce)).encode())
+        while time.time() < deadline:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:  # QEMU closed the console (the guest powered off)
+                break
+            buf += chunk
+            m = answer.search(buf)
+            if m:
+                at = buf.rfind(marker, 0, m.start())
+                text = buf[at + len(marker) if at >= 0 else 0:m.start()]
+                text = ESC.sub(b"", text).decode("utf-8", "replace")
+                return int(m.group(1)), text.replace("\r", "").lstrip("\n")
+    finally:
+        s.close()
+    return 124, ""
+
+
+def serial(path, command, timeout=300):
+    status, text = serial_run(path, command, timeout)
+    if status == 124:
+        print("qmp: no answer from the serial shell (closed, or %d s)" % timeout, file=sys.stderr)
+    sys.stdout.write(text)
+    return status
 
 
 def main(argv):
