@@ -30,7 +30,8 @@ if(NK_SHELLCHECK)
                    ${NK_BOARD_TESTS}/test_deb.sh ${CMAKE_SOURCE_DIR}/scripts/cross-test
                    ${CMAKE_SOURCE_DIR}/board/raspberrypi/install.sh
                    ${NK_BOARD_TESTS}/test_raspberrypi.sh ${NK_BOARD_TESTS}/checks.sh
-                   ${CMAKE_SOURCE_DIR}/board/syncthing/fleet-setup ${CMAKE_SOURCE_DIR}/scripts/board-test)
+                   ${CMAKE_SOURCE_DIR}/board/syncthing/fleet-setup ${CMAKE_SOURCE_DIR}/scripts/board-test
+                   ${NK_BOARD_TESTS}/powercut-init.sh)
   set_tests_properties(board.shellcheck PROPERTIES TIMEOUT 60 LABELS board)
 endif()
 # A fleet on loopback: three Syncthing instances, two headless kiosks
