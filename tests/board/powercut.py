@@ -108,6 +108,34 @@ class Log:
             time.sleep(0.05)
 
 
+class Qmp:
+    """One QMP connection for the whole run, opened again after an error.
+    (QEMU serves one QMP client at a time: a connection left open, as
+    socket.makefile keeps it after socket.close, leaves the next one waiting
+    for its greeting for ever.)"""
+
+    def __init__(self, path):
+        self.path, self.s, self.f = path, None, None
+
+    def run(self, cmd, args=None):
+        if self.f is None:
+            self.s, self.f = qmp.connect(self.path)
+        try:
+            return qmp.execute(self.f, cmd, args)
+        except (OSError, ValueError):
+            self.close()
+            raise
+
+    def close(self):
+        if self.f is not None:
+            for c in (self.f, self.s):
+                try:
+                    c.close()
+                except OSError:
+                    pass
+        self.s = self.f = None
+
+
 def differing_pixels(a, b):
     r = subprocess.run(["compare", "-metric", "AE", "-fuzz", "1%", a, b, "null:"],
                        capture_output=True, text=True)
@@ -184,12 +212,8 @@ def boot_check(log, expect, out_dir, tag):
 W, H, BAR_PX = 800, 480, 6  # PROGRESS_BAR_PX in firmware/app/loop.c
 
 
-def screendump(sock, path):
-    s, f = qmp.connect(sock)
-    try:
-        qmp.execute(f, "screendump", {"filename": path, "format": "png"})
-    finally:
-        s.close()
+def screendump(q, path):
+    q.run("screendump", {"filename": path, "format": "png"})
 
 
 def bar_fill(png):
@@ -212,7 +236,7 @@ def bar_fill(png):
     return mean < 0.93, red
 
 
-def screen_mode(sock, ser, cuts, out_dir, expect, rng):
+def screen_mode(q, ser, cuts, out_dir, expect, rng):
     def guest(cmd, timeout=300):
         return qmp.serial_run(ser, cmd, timeout)
 
@@ -222,7 +246,7 @@ def screen_mode(sock, ser, cuts, out_dir, expect, rng):
         shot = os.path.join(out_dir, "pc-poll.png")
         while time.time() < end:
             try:
-                screendump(sock, shot)
+                screendump(q, shot)
             except (OSError, RuntimeError):
                 time.sleep(1)
                 continue
@@ -286,7 +310,7 @@ def screen_mode(sock, ser, cuts, out_dir, expect, rng):
         t_bar = None
         end = time.time() + BOOT_TIMEOUT
         while time.time() < end:
-            screendump(sock, bar_png)
+            screendump(q, bar_png)
             shown_bar, _ = bar_fill(bar_png)
             if shown_bar:
                 t_bar = time.time()
@@ -300,7 +324,7 @@ def screen_mode(sock, ser, cuts, out_dir, expect, rng):
             # the first install runs to its end: its length sets the window
             best = 0.0
             while time.time() < end:
-                screendump(sock, bar_png)
+                screendump(q, bar_png)
                 shown_bar, red = bar_fill(bar_png)
                 if red > best:
                     best = red
@@ -320,11 +344,7 @@ def screen_mode(sock, ser, cuts, out_dir, expect, rng):
             delay = rng.uniform(0, 1.1 * window)
             time.sleep(max(0.0, t_bar + delay - time.time()))
             done = None
-        s, f = qmp.connect(sock)
-        try:
-            qmp.execute(f, "system_reset")
-        finally:
-            s.close()
+        q.run("system_reset")
         results.append({"cut": cut + 1, "after_s": round(delay, 2), "install_done": done})
         time.sleep(5)  # (a screendump right after the reset may still hold the last frame)
     elapsed = time.time() - t0
@@ -347,7 +367,7 @@ def main(argv):
         seed = int(argv[7]) if len(argv) == 8 else int(time.time())
         with open(expect_path) as f:
             expect = json.load(f)
-        return screen_mode(sock, ser, int(cuts), out_dir, expect, random.Random(seed))
+        return screen_mode(Qmp(sock), ser, int(cuts), out_dir, expect, random.Random(seed))
     if len(argv) not in (6, 7):
         print(__doc__, file=sys.stderr)
         return 2
@@ -358,6 +378,7 @@ def main(argv):
     with open(expect_path) as f:
         expect = json.load(f)
     log = Log(serial_log)
+    q = Qmp(sock)
     results = []
     fails = 0
     t0 = time.time()
@@ -397,11 +418,7 @@ def main(argv):
                 log.poll()
                 done = re.search(r"^newskiosk: showing the new edition", log.buf[im.end():],
                                  re.M) is not None
-        s, f = qmp.connect(sock)
-        try:
-            qmp.execute(f, "system_reset")
-        finally:
-            s.close()
+        q.run("system_reset")
         log.mark()
         results.append({"cut": cut + 1, "after_s": None if delay is None else round(delay, 2),
                         "install_done": done})
