@@ -640,6 +640,11 @@ def kiosk_with_signal(cmd, env, inbox, bundles, after_file=None):
     while after_file and not os.path.exists(after_file) and time.time() < end \
             and p.poll() is None:
         time.sleep(0.1)
+    if after_file and not os.path.exists(after_file):
+        p.kill()
+        out, err = p.communicate()
+        sys.exit(f"FAIL: {' '.join(cmd)}: its script did not reach the screenshot "
+                 f"{after_file} in 60 s (exit {p.returncode}): {err.strip()[-1500:]}")
     for b in bundles:
         shutil.copy(b, inbox)
     p.send_signal(signal.SIGUSR1)
